@@ -1,0 +1,71 @@
+"""Count indicators per desa from the family table, then roll them up the region tree."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from etl import indicators
+from etl.regions import RegionReference
+
+PARENT_DIGITS = {"kecamatan": 8, "kabkota": 5, "provinsi": 2}
+
+
+def count_by_desa(con: duckdb.DuckDBPyConnection, families: pa.Table) -> pd.DataFrame:
+    con.register("fam", families)
+    frame = con.sql(f"SELECT kode_desa, {indicators.count_sql()} FROM fam GROUP BY kode_desa").df()
+    con.unregister("fam")
+    return frame
+
+
+def build_levels(counts: pd.DataFrame, ref: RegionReference, desa_names_from_data: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Indicator tables for desa, kecamatan, kabkota and provinsi.
+
+    desa has one row per code in the reference (boundaries, code list) or in the data,
+    with zeros where no family lives. `desa_names_from_data` (kode, nama) names the desa
+    that only the data knows (accepted by code under a known kecamatan).
+    """
+    count_cols = list(indicators.JUMLAH_KOLOM)
+    desa = ref.desa.merge(counts.rename(columns={"kode_desa": "kode"}), on="kode", how="outer")
+    data_names = desa_names_from_data.set_index("kode")["nama"]
+    desa["nama"] = desa["nama"].fillna(desa["kode"].map(data_names)).astype("string")
+    desa["punya_poligon"] = desa["punya_poligon"].fillna(False).astype(bool)
+    desa["hanya_di_data"] = ~desa["kode"].isin(ref.desa["kode"])
+    desa[count_cols] = desa[count_cols].fillna(0).astype("int64")
+    desa["kode_kecamatan"] = desa["kode"].str.slice(0, 8)
+    desa["kode_kabkota"] = desa["kode"].str.slice(0, 5)
+    desa["kode_provinsi"] = desa["kode"].str.slice(0, 2)
+    # Digit 7 of the desa part: 1 kelurahan, 2 desa/nagari.
+    desa["jenis"] = desa["kode"].str.slice(9, 10).map({"1": "kelurahan", "2": "desa/nagari"}).fillna("lainnya").astype("string")
+
+    levels = {"desa": desa}
+    for level, digits in PARENT_DIGITS.items():
+        ref_level = getattr(ref, level)
+        sums = desa.groupby(desa["kode"].str.slice(0, digits))[count_cols].sum()
+        n_desa = desa.groupby(desa["kode"].str.slice(0, digits)).agg(
+            jumlah_desa=("kode", "size"), desa_tanpa_poligon=("punya_poligon", lambda s: int((~s).sum()))
+        )
+        frame = pd.concat([sums, n_desa], axis=1).rename_axis("kode").reset_index()
+        cols = ["kode", "nama"] + (["punya_poligon"] if "punya_poligon" in ref_level.columns else [])
+        frame = ref_level[cols].merge(frame, on="kode", how="outer")
+        frame[count_cols + ["jumlah_desa", "desa_tanpa_poligon"]] = (
+            frame[count_cols + ["jumlah_desa", "desa_tanpa_poligon"]].fillna(0).astype("int64")
+        )
+        if "punya_poligon" in frame.columns:
+            frame["punya_poligon"] = frame["punya_poligon"].fillna(False).astype(bool)
+        levels[level] = frame
+
+    # Parent codes and names on every level, so each table stands alone.
+    names = {lvl: levels[lvl].set_index("kode")["nama"] for lvl in ("kecamatan", "kabkota", "provinsi")}
+    for level, frame in levels.items():
+        for parent, digits in PARENT_DIGITS.items():
+            if len(frame) and frame["kode"].str.len().max() > digits and parent != level:
+                frame[f"kode_{parent}"] = frame["kode"].str.slice(0, digits)
+                frame[f"nama_{parent}"] = frame[f"kode_{parent}"].map(names[parent]).astype("string")
+        frame["nama"] = frame["nama"].fillna("(" + frame["kode"] + ")").astype("string")
+        indicators.add_rates(frame)
+        id_cols = ["kode", "nama"] + [c for c in frame.columns if c.startswith(("kode_", "nama_"))]
+        extra = [c for c in frame.columns if c not in id_cols and c not in indicators.KOLOM]
+        levels[level] = frame[id_cols + extra + list(indicators.KOLOM)].sort_values("kode", ignore_index=True)
+    return levels

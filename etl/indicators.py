@@ -1,0 +1,134 @@
+"""The indicator registry: one definition for the ETL, the map, the tables and the exports.
+
+It mirrors `../shared/docs/indicators.md` (catalogue v1). A count indicator is computed in
+the ETL as the number of families matching `filter` (or the sum of a member-count column
+over them, `jumlah_dari`); a rate is `pembilang / penyebut × 100`, empty when the
+denominator is 0. Kecamatan, kab/kota and province values are sums over their desa; rates
+are recomputed from those sums, never averaged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATALOGUE_VERSION = 1
+
+JUMLAH = "jumlah"
+PERSEN = "persen"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    kolom: str
+    label: str
+    label_pendek: str
+    satuan: str  # "KK", "jiwa" or "%"
+    kelompok: str
+    definisi: str
+    filter: str | None = None  # SQL over the family table (see etl.match.FAMILY_COLUMNS)
+    jumlah_dari: str | None = None  # member-count column to sum instead of counting families
+    pembilang: str | None = None
+    penyebut: str | None = None
+    # +1: a higher value is worse (more need); the map colours need darker.
+    arah: int = 1
+
+    @property
+    def jenis(self) -> str:
+        return PERSEN if self.pembilang else JUMLAH
+
+
+_K = "Kemiskinan ekstrem"
+_D = "DTKS dan bansos"
+_R = "Kelompok rentan"
+_H = "Rumah, air dan sanitasi"
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("kk_total", "Keluarga P3KE (desil 1–4)", "KK P3KE", "KK", _K,
+              "Keluarga dalam P3KE, desil 1 sampai 4; ID keluarga berulang dihitung sekali.", filter="true"),
+    Indicator("kk_desil_1", "Keluarga desil 1 (miskin ekstrem)", "KK desil 1", "KK", _K,
+              "Keluarga P3KE dengan Desil Kesejahteraan = 1.", filter="desil = 1"),
+    Indicator("kk_desil_2", "Keluarga desil 2", "KK desil 2", "KK", _K, "Keluarga P3KE desil 2.", filter="desil = 2"),
+    Indicator("kk_desil_3", "Keluarga desil 3", "KK desil 3", "KK", _K, "Keluarga P3KE desil 3.", filter="desil = 3"),
+    Indicator("kk_desil_4", "Keluarga desil 4", "KK desil 4", "KK", _K, "Keluarga P3KE desil 4.", filter="desil = 4"),
+    Indicator("jiwa_total", "Jiwa P3KE (semua desil)", "Jiwa P3KE", "jiwa", _K,
+              "Anggota keluarga P3KE pada berkas individu, semua desil.", filter="true", jumlah_dari="jiwa"),
+    Indicator("jiwa_desil_1", "Jiwa dalam keluarga desil 1", "Jiwa desil 1", "jiwa", _K,
+              "Anggota keluarga desil 1.", filter="desil = 1", jumlah_dari="jiwa"),
+    Indicator("kk_d1_dtks", "KK desil 1 terdaftar di DTKS", "KK D1 di DTKS", "KK", _D,
+              "Keluarga desil 1 yang minimal satu NIK anggotanya (valid) tercatat aktif di DTKS.",
+              filter="desil = 1 AND di_dtks", arah=-1),
+    Indicator("kk_d1_non_dtks", "KK desil 1 belum masuk DTKS (exclusion error)", "KK D1 non-DTKS", "KK", _D,
+              "Keluarga desil 1 yang tidak satu pun NIK anggotanya tercatat aktif di DTKS "
+              "(kk_desil_1 − kk_d1_dtks).", filter="desil = 1 AND NOT di_dtks"),
+    Indicator("kk_d1_bansos", "KK desil 1 penerima bansos reguler", "KK D1 bansos", "KK", _D,
+              "Keluarga desil 1 yang menerima minimal satu bansos reguler (PKH, Sembako/BPNT, PBI-JK), "
+              "menurut P3KE atau DTKS.", filter="desil = 1 AND bansos", arah=-1),
+    Indicator("kk_d1_dtks_tanpa_bansos", "KK desil 1 di DTKS tanpa bansos", "KK D1 DTKS tanpa bansos", "KK", _D,
+              "Keluarga desil 1 yang terdaftar di DTKS tetapi tidak menerima bansos reguler.",
+              filter="desil = 1 AND di_dtks AND NOT bansos"),
+    Indicator("kk_d1_pkh", "KK desil 1 penerima PKH", "KK D1 PKH", "KK", _D,
+              "Keluarga desil 1 penerima PKH (tanda P3KE atau DTKS).", filter="desil = 1 AND pkh", arah=-1),
+    Indicator("kk_d1_sembako", "KK desil 1 penerima Sembako/BPNT", "KK D1 Sembako", "KK", _D,
+              "Keluarga desil 1 penerima Sembako/BPNT (tanda P3KE atau DTKS).", filter="desil = 1 AND sembako", arah=-1),
+    Indicator("kk_d1_pbi", "KK desil 1 dengan anggota PBI-JK", "KK D1 PBI-JK", "KK", _D,
+              "Keluarga desil 1 yang minimal satu anggotanya peserta PBI-JK (DTKS).", filter="desil = 1 AND pbi", arah=-1),
+    Indicator("pct_d1_non_dtks", "Persentase KK desil 1 belum masuk DTKS", "% D1 non-DTKS", "%", _D,
+              "kk_d1_non_dtks ÷ kk_desil_1 × 100.", pembilang="kk_d1_non_dtks", penyebut="kk_desil_1"),
+    Indicator("pct_d1_dtks_tanpa_bansos", "Persentase KK desil 1 di DTKS tanpa bansos", "% D1 DTKS tanpa bansos", "%", _D,
+              "kk_d1_dtks_tanpa_bansos ÷ kk_desil_1 × 100.", pembilang="kk_d1_dtks_tanpa_bansos", penyebut="kk_desil_1"),
+    Indicator("pct_d1_bansos", "Cakupan bansos reguler KK desil 1", "% D1 bansos", "%", _D,
+              "kk_d1_bansos ÷ kk_desil_1 × 100.", pembilang="kk_d1_bansos", penyebut="kk_desil_1", arah=-1),
+    Indicator("jiwa_d1_balita", "Balita dalam keluarga desil 1", "Balita D1", "jiwa", _R,
+              "Anggota keluarga desil 1 berusia di bawah 5 tahun pada tanggal referensi.",
+              filter="desil = 1", jumlah_dari="balita"),
+    Indicator("jiwa_d1_anak", "Anak dalam keluarga desil 1", "Anak D1", "jiwa", _R,
+              "Anggota keluarga desil 1 berusia di bawah 18 tahun.", filter="desil = 1", jumlah_dari="anak"),
+    Indicator("jiwa_d1_lansia", "Lansia dalam keluarga desil 1", "Lansia D1", "jiwa", _R,
+              "Anggota keluarga desil 1 berusia 60 tahun atau lebih.", filter="desil = 1", jumlah_dari="lansia"),
+    Indicator("kk_d1_kepala_perempuan", "KK desil 1 dengan kepala keluarga perempuan", "KK D1 kepala perempuan", "KK", _R,
+              "Keluarga desil 1 yang kepala keluarganya perempuan.", filter="desil = 1 AND kepala_perempuan"),
+    Indicator("kk_d1_lantai_tanah", "KK desil 1 berlantai tanah", "KK D1 lantai tanah", "KK", _H,
+              "Keluarga desil 1 dengan Jenis Lantai = TANAH.", filter="desil = 1 AND lantai_tanah"),
+    Indicator("kk_d1_rumah_tidak_layak", "KK desil 1 dengan rumah tidak layak", "KK D1 rumah tidak layak", "KK", _H,
+              "Keluarga desil 1 berlantai tanah, atau kualitas atap, dinding atau lantai JELEK/KUALITAS RENDAH.",
+              filter="desil = 1 AND rumah_tidak_layak"),
+    Indicator("kk_d1_air_tidak_layak", "KK desil 1 tanpa air minum layak", "KK D1 air tidak layak", "KK", _H,
+              "Keluarga desil 1 yang sumber air minumnya sumur tidak terlindung, air permukaan atau lainnya.",
+              filter="desil = 1 AND air_tidak_layak"),
+    Indicator("kk_d1_tanpa_jamban", "KK desil 1 tanpa jamban", "KK D1 tanpa jamban", "KK", _H,
+              "Keluarga desil 1 yang fasilitas buang air besarnya bukan milik sendiri maupun umum/bersama.",
+              filter="desil = 1 AND tanpa_jamban"),
+    Indicator("kk_d1_risiko_stunting", "KK desil 1 berisiko stunting", "KK D1 risiko stunting", "KK", _H,
+              "Keluarga desil 1 dengan Resiko Stunting = BERESIKO STUNTING.", filter="desil = 1 AND risiko_stunting"),
+)
+
+BY_KOLOM = {i.kolom: i for i in INDICATORS}
+KOLOM = tuple(i.kolom for i in INDICATORS)
+JUMLAH_KOLOM = tuple(i.kolom for i in INDICATORS if i.jenis == JUMLAH)
+PERSEN_KOLOM = tuple(i.kolom for i in INDICATORS if i.jenis == PERSEN)
+
+
+def get(kolom: str) -> Indicator:
+    return BY_KOLOM[kolom]
+
+
+def count_sql() -> str:
+    """SELECT list computing every count indicator from the family table, grouped by region."""
+    parts = []
+    for ind in INDICATORS:
+        if ind.jenis != JUMLAH:
+            continue
+        if ind.jumlah_dari:
+            parts.append(f"CAST(coalesce(sum({ind.jumlah_dari}) FILTER (WHERE {ind.filter}), 0) AS BIGINT) AS {ind.kolom}")
+        else:
+            parts.append(f"CAST(count(*) FILTER (WHERE {ind.filter}) AS BIGINT) AS {ind.kolom}")
+    return ",\n".join(parts)
+
+
+def add_rates(frame):
+    """Compute every rate column of a pandas frame of counts (NaN where the denominator is 0)."""
+    for ind in INDICATORS:
+        if ind.jenis == PERSEN:
+            den = frame[ind.penyebut].astype("float64")
+            frame[ind.kolom] = (frame[ind.pembilang].astype("float64") * 100.0 / den).where(den > 0)
+    return frame

@@ -1,0 +1,298 @@
+"""The build: read -> normalise -> resolve regions -> match -> aggregate -> write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from etl.errors import InputError
+from etl import aggregate, boundaries, indicators, match, normalise, regions, write
+from etl.read import REJECT_SCHEMA, RawFile, read_file
+from etl.schema import DTKS, INDIVIDU, KELUARGA, KIND_LABEL
+
+SNAPSHOT_SCHEMA_VERSION = 1
+LEVEL_FILES = ("desa", "kecamatan", "kabkota", "provinsi")
+
+
+@dataclass
+class BuildInputs:
+    keluarga: Sequence[Path]
+    individu: Sequence[Path]
+    dtks: Sequence[Path]
+    boundaries: Path
+    reference_date: dt.date
+    out: Path
+    kode_wilayah: Path | None = None
+    code_column: str | None = None
+    name_column: str | None = None
+    simplify_tolerance: float = boundaries.WEB_TOLERANCE
+    threads: int | None = None
+    memory_limit: str | None = None
+
+
+Step = Callable[[str], None]
+
+
+def total_steps(inputs: BuildInputs) -> int:
+    return len(inputs.keluarga) + len(inputs.individu) + len(inputs.dtks) + 8
+
+
+def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
+    started = time.perf_counter()
+    con = normalise.connect(inputs.threads, inputs.memory_limit)
+    timings: dict[str, float] = {}
+
+    def timed(name: str, t0: float) -> None:
+        timings[name] = round(time.perf_counter() - t0, 3)
+
+    t0 = time.perf_counter()
+    step("Membaca batas wilayah")
+    layers = boundaries.read_boundaries(inputs.boundaries, inputs.code_column, inputs.name_column)
+    code_list = regions.read_code_list(inputs.kode_wilayah) if inputs.kode_wilayah else None
+    ref = regions.build_reference(layers, code_list)
+    timed("batas_baca", t0)
+
+    # --- read every file; a file index ties each row back to its file name
+    t0 = time.perf_counter()
+    raws: dict[str, list[RawFile]] = {KELUARGA: [], INDIVIDU: [], DTKS: []}
+    index = 0
+    for kind, paths in ((KELUARGA, inputs.keluarga), (INDIVIDU, inputs.individu), (DTKS, inputs.dtks)):
+        for path in paths:
+            step(f"Membaca {KIND_LABEL[kind]}: {Path(path).name}")
+            raws[kind].append(read_file(path, kind, index, con, normalise.row_sql(kind, inputs.reference_date)))
+            index += 1
+    berkas = pa.table({"_berkas_ke": pa.array(range(index), type=pa.int32()), "berkas": [r.name for r in _all(raws)]})
+    if len(set(berkas["berkas"].to_pylist())) < index:
+        raise InputError("(beberapa berkas)", "nama berkas masukan harus unik agar baris yang ditolak dapat ditelusuri")
+    timed("baca", t0)
+
+    # --- families
+    t0 = time.perf_counter()
+    step("Menormalkan data keluarga dan mencocokkan wilayah")
+    kel_raw = _concat([r.table for r in raws[KELUARGA]])
+    keluarga, rej_kel = normalise.split_keluarga(con, kel_raw, berkas)
+    keluarga, rej_wilayah, by_name, data_names = _resolve_regions(con, keluarga, berkas, ref)
+    keluarga, rej_dup = normalise.dedupe_keluarga(con, keluarga, berkas)
+    kel_rejects = pa.concat_tables([rej_kel, rej_wilayah, rej_dup])
+    kel_rejected_ids = _rejected_family_ids(con, kel_raw, kel_rejects, berkas, keluarga)
+    del kel_raw
+    timed("keluarga", t0)
+
+    t0 = time.perf_counter()
+    step("Menormalkan data anggota keluarga")
+    ind_raw = _concat([r.table for r in raws[INDIVIDU]])
+    individu, rej_ind = normalise.split_individu(con, ind_raw, berkas, keluarga.select(["id_keluarga"]), kel_rejected_ids)
+    del ind_raw
+    timed("individu", t0)
+
+    t0 = time.perf_counter()
+    step("Menormalkan data DTKS")
+    dtks_raw = _concat([r.table for r in raws[DTKS]])
+    dtks, rej_dtks, dtks_nik_stats = normalise.split_dtks(con, dtks_raw, berkas)
+    del dtks_raw
+    timed("dtks", t0)
+
+    t0 = time.perf_counter()
+    step("Mencocokkan NIK P3KE dengan DTKS")
+    families, match_stats = match.match_families(con, keluarga, individu, dtks)
+    timed("padan", t0)
+
+    t0 = time.perf_counter()
+    step("Menghitung indikator per wilayah")
+    counts = aggregate.count_by_desa(con, families)
+    levels = aggregate.build_levels(counts, ref, data_names)
+    timed("agregasi", t0)
+
+    t0 = time.perf_counter()
+    step("Menyederhanakan poligon untuk web")
+    web = {lvl: boundaries.simplify_for_web(layers[lvl].frame, inputs.simplify_tolerance) for lvl in ("desa", "kecamatan", "kabkota")}
+    for lvl, frame in web.items():
+        levels[lvl] = levels[lvl].merge(boundaries.label_points(frame), on="kode", how="left")
+    timed("geometri", t0)
+
+    rejects = pa.concat_tables([r.rejects for r in _all(raws)] + [kel_rejects, rej_ind, rej_dtks])
+    summary = _summary(inputs, raws, rejects, keluarga, individu, dtks_nik_stats, match_stats, levels, layers, by_name)
+
+    t0 = time.perf_counter()
+    step("Menulis snapshot")
+    with write.atomic_dir(inputs.out) as tmp:
+        for lvl in LEVEL_FILES:
+            write.write_table(levels[lvl], tmp / f"{lvl}.parquet")
+        summary["geometri"] = {lvl: boundaries.write_geojson(web[lvl], tmp / f"{lvl}.geojson") for lvl in web}
+        write.write_rejects(rejects, tmp / "ditolak.parquet")
+        timed("tulis", t0)
+        summary["durasi_detik"] = {**timings, "total": round(time.perf_counter() - started, 3)}
+        write.write_summary(summary, tmp / "summary.json")
+        write.write_quality_report(summary, levels, rejects, tmp / "laporan_kualitas.xlsx")
+    con.close()
+    return summary
+
+
+def _all(raws: dict[str, list[RawFile]]) -> list[RawFile]:
+    return raws[KELUARGA] + raws[INDIVIDU] + raws[DTKS]
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def _resolve_regions(con, keluarga: pa.Table, berkas: pa.Table, ref: regions.RegionReference):
+    """Resolve each distinct (code, names) key once, then join the result back."""
+    con.register("kel", keluarga)
+    con.register("berkas", berkas)
+    keys = con.sql(
+        """SELECT DISTINCT kode_desa_data, kode_asli, nama_kabkota, nama_kecamatan, nama_desa FROM kel"""
+    ).df()
+    resolved = regions.resolve(keys, ref)
+    con.register("resolved", resolved)
+    join = "kel.{0} IS NOT DISTINCT FROM r.{0}"
+    on = " AND ".join(join.format(c) for c in ("kode_desa_data", "kode_asli", "nama_kabkota", "nama_kecamatan", "nama_desa"))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE kel_r AS SELECT kel.*, r.kode_desa, r.cara, r.alasan FROM kel JOIN resolved r ON {on}")
+    rejects = con.sql(
+        """SELECT b.berkas, 'keluarga' AS jenis, _baris AS baris, 'Kode Kemdagri' AS kolom, alasan, kode_asli AS nilai
+           FROM kel_r JOIN berkas b USING (_berkas_ke) WHERE kode_desa IS NULL ORDER BY _berkas_ke, _baris"""
+    ).to_arrow_table()
+    by_name = con.sql(
+        """SELECT kode_asli, nama_kabkota, nama_kecamatan, nama_desa, kode_desa, count(*) AS kk
+           FROM kel_r WHERE cara = 'nama' GROUP BY ALL ORDER BY kode_desa"""
+    ).df()
+    # The name the data gives a desa that the boundaries lack (most frequent spelling).
+    data_names = con.sql(
+        """SELECT kode_desa AS kode, mode(nama_desa) AS nama FROM kel_r
+           WHERE cara = 'kode_tanpa_poligon' AND nama_desa IS NOT NULL GROUP BY 1"""
+    ).df()
+    data_names["nama"] = data_names["nama"].map(lambda s: s.title() if isinstance(s, str) and s.isupper() else s)
+    loaded = con.sql("SELECT * EXCLUDE (alasan) FROM kel_r WHERE kode_desa IS NOT NULL").to_arrow_table()
+    con.execute("DROP TABLE kel_r")
+    for name in ("kel", "resolved"):
+        con.unregister(name)
+    return loaded, rejects.cast(REJECT_SCHEMA), by_name, data_names
+
+
+def _rejected_family_ids(con, kel_raw: pa.Table, kel_rejects: pa.Table, berkas: pa.Table, loaded: pa.Table) -> pa.Table:
+    """(id_keluarga, alasan) of rejected family rows whose ID was not loaded from any row."""
+    con.register("raw", kel_raw.select(["_berkas_ke", "_baris", "id_keluarga"]))
+    con.register("rej", kel_rejects)
+    con.register("berkas", berkas)
+    con.register("loaded", loaded.select(["id_keluarga"]))
+    out = con.sql(
+        """SELECT raw.id_keluarga, min(rej.alasan) AS alasan
+           FROM rej JOIN berkas b ON b.berkas = rej.berkas
+           JOIN raw ON raw._berkas_ke = b._berkas_ke AND raw._baris = rej.baris
+           WHERE raw.id_keluarga IS NOT NULL
+             AND raw.id_keluarga NOT IN (SELECT id_keluarga FROM loaded)
+           GROUP BY 1"""
+    ).to_arrow_table()
+    for name in ("raw", "rej", "loaded"):
+        con.unregister(name)
+    return out
+
+
+def _nik_counts(con, table: pa.Table, column: str) -> dict[int, dict[str, int]]:
+    con.register("t", table.select(["_berkas_ke", column]))
+    rows = con.sql(f"SELECT _berkas_ke, {column}, count(*) FROM t GROUP BY ALL").fetchall()
+    con.unregister("t")
+    out: dict[int, dict[str, int]] = {}
+    for idx, status, n in rows:
+        out.setdefault(idx, {})[status] = int(n)
+    return out
+
+
+def _summary(inputs, raws, rejects, keluarga, individu, dtks_nik_stats, match_stats, levels, layers, by_name) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    rej_per_file = {}
+    con.register("rej", rejects)
+    for name, n in con.sql("SELECT berkas, count(*) FROM rej GROUP BY 1").fetchall():
+        rej_per_file[name] = int(n)
+    nik = {
+        KELUARGA: _nik_counts(con, keluarga, "status_nik_kepala"),
+        INDIVIDU: _nik_counts(con, individu, "status_nik"),
+        DTKS: {},
+    }
+    for row in dtks_nik_stats.to_pylist():
+        nik[DTKS].setdefault(row["_berkas_ke"], {})[row["status_nik"]] = int(row["n"])
+    files = []
+    for r in _all(raws):
+        idx = int(r.table["_berkas_ke"][0].as_py()) if r.table.num_rows else None
+        ditolak = rej_per_file.get(r.name, 0)
+        files.append(
+            {
+                "berkas": r.name,
+                "jenis": r.kind,
+                "format": r.format,
+                "baris_judul_kolom": r.header_line,
+                "pemisah": r.delimiter,
+                "baris_dibaca": r.records,
+                "dimuat": r.records - ditolak,
+                "ditolak": ditolak,
+                "nik": dict(sorted(nik[r.kind].get(idx, {}).items())) if idx is not None else {},
+                "kolom_dipetakan": {f: r.columns.source_names(f) for f in r.columns.sources},
+                "kolom_tidak_dikenal": r.columns.unknown,
+                "kolom_opsional_tidak_ada": r.columns.missing_optional,
+                "catatan": r.warnings,
+            }
+        )
+    nik_total: dict[str, dict[str, int]] = {}
+    for f in files:
+        for status, n in f["nik"].items():
+            nik_total.setdefault(f["jenis"], {}).setdefault(status, 0)
+            nik_total[f["jenis"]][status] += n
+    prov = levels["provinsi"]
+    prov_row = {k: (None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_KOLOM else float(v)))
+                for k, v in prov.iloc[0][list(indicators.KOLOM)].items()} if len(prov) == 1 else {}
+    desa = levels["desa"]
+    no_polygon = desa[(~desa["punya_poligon"]) & (desa["kk_total"] > 0)]
+    kk_d1 = int(desa["kk_desil_1"].sum())
+    return {
+        "versi_skema": SNAPSHOT_SCHEMA_VERSION,
+        "versi_katalog_indikator": indicators.CATALOGUE_VERSION,
+        "dibuat_pada": dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "tanggal_referensi": inputs.reference_date.isoformat(),
+        "sumber": {
+            "keluarga": [Path(p).name for p in inputs.keluarga],
+            "individu": [Path(p).name for p in inputs.individu],
+            "dtks": [Path(p).name for p in inputs.dtks],
+            "batas_wilayah": {lvl: {"sumber": lay.source, "kolom_kode": lay.code_column, "kolom_nama": lay.name_column,
+                                    "fitur": int(len(lay.frame)), "geometri_diperbaiki": lay.repaired,
+                                    "digabung_dari_desa": lay.dissolved, "catatan": lay.notes}
+                              for lvl, lay in layers.items()},
+            "kode_wilayah": Path(inputs.kode_wilayah).name if inputs.kode_wilayah else None,
+        },
+        "baris": {
+            "dibaca": sum(f["baris_dibaca"] for f in files),
+            "dimuat": sum(f["dimuat"] for f in files),
+            "ditolak": rejects.num_rows,
+            **{
+                f"{kind}_{k}": sum(f[k] for f in files if f["jenis"] == kind)
+                for kind in (KELUARGA, INDIVIDU, DTKS)
+                for k in ("baris_dibaca", "dimuat", "ditolak")
+            },
+        },
+        "berkas": files,
+        "nik": nik_total,
+        "pencocokan": {
+            **match_stats,
+            "kk_desil_1": kk_d1,
+            "kk_d1_padan_dtks": int(desa["kk_d1_dtks"].sum()),
+            "pct_kk_d1_padan_dtks": round(100.0 * int(desa["kk_d1_dtks"].sum()) / kk_d1, 2) if kk_d1 else None,
+            "pct_nik_p3ke_padan": round(100.0 * match_stats["nik_p3ke_padan"] / match_stats["nik_p3ke_valid_unik"], 2)
+            if match_stats["nik_p3ke_valid_unik"] else None,
+        },
+        "wilayah": {
+            "desa": int(len(desa)),
+            "desa_berpenghuni": int((desa["kk_total"] > 0).sum()),
+            "dicocokkan_nama": by_name.astype(object).where(by_name.notna(), None).to_dict("records"),
+            "tanpa_poligon": no_polygon[["kode", "nama", "kk_total", "kk_desil_1"]].astype(object).to_dict("records"),
+            "hanya_di_data": desa.loc[desa["hanya_di_data"], "kode"].tolist(),
+            "ditolak": int(rejects.filter(pa.compute.equal(rejects["kolom"], "Kode Kemdagri")).num_rows),
+        },
+        "provinsi": prov_row,
+    }

@@ -1,0 +1,134 @@
+"""Write a snapshot atomically: everything goes to a hidden sibling folder first, which is
+renamed into place only when complete, so the app never reads a half-written snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl import indicators
+
+REPORT_REJECT_ROWS = 100_000  # the xlsx report lists this many rejected rows; all are in ditolak.parquet
+
+
+@contextmanager
+def atomic_dir(out: Path):
+    """Yield a temporary folder next to `out`; on success it replaces `out` in one rename."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False, compression="zstd")
+
+
+def write_rejects(rejects: pa.Table, path: Path) -> None:
+    pq.write_table(rejects, path, compression="zstd")
+
+
+def write_summary(summary: dict, path: Path) -> None:
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects: pa.Table, path: Path) -> None:
+    """An xlsx a data officer can act on: what was read, what was rejected and why, where."""
+    files = pd.DataFrame(
+        [
+            {
+                "Berkas": f["berkas"], "Jenis": f["jenis"], "Format": f["format"],
+                "Baris judul kolom": f["baris_judul_kolom"], "Baris data dibaca": f["baris_dibaca"],
+                "Dimuat": f["dimuat"], "Ditolak": f["ditolak"],
+                "NIK valid": f["nik"].get("valid", 0),
+                "NIK tidak valid": sum(v for k, v in f["nik"].items() if k != "valid"),
+                "Kolom tidak dikenal": ", ".join(f["kolom_tidak_dikenal"]),
+                "Kolom opsional tidak ada": ", ".join(f["kolom_opsional_tidak_ada"]),
+                "Catatan": "; ".join(f["catatan"]),
+            }
+            for f in summary["berkas"]
+        ]
+    )
+    nik_rows = [
+        {"Jenis": jenis, "Status NIK": status, "Jumlah": n}
+        for jenis, counts in summary["nik"].items()
+        for status, n in counts.items()
+    ]
+    reasons = (
+        rejects.group_by(["jenis", "alasan"]).aggregate([("baris", "count")]).to_pandas()
+        if rejects.num_rows else pd.DataFrame(columns=["jenis", "alasan", "baris_count"])
+    )
+    reasons = reasons.rename(columns={"jenis": "Jenis", "alasan": "Alasan", "baris_count": "Jumlah baris"})
+    reasons = reasons.sort_values("Jumlah baris", ascending=False)
+    by_name = pd.DataFrame(summary["wilayah"]["dicocokkan_nama"])
+    no_polygon = levels["desa"][(~levels["desa"]["punya_poligon"]) & (levels["desa"]["kk_total"] > 0)][
+        ["kode", "nama", "nama_kecamatan", "nama_kabkota", "kk_total", "kk_desil_1"]
+    ]
+    rejected_rows = rejects.slice(0, REPORT_REJECT_ROWS).to_pandas()
+    overview = pd.DataFrame(
+        [
+            ("Tanggal referensi", summary["tanggal_referensi"]),
+            ("Dibuat pada", summary["dibuat_pada"]),
+            ("Baris dibaca", summary["baris"]["dibaca"]),
+            ("Baris dimuat", summary["baris"]["dimuat"]),
+            ("Baris ditolak", summary["baris"]["ditolak"]),
+            ("KK P3KE dimuat", summary["provinsi"]["kk_total"]),
+            ("KK desil 1", summary["provinsi"]["kk_desil_1"]),
+            ("KK desil 1 di DTKS", summary["provinsi"]["kk_d1_dtks"]),
+            ("Tingkat padan DTKS KK desil 1 (%)", summary["pencocokan"]["pct_kk_d1_padan_dtks"]),
+            ("Wilayah dicocokkan lewat nama", len(summary["wilayah"]["dicocokkan_nama"])),
+            ("Desa berpenghuni tanpa poligon", len(no_polygon)),
+        ],
+        columns=["Uraian", "Nilai"],
+    )
+    with pd.ExcelWriter(path, engine="xlsxwriter") as xl:
+        book = xl.book
+        head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
+        sheets = [
+            ("Ringkasan", overview),
+            ("Per berkas", files),
+            ("Alasan penolakan", reasons),
+            ("Status NIK", pd.DataFrame(nik_rows)),
+            ("Dicocokkan lewat nama", by_name),
+            ("Desa tanpa poligon", no_polygon.rename(columns={"kk_total": "KK P3KE", "kk_desil_1": "KK desil 1"})),
+            ("Baris ditolak", rejected_rows),
+        ]
+        for name, frame in sheets:
+            frame.to_excel(xl, sheet_name=name, index=False)
+            sheet = xl.sheets[name]
+            for i, col in enumerate(frame.columns):
+                sheet.write(0, i, str(col), head)
+                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200).tolist()])
+                sheet.set_column(i, i, min(max(10, width + 2), 70))
+            sheet.freeze_panes(1, 0)
+            if len(frame.columns):
+                sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+        if rejects.num_rows > REPORT_REJECT_ROWS:
+            xl.sheets["Baris ditolak"].write(
+                len(rejected_rows) + 2, 0,
+                f"Hanya {REPORT_REJECT_ROWS:,} baris pertama ditampilkan; semua {rejects.num_rows:,} baris ada di ditolak.parquet".replace(",", "."),
+            )
+        catalog = pd.DataFrame(
+            [{"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi} for i in indicators.INDICATORS]
+        )
+        catalog.to_excel(xl, sheet_name="Definisi indikator", index=False)

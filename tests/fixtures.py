@@ -1,0 +1,190 @@
+"""A small, messy, hand-checkable set of exports (all people invented).
+
+Reference date 2023-08-22. The expected numbers in EXPECTED_PROVINSI were counted by hand
+from the rows below; each family's story:
+
+F1  13.01.01.2001  desil "Desil 1", 10-digit code. Head A (female). In DTKS via A (active,
+    PKH). P3KE PKH = Ya. Earth floor, unprotected well, no toilet, stunting risk.
+    Members A (38), B (2: balita, anak).
+F2  13.01.01.2001  desil "1", dotted code. Head NIK stored as a number in the family file
+    (invalid), but members C, D are valid text in the individual file; D is active in DTKS
+    with no programme -> in DTKS without bansos. Roof JELEK -> unfit house; surface water;
+    toilet "UMUM / BERSAMA" (has one). Members C (63), D (60: birthday tomorrow), J (13,
+    NIK with a leading apostrophe, date 15/06/2010).
+F3  13.01.01.2002  desil 2. Member E, active in DTKS with PKH. (Not desil 1.)
+F1' duplicate of F1 on a later line -> rejected.
+F5  code "13010299" (unplaceable), names "KAB. CONTOH / KECAMATAN DUA / NAGARI GAMMA" ->
+    resolved by name to 13.01.02.2001. Head NIK empty. Member G stored as a number in the
+    xlsx (invalid), so G's active DTKS record cannot match -> not in DTKS. Age 70 from
+    "Usia 2023" (no birth date).
+F6  13.01.02.2002, a nagari without polygon under an existing kecamatan -> accepted,
+    flagged. Head H (female "P") valid in the family file only; H active in DTKS with PBI ->
+    in DTKS, bansos. Member K (4) has a NONAKTIF DTKS record with PKH -> PKH not counted.
+    Water LAINNYA, toilet cell empty.
+F7  code of another province, unknown names -> rejected; its member rejected too.
+F8  "Desil 5" -> rejected.      F9  empty ID -> rejected.      line 13: too few columns.
+F10 13.71.01.1001 (kota). Head I valid; I's DTKS record says deceased -> not in DTKS, but
+    P3KE "Penerima SEMBAKO" = Ya -> receives bansos. Members I (73, Excel date cell),
+    one with an empty NIK (13), one with a 15-digit NIK (18: turned 18 yesterday).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+REFERENCE_DATE = dt.date(2023, 8, 22)
+
+A, B, C, D = "1301014101850001", "1301010109200002", "1301012208600003", "1301012308620004"
+E, G, H, I = "1301010101900005", "1301020101530006", "1301024505950007", "1371010101500008"
+J, K = "1301011506100009", "1301022208190010"
+
+FAMILY_HEADER = [
+    "ID Keluarga P3KE", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Kode Kemdagri",
+    "Desil Kesejahteraan", "NIK Kepala Keluarga", "Jenis Kelamin Kepala Keluarga", "Jenis Lantai",
+    "Kualitas Atap", "Kualitas Dinding", "Kualitas Lantai", "Sumber Air Minum",
+    "Memiliki fasilitas Buang Air Besar", "Resiko Stunting", "Penerima BPNT", "Penerima PKH",
+    "Penerima SEMBAKO", "Catatan Petugas",
+]
+GOOD = ["BAGUS/KUALITAS TINGGI"] * 3
+FAMILY_ROWS = [
+    ["F1", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "Desil 1", A, "PEREMPUAN", "TANAH", *GOOD,
+     "SUMUR TIDAK TERLINDUNG", "KOSONG", "BERESIKO STUNTING", "Tidak", "Ya", "Tidak", ""],
+    ["F2", "KAB. CONTOH", "SATU", "ALPHA", "13.01.01.2001", "1", "1.30101E+15", "LAKI-LAKI", "SEMEN",
+     "JELEK/KUALITAS RENDAH", "BAGUS/KUALITAS TINGGI", "BAGUS/KUALITAS TINGGI",
+     "AIR PERMUKAAN (SUNGAI/DANAU)", "UMUM / BERSAMA", "TIDAK BERESIKO STUNTING", "Tidak", "Tidak", "Tidak", ""],
+    ["F3", "KAB. CONTOH", "SATU", "BETA", "1301012002", "2", E, "LAKI-LAKI", "SEMEN", *GOOD,
+     "LEDENG/PAM", "MILIK SENDIRI", "TIDAK BERESIKO STUNTING", "0", "0", "0", ""],
+    ["F1", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "Desil 1", A, "PEREMPUAN", "TANAH", *GOOD,
+     "SUMUR TIDAK TERLINDUNG", "KOSONG", "BERESIKO STUNTING", "Tidak", "Ya", "Tidak", "ganda"],
+    ["F5", "KAB. CONTOH", "KECAMATAN DUA", "NAGARI  GAMMA", "13010299", "Desil 1", "", "LAKI-LAKI",
+     "KAYU/PAPAN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "BUKAN TARGET SASARAN", "Tidak", "Tidak", "Tidak", ""],
+    ["F6", "KAB. CONTOH", "DUA", "NAGARI EPSILON", "1301022002", "1", H, "P", "SEMEN", *GOOD,
+     "LAINNYA", "", "TIDAK BERESIKO STUNTING", "Tidak", "Tidak", "Tidak", ""],
+    ["F7", "KAB. NIAS", "IDANOGAWO", "TETEHOSI", "1201012001", "1", "1201010101800011", "LAKI-LAKI",
+     "SEMEN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "", "Tidak", "Tidak", "Tidak", ""],
+    ["F8", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "Desil 5", "1301010101800012", "LAKI-LAKI",
+     "SEMEN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "", "Tidak", "Tidak", "Tidak", ""],
+    ["", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "1", "1301010101800013", "LAKI-LAKI",
+     "SEMEN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "", "Tidak", "Tidak", "Tidak", ""],
+    None,  # a line with too few columns
+    ["F10", "KOTA CONTOH", "KOTA SATU", "DELTA", "1371011001", "1", I, "LAKI-LAKI",
+     "KERAMIK/MARMER/GRANIT", *GOOD, "AIR KEMASAN/ISI ULANG", "MILIK SENDIRI", "TIDAK BERESIKO STUNTING",
+     "Tidak", "Tidak", "Ya", ""],
+]
+
+EXPECTED_PROVINSI = {
+    "kk_total": 6, "kk_desil_1": 5, "kk_desil_2": 1, "kk_desil_3": 0, "kk_desil_4": 0,
+    "jiwa_total": 11, "jiwa_desil_1": 10,
+    "kk_d1_dtks": 3, "kk_d1_non_dtks": 2, "kk_d1_bansos": 3, "kk_d1_dtks_tanpa_bansos": 1,
+    "kk_d1_pkh": 1, "kk_d1_sembako": 1, "kk_d1_pbi": 1,
+    "pct_d1_non_dtks": 40.0, "pct_d1_dtks_tanpa_bansos": 20.0, "pct_d1_bansos": 60.0,
+    "jiwa_d1_balita": 2, "jiwa_d1_anak": 4, "jiwa_d1_lansia": 4,
+    "kk_d1_kepala_perempuan": 2, "kk_d1_lantai_tanah": 1, "kk_d1_rumah_tidak_layak": 2,
+    "kk_d1_air_tidak_layak": 3, "kk_d1_tanpa_jamban": 2, "kk_d1_risiko_stunting": 1,
+}
+
+
+def write_family_csv(path: Path) -> Path:
+    lines = ["DATA KELUARGA P3KE (UJI)", "Sumber: uji;;;", ";".join(FAMILY_HEADER)]
+    for row in FAMILY_ROWS:
+        lines.append("F11;KAB. CONTOH;SATU" if row is None else ";".join(row))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_individu_xlsx(path: Path) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_string(0, 0, "DATA INDIVIDU P3KE (UJI)")
+    header = ["ID Keluarga P3KE", "ID Individu", "Nama", "NIK", "Tanggal Lahir", "Usia 2023"]
+    for c, h in enumerate(header):
+        sheet.write_string(1, c, h)
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    rows = [
+        ("F1", "F1-1", "Warga Satu", A, "1985-01-01", "38"),
+        ("F1", "F1-2", "Warga Dua", B, "2020-09-01", "2"),
+        ("F2", "F2-1", "Warga Tiga", C, "1960-08-22", "63"),
+        ("F2", "F2-2", "Warga Empat", D, "1962-08-23", "61"),
+        ("F2", "F2-3", "Warga Lima", "'" + J, "15/06/2010", ""),
+        ("F3", "F3-1", "Warga Enam", E, "1990-01-01", "33"),
+        ("F5", "F5-1", "Warga Tujuh", float(G), "", "70"),  # a NIK typed as a number
+        ("F6", "F6-2", "Warga Delapan", K, "2019-08-22", "4"),
+        ("F10", "F10-1", "Warga Sembilan", I, dt.datetime(1950, 1, 1), "73"),  # a real date cell
+        ("F10", "F10-2", "Warga Sepuluh", "", "2010-01-01", "13"),
+        ("F10", "F10-3", "Warga Sebelas", "130171010101000", "2005-08-21", "18"),
+        ("F99", "F99-1", "Warga Duabelas", "1301010101800014", "1980-01-01", "43"),
+        ("F7", "F7-1", "Warga Tigabelas", "1201010101800011", "1980-01-01", "43"),
+    ]
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row):
+            if isinstance(v, float):
+                sheet.write_number(r, c, v)
+            elif isinstance(v, dt.datetime):
+                sheet.write_datetime(r, c, v, date_fmt)
+            elif v != "":
+                sheet.write_string(r, c, v)
+    book.close()
+    return path
+
+
+def write_dtks(folder: Path) -> list[Path]:
+    a = folder / "dtks_a.csv"
+    a.write_text(
+        "ID DTKS|Nik|Nama|Bansos_Pkh|Bansos_Bpnt|Pbi_Jkn|Status\n"
+        f"D1|{A}|Warga Satu|Ya|Tidak|Tidak|AKTIF\n"
+        f"D2|{D}|Warga Empat|0|0|0|AKTIF\n"
+        f"D3|{E}|Warga Enam|1|0|0|AKTIF\n"
+        f"D4|{H}|Warga Kepala|Tidak|Tidak|Ya|AKTIF\n"
+        f"D5|{K}|Warga Delapan|Ya|Tidak|Tidak|NONAKTIF\n"
+        f"D6|{G}|Warga Tujuh|Ya|Ya|Ya|AKTIF\n",
+        encoding="utf-8",
+    )
+    b = folder / "dtks_b.tsv"
+    b.write_text(
+        "NIK\tPKH\tBPNT\tPBI\tis_nonaktif\tketerangan_meninggal\n"
+        f"{I}\t0\t1\t0\tfalse\tMENINGGAL\n"
+        "1.30101E+15\t1\t0\t0\tfalse\t\n"
+        "9999999999999999\t0\t0\t1\ttrue\t\n"
+        "\t0\t0\t0\tfalse\t\n",
+        encoding="utf-8",
+    )
+    return [a, b]
+
+
+def _square(x: float, y: float, size: float = 0.1) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]}
+
+
+def write_boundaries(folder: Path) -> Path:
+    """A desa layer in BIG's column names only; kecamatan and kab/kota must be dissolved."""
+    folder.mkdir(parents=True, exist_ok=True)
+    feats = [
+        ("13.01.01.2001", "Alpha", "Satu", "Contoh", _square(100.0, -1.0)),
+        ("13.01.01.2002", "Beta", "Satu", "Contoh", _square(100.1, -1.0)),
+        ("13.01.02.2001", "Gamma", "Dua", "Contoh", _square(100.0, -1.1)),
+        ("13.71.01.1001", "Delta", "Kota Satu", "Kota Contoh", _square(100.3, -1.0)),
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"KDEPUM": k, "WADMKD": n, "WADMKC": kc, "WADMKK": kb}, "geometry": g}
+            for k, n, kc, kb, g in feats
+        ],
+    }
+    path = folder / "desa_big.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return folder
+
+
+def write_all(folder: Path) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "keluarga": [write_family_csv(folder / "keluarga.csv")],
+        "individu": [write_individu_xlsx(folder / "individu.xlsx")],
+        "dtks": write_dtks(folder),
+        "boundaries": write_boundaries(folder / "batas"),
+    }

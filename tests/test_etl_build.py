@@ -1,0 +1,154 @@
+"""End-to-end build on the hand-counted messy fixture (tests/fixtures.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from etl.__main__ import main
+from etl.pipeline import BuildInputs, build
+from tests import fixtures
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("messy")
+    paths = fixtures.write_all(folder)
+    out = folder / "snapshot"
+    summary = build(BuildInputs(
+        keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
+        boundaries=paths["boundaries"], reference_date=fixtures.REFERENCE_DATE, out=out,
+    ))
+    return out, summary
+
+
+def _row(out, level, kode):
+    frame = pd.read_parquet(out / f"{level}.parquet")
+    return frame.set_index("kode").loc[kode]
+
+
+def test_province_numbers_equal_the_hand_count(snapshot):
+    out, summary = snapshot
+    prov = pd.read_parquet(out / "provinsi.parquet")
+    assert len(prov) == 1
+    row = prov.iloc[0]
+    for col, expected in fixtures.EXPECTED_PROVINSI.items():
+        assert row[col] == pytest.approx(expected), col
+    assert summary["provinsi"]["kk_d1_non_dtks"] == 2
+
+
+def test_desa_kecamatan_kabkota_values(snapshot):
+    out, _ = snapshot
+    alpha = _row(out, "desa", "13.01.01.2001")
+    assert (alpha.kk_total, alpha.kk_desil_1, alpha.kk_d1_dtks, alpha.kk_d1_dtks_tanpa_bansos) == (2, 2, 2, 1)
+    assert alpha.nama_kabkota == "Contoh" and alpha.nama_kecamatan == "Satu"
+    beta = _row(out, "desa", "13.01.01.2002")
+    assert beta.kk_desil_2 == 1 and beta.kk_desil_1 == 0 and math.isnan(beta.pct_d1_non_dtks)
+    gamma = _row(out, "desa", "13.01.02.2001")  # reached by name only
+    assert gamma.kk_d1_non_dtks == 1 and gamma.jiwa_d1_lansia == 1
+    epsilon = _row(out, "desa", "13.01.02.2002")  # no polygon, kept with the data's name
+    assert epsilon.nama == "Nagari Epsilon" and not epsilon.punya_poligon and epsilon.kk_d1_pbi == 1
+    assert epsilon.kk_d1_pkh == 0  # the child's PKH record is NONAKTIF
+    dua = _row(out, "kecamatan", "13.01.02")
+    assert (dua.kk_desil_1, dua.jumlah_desa, dua.desa_tanpa_poligon) == (2, 2, 1)
+    assert dua.pct_d1_non_dtks == pytest.approx(50.0)
+    kab = _row(out, "kabkota", "13.01")
+    assert (kab.kk_total, kab.kk_desil_1, kab.jiwa_total) == (5, 4, 8)
+    kota = _row(out, "kabkota", "13.71")
+    assert (kota.kk_desil_1, kota.kk_d1_non_dtks, kota.kk_d1_bansos, kota.kk_d1_sembako) == (1, 1, 1, 1)
+
+
+def test_every_row_is_loaded_or_rejected_with_a_reason(snapshot):
+    out, summary = snapshot
+    files = {f["berkas"]: f for f in summary["berkas"]}
+    assert (files["keluarga.csv"]["baris_dibaca"], files["keluarga.csv"]["dimuat"], files["keluarga.csv"]["ditolak"]) == (11, 6, 5)
+    assert (files["individu.xlsx"]["baris_dibaca"], files["individu.xlsx"]["dimuat"], files["individu.xlsx"]["ditolak"]) == (13, 11, 2)
+    assert files["dtks_a.csv"]["dimuat"] == 6 and files["dtks_b.tsv"]["ditolak"] == 2
+    assert files["keluarga.csv"]["baris_judul_kolom"] == 3 and files["keluarga.csv"]["pemisah"] == ";"
+    assert files["keluarga.csv"]["kolom_tidak_dikenal"] == ["Catatan Petugas"]
+    for f in summary["berkas"]:
+        assert f["baris_dibaca"] == f["dimuat"] + f["ditolak"]
+    rejects = pq.read_table(out / "ditolak.parquet").to_pandas()
+    kel = rejects[rejects["berkas"] == "keluarga.csv"].set_index("baris")
+    assert sorted(kel.index) == [7, 10, 11, 12, 13]
+    assert kel.loc[7, "alasan"] == "ID keluarga duplikat (sudah ada di keluarga.csv baris 4)"
+    assert kel.loc[10, "kolom"] == "Kode Kemdagri" and "kabupaten/kota 'KAB. NIAS' tidak ditemukan" in kel.loc[10, "alasan"]
+    assert kel.loc[11, "alasan"].startswith("desil tidak valid") and kel.loc[11, "nilai"] == "Desil 5"
+    assert kel.loc[12, "alasan"] == "ID keluarga kosong"
+    assert kel.loc[13, "alasan"].startswith("jumlah kolom tidak sesuai")
+    ind = rejects[rejects["berkas"] == "individu.xlsx"].set_index("baris")
+    assert ind.loc[14, "alasan"] == "ID keluarga tidak ada di berkas keluarga"
+    assert ind.loc[15, "alasan"].startswith("keluarganya ditolak: kode wilayah tidak dikenal")
+    dtks = rejects[rejects["berkas"] == "dtks_b.tsv"].set_index("baris")
+    assert dtks.loc[3, "alasan"] == "NIK tidak valid: tersimpan sebagai angka (digit terakhir hilang)"
+    assert dtks.loc[5, "alasan"] == "NIK tidak valid: kosong"
+    assert summary["baris"]["ditolak"] == len(rejects) == 9
+
+
+def test_nik_validity_is_counted_and_reported(snapshot):
+    _, summary = snapshot
+    assert summary["nik"]["keluarga"] == {"angka": 1, "kosong": 1, "valid": 4}
+    assert summary["nik"]["individu"] == {"angka": 1, "kosong": 1, "panjang_salah": 1, "valid": 8}
+    assert summary["nik"]["dtks"] == {"angka": 1, "kosong": 1, "valid": 8}
+    assert summary["pencocokan"]["dtks_tidak_aktif"] == 3  # NONAKTIF, deceased, is_nonaktif
+
+
+def test_regions_by_name_and_without_polygon_are_reported(snapshot):
+    _, summary = snapshot
+    by_name = summary["wilayah"]["dicocokkan_nama"]
+    assert [(r["kode_asli"], r["kode_desa"], r["kk"]) for r in by_name] == [("13010299", "13.01.02.2001", 1)]
+    assert [r["kode"] for r in summary["wilayah"]["tanpa_poligon"]] == ["13.01.02.2002"]
+    assert summary["sumber"]["batas_wilayah"]["desa"]["kolom_kode"] == "KDEPUM"
+    assert summary["sumber"]["batas_wilayah"]["kecamatan"]["digabung_dari_desa"] is True
+
+
+def test_snapshot_files_and_geometry(snapshot):
+    out, summary = snapshot
+    for name in ("summary.json", "desa.parquet", "kecamatan.parquet", "kabkota.parquet", "provinsi.parquet",
+                 "desa.geojson", "kecamatan.geojson", "kabkota.geojson", "ditolak.parquet", "laporan_kualitas.xlsx"):
+        assert (out / name).is_file(), name
+    desa = pd.read_parquet(out / "desa.parquet")
+    assert sorted(desa["kode"]) == ["13.01.01.2001", "13.01.01.2002", "13.01.02.2001", "13.01.02.2002", "13.71.01.1001"]
+    geo = json.loads((out / "desa.geojson").read_text())
+    assert sorted(f["properties"]["kode"] for f in geo["features"]) == sorted(set(desa["kode"]) - {"13.01.02.2002"})
+    assert summary["geometri"]["kabkota"]["fitur"] == 2
+    # No personal data in what the app reads.
+    for name in ("desa.parquet", "kecamatan.parquet", "kabkota.parquet", "provinsi.parquet"):
+        cols = pd.read_parquet(out / name).columns
+        assert not any("nik" in c or c == "nama_kepala" for c in cols)
+    report = pd.read_excel(out / "laporan_kualitas.xlsx", sheet_name=None, engine="calamine")
+    assert {"Ringkasan", "Per berkas", "Baris ditolak", "Dicocokkan lewat nama", "Desa tanpa poligon"} <= set(report)
+    assert len(report["Baris ditolak"]) == 9
+
+
+def test_missing_required_column_stops_with_file_and_column(tmp_path, capsys):
+    paths = fixtures.write_all(tmp_path)
+    bad = tmp_path / "keluarga_rusak.csv"
+    text = paths["keluarga"][0].read_text().replace("Desil Kesejahteraan", "Kesejahteraan")
+    bad.write_text(text)
+    out = tmp_path / "snap"
+    code = main(["build", "--keluarga", str(bad), "--individu", *map(str, paths["individu"]), "--dtks",
+                 *map(str, paths["dtks"]), "--boundaries", str(paths["boundaries"]),
+                 "--reference-date", "2023-08-22", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "keluarga_rusak.csv" in err and "Desil Kesejahteraan" in err
+    assert not out.exists()  # nothing half-written
+
+
+def test_failed_rebuild_keeps_the_previous_snapshot(tmp_path, snapshot):
+    paths = fixtures.write_all(tmp_path)
+    out = tmp_path / "snap"
+    inputs = BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
+                         boundaries=paths["boundaries"], reference_date=fixtures.REFERENCE_DATE, out=out)
+    build(inputs)
+    before = (out / "summary.json").read_text()
+    inputs.dtks = [tmp_path / "tidak_ada.csv"]
+    with pytest.raises(Exception):
+        build(inputs)
+    assert (out / "summary.json").read_text() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".snap")] == []
