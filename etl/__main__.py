@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--kolom-kode", default=None, help="nama kolom kode wilayah pada berkas batas (jika tidak terdeteksi)")
     b.add_argument("--kolom-nama", default=None, help="nama kolom nama wilayah pada berkas batas")
     b.add_argument("--threads", type=int, default=None)
+    b.add_argument("--tanpa-cache", action="store_true", help="siapkan ulang batas wilayah, abaikan cache")
 
     d = sub.add_parser("demo", help="buat data demo sintetis untuk seluruh Sumatera Barat lalu bangun snapshot")
     d.add_argument("--skala", type=float, default=1.0, help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat")
@@ -106,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 boundaries=args.boundaries or config.default_boundaries(), reference_date=args.reference_date,
                 out=args.out, kode_wilayah=args.kode_wilayah, code_column=args.kolom_kode,
                 name_column=args.kolom_nama, threads=args.threads,
+                cache_dir=None if args.tanpa_cache else config.CACHE_DIR / "batas",
             ))
         else:
             from etl.demo import generate
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                     keluarga=files.keluarga, individu=files.individu, dtks=files.dtks,
                     boundaries=args.boundaries or config.default_boundaries(),
                     reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE), out=args.out,
-                    kode_wilayah=config.KODE_WILAYAH,
+                    kode_wilayah=config.KODE_WILAYAH, cache_dir=config.CACHE_DIR / "batas",
                 ))
     except InputError as err:
         console.print(f"[bold red]Gagal:[/] {err}")

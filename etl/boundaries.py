@@ -236,3 +236,91 @@ def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:
         }
     )
 
+
+
+# ----------------------------------------------------------------------------- prepared layers
+
+PREPARED_VERSION = 1  # bump when the preparation changes, to invalidate caches
+
+
+@dataclass
+class PreparedLayer:
+    """A level ready for the snapshot: attributes, label points and web GeoJSON."""
+
+    level: str
+    attributes: pd.DataFrame  # kode, nama (desa: + nama_kecamatan, nama_kabkota where known)
+    labels: pd.DataFrame  # kode, lon, lat, bbox_*
+    geojson: Path
+    meta: dict  # sumber, kolom_kode, kolom_nama, fitur, geometri_diperbaiki, digabung_dari_desa, catatan
+    web: dict  # fitur, byte, byte_gzip, titik
+
+
+def _cache_key(path: Path, code_column: str | None, name_column: str | None, tolerance: float) -> str:
+    import hashlib
+
+    h = hashlib.sha256(f"{PREPARED_VERSION}|{code_column}|{name_column}|{tolerance!r}".encode())
+    for file in _ogr_files(path):
+        h.update(file.name.encode())
+        with file.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    return h.hexdigest()[:24]
+
+
+def prepare(
+    path: str | Path,
+    cache_dir: Path,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    tolerance: float = WEB_TOLERANCE,
+) -> dict[str, PreparedLayer]:
+    """Read, repair and simplify every level once; later builds on the same boundary
+    files (by content) reuse the result from `cache_dir`."""
+    import json
+    import os
+    import shutil
+    import uuid
+
+    path = Path(path)
+    target = Path(cache_dir) / _cache_key(path, code_column, name_column, tolerance)
+    if (target / "meta.json").is_file():
+        return _load_prepared(target)
+    layers = read_boundaries(path, code_column, name_column)
+    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    meta = {}
+    for level in ("desa", "kecamatan", "kabkota"):
+        layer = layers[level]
+        web = simplify_for_web(layer.frame, tolerance)
+        stats = write_geojson(web, tmp / f"{level}.geojson")
+        attrs = pd.DataFrame(layer.frame.drop(columns="geometry"))
+        attrs.to_parquet(tmp / f"{level}_atribut.parquet", index=False)
+        label_points(web).to_parquet(tmp / f"{level}_label.parquet", index=False)
+        meta[level] = {
+            "meta": {"sumber": layer.source, "kolom_kode": layer.code_column, "kolom_nama": layer.name_column,
+                     "fitur": int(len(layer.frame)), "geometri_diperbaiki": layer.repaired,
+                     "digabung_dari_desa": layer.dissolved, "catatan": layer.notes},
+            "web": stats,
+        }
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    return _load_prepared(target)
+
+
+def _load_prepared(folder: Path) -> dict[str, PreparedLayer]:
+    import json
+
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return {
+        level: PreparedLayer(
+            level,
+            pd.read_parquet(folder / f"{level}_atribut.parquet"),
+            pd.read_parquet(folder / f"{level}_label.parquet"),
+            folder / f"{level}.geojson",
+            info["meta"],
+            info["web"],
+        )
+        for level, info in meta.items()
+    }

@@ -10,6 +10,8 @@ SHARED_DATA = Path(os.environ.get("KANTONG_SHARED_DATA", PROJECT_ROOT.parent / "
 SNAPSHOT_ROOT = Path(os.environ.get("KANTONG_SNAPSHOTS", PROJECT_ROOT / "data" / "snapshots"))
 DEMO_INPUT = Path(os.environ.get("KANTONG_DEMO_INPUT", PROJECT_ROOT / "data" / "demo"))
 LOCAL_BOUNDARIES = PROJECT_ROOT / "data" / "boundaries"
+# Prepared (repaired, simplified) boundaries, reused while the boundary files are unchanged.
+CACHE_DIR = Path(os.environ.get("KANTONG_CACHE", PROJECT_ROOT / "data" / "cache"))
 
 KODE_WILAYAH = SHARED_DATA / "wilayah" / "13_kode_wilayah.csv"
 PENDUDUK_KABKOTA = SHARED_DATA / "wilayah" / "13_kabkota_penduduk.csv"

@@ -29,19 +29,19 @@ def match_families(
         FROM dtks WHERE aktif GROUP BY nik;
 
         CREATE OR REPLACE TEMP TABLE nik_keluarga AS
-        SELECT DISTINCT id_keluarga, nik FROM (
-            SELECT id_keluarga, nik FROM ind WHERE nik IS NOT NULL
+        SELECT DISTINCT kk, nik FROM (
+            SELECT kk, nik FROM ind WHERE nik IS NOT NULL
             UNION ALL
-            SELECT id_keluarga, nik_kepala FROM kel WHERE nik_kepala IS NOT NULL
+            SELECT kk, nik_kepala FROM kel WHERE nik_kepala IS NOT NULL
         );
 
         CREATE OR REPLACE TEMP TABLE keluarga_dtks AS
-        SELECT n.id_keluarga, bool_or(d.pkh) AS pkh, bool_or(d.sembako) AS sembako, bool_or(d.pbi) AS pbi,
+        SELECT n.kk, bool_or(d.pkh) AS pkh, bool_or(d.sembako) AS sembako, bool_or(d.pbi) AS pbi,
                count(*) AS nik_padan
         FROM nik_keluarga n JOIN dtks_aktif d USING (nik) GROUP BY 1;
 
         CREATE OR REPLACE TEMP TABLE anggota AS
-        SELECT id_keluarga, count(*) AS jiwa,
+        SELECT kk, count(*) AS jiwa,
             count(*) FILTER (WHERE umur < 5) AS balita,
             count(*) FILTER (WHERE umur < 18) AS anak,
             count(*) FILTER (WHERE umur >= 60) AS lansia,
@@ -51,8 +51,8 @@ def match_families(
     )
     families = con.sql(
         """
-        SELECT k.id_keluarga, k.kode_desa, k.desil,
-            d.id_keluarga IS NOT NULL AS di_dtks,
+        SELECT k.kk, k.kode_desa, k.desil,
+            d.kk IS NOT NULL AS di_dtks,
             k.p3ke_pkh OR coalesce(d.pkh, false) AS pkh,
             k.p3ke_sembako OR coalesce(d.sembako, false) AS sembako,
             coalesce(d.pbi, false) AS pbi,
@@ -62,8 +62,8 @@ def match_families(
             coalesce(a.jiwa, 0) AS jiwa, coalesce(a.balita, 0) AS balita,
             coalesce(a.anak, 0) AS anak, coalesce(a.lansia, 0) AS lansia
         FROM kel k
-        LEFT JOIN keluarga_dtks d USING (id_keluarga)
-        LEFT JOIN anggota a USING (id_keluarga)
+        LEFT JOIN keluarga_dtks d USING (kk)
+        LEFT JOIN anggota a USING (kk)
         """
     ).to_arrow_table()
     row = con.sql(
@@ -77,9 +77,9 @@ def match_families(
             (SELECT count(*) FROM nik_keluarga n WHERE EXISTS (SELECT 1 FROM dtks_aktif d WHERE d.nik = n.nik)) AS nik_p3ke_padan,
             (SELECT count(*) FROM kel) AS kk,
             (SELECT count(*) FROM keluarga_dtks) AS kk_padan,
-            (SELECT count(*) FROM kel WHERE NOT EXISTS (SELECT 1 FROM nik_keluarga n WHERE n.id_keluarga = kel.id_keluarga))
+            (SELECT count(*) FROM kel WHERE NOT EXISTS (SELECT 1 FROM nik_keluarga n WHERE n.kk = kel.kk))
                 AS kk_tanpa_nik_valid,
-            (SELECT count(*) FROM kel WHERE NOT EXISTS (SELECT 1 FROM anggota a WHERE a.id_keluarga = kel.id_keluarga))
+            (SELECT count(*) FROM kel WHERE NOT EXISTS (SELECT 1 FROM anggota a WHERE a.kk = kel.kk))
                 AS kk_tanpa_anggota,
             (SELECT coalesce(sum(umur_tidak_diketahui), 0) FROM anggota) AS jiwa_umur_tidak_diketahui
         """

@@ -74,7 +74,8 @@ KELUARGA_ROW_SQL = r"""
 SELECT
     id_keluarga, k_dotted(k_kode10(kode_c)) AS kode_desa_data, kode_asli, k_desil(desil_u) AS desil, desil_asli,
     nama_kabkota, nama_kecamatan, nama_desa,
-    CASE WHEN k_nik_status(nik_c, nik_kepala_angka) = 'valid' THEN nik_c END AS nik_kepala,
+    -- Valid NIKs travel as 64-bit integers: matching millions of them is then a fast integer join.
+    CASE WHEN k_nik_status(nik_c, nik_kepala_angka) = 'valid' THEN CAST(nik_c AS BIGINT) END AS nik_kepala,
     k_nik_status(nik_c, nik_kepala_angka) AS status_nik_kepala,
     coalesce(jk_u IN ('PEREMPUAN', 'P', 'WANITA', 'F', '2'), false) AS kepala_perempuan,
     coalesce(lantai_u = 'TANAH', false) AS lantai_tanah,
@@ -106,7 +107,7 @@ FROM (
 
 INDIVIDU_ROW_SQL = r"""
 SELECT id_keluarga, id_individu,
-    CASE WHEN k_nik_status(nik_c, nik_angka) = 'valid' THEN nik_c END AS nik,
+    CASE WHEN k_nik_status(nik_c, nik_angka) = 'valid' THEN CAST(nik_c AS BIGINT) END AS nik,
     k_nik_status(nik_c, nik_angka) AS status_nik,
     coalesce(k_age(k_date(tgl), DATE '{reference_date}'), try_cast(regexp_extract(usia, '^[0-9]+') AS INTEGER)) AS umur
 FROM (
@@ -117,7 +118,7 @@ FROM (
 """
 
 DTKS_ROW_SQL = r"""
-SELECT nik_c AS nik, k_nik_status(nik_c, nik_angka) AS status_nik,
+SELECT nik_c, k_nik_status(nik_c, nik_angka) AS status_nik,
     NOT (
         coalesce(starts_with(status_u, 'NON') OR starts_with(status_u, 'TIDAK AKTIF'), false)
         OR k_flag(nonaktif_u)
@@ -217,9 +218,10 @@ def dedupe_keluarga(con: duckdb.DuckDBPyConnection, keluarga: pa.Table, berkas: 
         WHERE r._ke > 1 ORDER BY r._berkas_ke, r._baris
         """,
     )
+    # `kk`: a compact integer key for the family, used by every later join.
     loaded = con.sql(
-        """SELECT kel.* FROM kel ANTI JOIN (SELECT _berkas_ke, _baris FROM kel_dup WHERE _ke > 1) d
-           USING (_berkas_ke, _baris)"""
+        """SELECT kel.*, CAST(row_number() OVER () AS INTEGER) AS kk
+           FROM kel ANTI JOIN (SELECT _berkas_ke, _baris FROM kel_dup WHERE _ke > 1) d USING (_berkas_ke, _baris)"""
     ).to_arrow_table()
     con.execute("DROP TABLE kel_dup")
     con.unregister("kel")
@@ -233,7 +235,8 @@ def split_individu(
     keluarga_ids: pa.Table,
     keluarga_ditolak: pa.Table,
 ) -> tuple[pa.Table, pa.Table]:
-    """Members must belong to a loaded family.
+    """Members must belong to a loaded family (`keluarga_ids`: id_keluarga, kk); loaded
+    members carry the family's integer key `kk`.
 
     `keluarga_ditolak` holds (id_keluarga, alasan) of family rows that were rejected, so a
     member of such a family is rejected with that reason rather than "unknown family".
@@ -245,7 +248,7 @@ def split_individu(
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE individu_c AS
-        SELECT i.*,
+        SELECT i.*, k.kk,
             CASE
                 WHEN i.id_keluarga IS NULL THEN 'ID keluarga kosong'
                 WHEN k.id_keluarga IS NULL AND t.alasan IS NOT NULL THEN 'keluarganya ditolak: ' || t.alasan
@@ -274,7 +277,7 @@ def split_individu(
         """,
     )
     loaded = con.sql(
-        "SELECT _berkas_ke, _baris, id_keluarga, nik, status_nik, umur FROM individu_c WHERE alasan IS NULL"
+        "SELECT _berkas_ke, _baris, kk, nik, status_nik, umur FROM individu_c WHERE alasan IS NULL"
     ).to_arrow_table()
     con.execute("DROP TABLE individu_c")
     for name in ("ind_rows", "kel", "kel_tolak"):
@@ -294,13 +297,14 @@ def split_dtks(con: duckdb.DuckDBPyConnection, rows: pa.Table, berkas: pa.Table)
         f"""
         SELECT b.berkas, 'dtks' AS jenis, _baris AS baris, 'NIK' AS kolom,
             'NIK tidak valid: ' || CASE status_nik {labels} END AS alasan,
-            mask_nik(nik) AS nilai
+            mask_nik(nik_c) AS nilai
         FROM dtks_rows JOIN berkas b USING (_berkas_ke)
         WHERE status_nik <> 'valid' ORDER BY _berkas_ke, _baris
         """,
     )
     loaded = con.sql(
-        "SELECT _berkas_ke, _baris, nik, aktif, pkh, sembako, pbi FROM dtks_rows WHERE status_nik = 'valid'"
+        """SELECT _berkas_ke, _baris, CAST(nik_c AS BIGINT) AS nik, aktif, pkh, sembako, pbi
+           FROM dtks_rows WHERE status_nik = 'valid'"""
     ).to_arrow_table()
     stats = con.sql("SELECT _berkas_ke, status_nik, count(*) AS n FROM dtks_rows GROUP BY ALL").to_arrow_table()
     con.unregister("dtks_rows")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +20,7 @@ from etl.read import REJECT_SCHEMA, RawFile, read_file
 from etl.schema import DTKS, INDIVIDU, KELUARGA, KIND_LABEL
 
 SNAPSHOT_SCHEMA_VERSION = 1
+READ_WORKERS = 2
 LEVEL_FILES = ("desa", "kecamatan", "kabkota", "provinsi")
 
 
@@ -32,6 +36,8 @@ class BuildInputs:
     code_column: str | None = None
     name_column: str | None = None
     simplify_tolerance: float = boundaries.WEB_TOLERANCE
+    # Prepared boundaries are cached here by content; None prepares them afresh each time.
+    cache_dir: Path | None = None
     threads: int | None = None
     memory_limit: str | None = None
 
@@ -44,6 +50,13 @@ def total_steps(inputs: BuildInputs) -> int:
 
 
 def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
+    if inputs.cache_dir is None:
+        with tempfile.TemporaryDirectory(prefix="kantong-batas-") as tmp:
+            return _build(replace(inputs, cache_dir=Path(tmp)), step)
+    return _build(inputs, step)
+
+
+def _build(inputs: BuildInputs, step: Step) -> dict:
     started = time.perf_counter()
     con = normalise.connect(inputs.threads, inputs.memory_limit)
     timings: dict[str, float] = {}
@@ -51,26 +64,53 @@ def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
     def timed(name: str, t0: float) -> None:
         timings[name] = round(time.perf_counter() - t0, 3)
 
+    # Boundaries are prepared (or taken from the cache) beside the file reads: when they
+    # must be simplified afresh, that work fills the gaps the scans leave on the cores.
+    geo_pool = ThreadPoolExecutor(max_workers=1)
+    geo_future = geo_pool.submit(
+        boundaries.prepare, inputs.boundaries, inputs.cache_dir, inputs.code_column, inputs.name_column,
+        inputs.simplify_tolerance,
+    )
+    try:
+        return _build_data(inputs, step, con, geo_future, started, timings, timed)
+    finally:
+        geo_pool.shutdown(wait=True, cancel_futures=True)
+        con.close()
+
+
+def _build_data(inputs: BuildInputs, step: Step, con, geo_future, started: float, timings: dict, timed) -> dict:
+    # --- read every file; a file index ties each row back to its file name. Two files
+    # are read at a time: one scan alone does not keep both cores of a small server busy.
     t0 = time.perf_counter()
-    step("Membaca batas wilayah")
-    layers = boundaries.read_boundaries(inputs.boundaries, inputs.code_column, inputs.name_column)
+    jobs = [(kind, Path(path)) for kind, paths in ((KELUARGA, inputs.keluarga), (INDIVIDU, inputs.individu),
+                                                   (DTKS, inputs.dtks)) for path in paths]
+    names = [path.name for _, path in jobs]
+    if len(set(names)) < len(names):
+        raise InputError("(beberapa berkas)", "nama berkas masukan harus unik agar baris yang ditolak dapat ditelusuri")
+
+    def read_job(index: int) -> RawFile:
+        kind, path = jobs[index]
+        return read_file(path, kind, index, con.cursor(), normalise.row_sql(kind, inputs.reference_date))
+
+    results: list[RawFile | None] = [None] * len(jobs)
+    with ThreadPoolExecutor(max_workers=READ_WORKERS) as pool:
+        futures = {pool.submit(read_job, i): i for i in range(len(jobs))}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()  # re-raises the first InputError
+            step(f"Membaca {KIND_LABEL[jobs[i][0]]}: {names[i]}")
+    raws: dict[str, list[RawFile]] = {KELUARGA: [], INDIVIDU: [], DTKS: []}
+    for (kind, _), raw in zip(jobs, results):
+        raws[kind].append(raw)
+    berkas = pa.table({"_berkas_ke": pa.array(range(len(jobs)), type=pa.int32()), "berkas": names})
+    timed("baca", t0)
+
+    t0 = time.perf_counter()
+    step("Menyiapkan batas wilayah")
+    layers = geo_future.result()
     code_list = regions.read_code_list(inputs.kode_wilayah) if inputs.kode_wilayah else None
     ref = regions.build_reference(layers, code_list)
-    timed("batas_baca", t0)
-
-    # --- read every file; a file index ties each row back to its file name
-    t0 = time.perf_counter()
-    raws: dict[str, list[RawFile]] = {KELUARGA: [], INDIVIDU: [], DTKS: []}
-    index = 0
-    for kind, paths in ((KELUARGA, inputs.keluarga), (INDIVIDU, inputs.individu), (DTKS, inputs.dtks)):
-        for path in paths:
-            step(f"Membaca {KIND_LABEL[kind]}: {Path(path).name}")
-            raws[kind].append(read_file(path, kind, index, con, normalise.row_sql(kind, inputs.reference_date)))
-            index += 1
-    berkas = pa.table({"_berkas_ke": pa.array(range(index), type=pa.int32()), "berkas": [r.name for r in _all(raws)]})
-    if len(set(berkas["berkas"].to_pylist())) < index:
-        raise InputError("(beberapa berkas)", "nama berkas masukan harus unik agar baris yang ditolak dapat ditelusuri")
-    timed("baca", t0)
+    timed("batas_tunggu", t0)
 
     # --- families
     t0 = time.perf_counter()
@@ -87,7 +127,7 @@ def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
     t0 = time.perf_counter()
     step("Menormalkan data anggota keluarga")
     ind_raw = _concat([r.table for r in raws[INDIVIDU]])
-    individu, rej_ind = normalise.split_individu(con, ind_raw, berkas, keluarga.select(["id_keluarga"]), kel_rejected_ids)
+    individu, rej_ind = normalise.split_individu(con, ind_raw, berkas, keluarga.select(["id_keluarga", "kk"]), kel_rejected_ids)
     del ind_raw
     timed("individu", t0)
 
@@ -109,12 +149,8 @@ def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
     levels = aggregate.build_levels(counts, ref, data_names)
     timed("agregasi", t0)
 
-    t0 = time.perf_counter()
-    step("Menyederhanakan poligon untuk web")
-    web = {lvl: boundaries.simplify_for_web(layers[lvl].frame, inputs.simplify_tolerance) for lvl in ("desa", "kecamatan", "kabkota")}
-    for lvl, frame in web.items():
-        levels[lvl] = levels[lvl].merge(boundaries.label_points(frame), on="kode", how="left")
-    timed("geometri", t0)
+    for lvl in ("desa", "kecamatan", "kabkota"):
+        levels[lvl] = levels[lvl].merge(layers[lvl].labels, on="kode", how="left")
 
     rejects = pa.concat_tables([r.rejects for r in _all(raws)] + [kel_rejects, rej_ind, rej_dtks])
     summary = _summary(inputs, raws, rejects, keluarga, individu, dtks_nik_stats, match_stats, levels, layers, by_name)
@@ -124,13 +160,14 @@ def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
     with write.atomic_dir(inputs.out) as tmp:
         for lvl in LEVEL_FILES:
             write.write_table(levels[lvl], tmp / f"{lvl}.parquet")
-        summary["geometri"] = {lvl: boundaries.write_geojson(web[lvl], tmp / f"{lvl}.geojson") for lvl in web}
+        for lvl, layer in layers.items():
+            shutil.copyfile(layer.geojson, tmp / f"{lvl}.geojson")
+        summary["geometri"] = {lvl: layer.web for lvl, layer in layers.items()}
         write.write_rejects(rejects, tmp / "ditolak.parquet")
+        write.write_quality_report(summary, levels, rejects, tmp / "laporan_kualitas.xlsx")
         timed("tulis", t0)
         summary["durasi_detik"] = {**timings, "total": round(time.perf_counter() - started, 3)}
         write.write_summary(summary, tmp / "summary.json")
-        write.write_quality_report(summary, levels, rejects, tmp / "laporan_kualitas.xlsx")
-    con.close()
     return summary
 
 
@@ -260,10 +297,7 @@ def _summary(inputs, raws, rejects, keluarga, individu, dtks_nik_stats, match_st
             "keluarga": [Path(p).name for p in inputs.keluarga],
             "individu": [Path(p).name for p in inputs.individu],
             "dtks": [Path(p).name for p in inputs.dtks],
-            "batas_wilayah": {lvl: {"sumber": lay.source, "kolom_kode": lay.code_column, "kolom_nama": lay.name_column,
-                                    "fitur": int(len(lay.frame)), "geometri_diperbaiki": lay.repaired,
-                                    "digabung_dari_desa": lay.dissolved, "catatan": lay.notes}
-                              for lvl, lay in layers.items()},
+            "batas_wilayah": {lvl: layer.meta for lvl, layer in layers.items()},
             "kode_wilayah": Path(inputs.kode_wilayah).name if inputs.kode_wilayah else None,
         },
         "baris": {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.boundaries import BoundaryLayer, normalise_code
+from etl.boundaries import PreparedLayer, normalise_code
 from etl.errors import InputError
 
 # Kemendagri province codes (Permendagri 58/2021 and the 2022 Papua splits).
@@ -81,12 +81,12 @@ def read_code_list(path: str | Path) -> pd.DataFrame:
     return frame.dropna(subset=["kode"])
 
 
-def build_reference(layers: dict[str, BoundaryLayer], code_list: pd.DataFrame | None = None) -> RegionReference:
+def build_reference(layers: dict[str, PreparedLayer], code_list: pd.DataFrame | None = None) -> RegionReference:
     levels: dict[str, pd.DataFrame] = {}
     aliases = []
     for level, digits in (("desa", 13), ("kecamatan", 8), ("kabkota", 5)):
         frame = pd.DataFrame(
-            {"kode": layers[level].frame["kode"].astype("string"), "nama": layers[level].frame["nama"].astype("string")}
+            {"kode": layers[level].attributes["kode"].astype("string"), "nama": layers[level].attributes["nama"].astype("string")}
         )
         frame["punya_poligon"] = True
         if code_list is not None:

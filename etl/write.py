@@ -101,34 +101,47 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
         ],
         columns=["Uraian", "Nilai"],
     )
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xl:
-        book = xl.book
-        head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
-        sheets = [
-            ("Ringkasan", overview),
-            ("Per berkas", files),
-            ("Alasan penolakan", reasons),
-            ("Status NIK", pd.DataFrame(nik_rows)),
-            ("Dicocokkan lewat nama", by_name),
-            ("Desa tanpa poligon", no_polygon.rename(columns={"kk_total": "KK P3KE", "kk_desil_1": "KK desil 1"})),
-            ("Baris ditolak", rejected_rows),
-        ]
-        for name, frame in sheets:
-            frame.to_excel(xl, sheet_name=name, index=False)
-            sheet = xl.sheets[name]
-            for i, col in enumerate(frame.columns):
-                sheet.write(0, i, str(col), head)
-                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200).tolist()])
-                sheet.set_column(i, i, min(max(10, width + 2), 70))
-            sheet.freeze_panes(1, 0)
-            if len(frame.columns):
-                sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-        if rejects.num_rows > REPORT_REJECT_ROWS:
-            xl.sheets["Baris ditolak"].write(
+    catalog = pd.DataFrame(
+        [{"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi} for i in indicators.INDICATORS]
+    )
+    sheets = [
+        ("Ringkasan", overview),
+        ("Per berkas", files),
+        ("Alasan penolakan", reasons),
+        ("Status NIK", pd.DataFrame(nik_rows, columns=["Jenis", "Status NIK", "Jumlah"])),
+        ("Dicocokkan lewat nama", by_name),
+        ("Desa tanpa poligon", no_polygon.rename(columns={"kk_total": "KK P3KE", "kk_desil_1": "KK desil 1"})),
+        ("Baris ditolak", rejected_rows),
+        ("Definisi indikator", catalog),
+    ]
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
+    number = book.add_format({"num_format": "#,##0"})
+    for name, frame in sheets:
+        sheet = book.add_worksheet(name)
+        _write_sheet(sheet, frame, head, number)
+        if name == "Baris ditolak" and rejects.num_rows > REPORT_REJECT_ROWS:
+            sheet.write(
                 len(rejected_rows) + 2, 0,
-                f"Hanya {REPORT_REJECT_ROWS:,} baris pertama ditampilkan; semua {rejects.num_rows:,} baris ada di ditolak.parquet".replace(",", "."),
+                f"Hanya {REPORT_REJECT_ROWS:,} baris pertama ditampilkan; semua {rejects.num_rows:,} baris ada di "
+                "ditolak.parquet".replace(",", "."),
             )
-        catalog = pd.DataFrame(
-            [{"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi} for i in indicators.INDICATORS]
-        )
-        catalog.to_excel(xl, sheet_name="Definisi indikator", index=False)
+    book.close()
+
+
+def _write_sheet(sheet, frame: pd.DataFrame, head, number) -> None:
+    """Header row frozen and filtered, columns sized to their content, rows in order."""
+    for i, col in enumerate(frame.columns):
+        sample = frame[col].head(200).tolist()
+        width = max([len(str(col))] + [len(str(v)) for v in sample])
+        is_count = pd.api.types.is_integer_dtype(frame[col].dtype)
+        sheet.set_column(i, i, min(max(10, width + 2), 70), number if is_count else None)
+    sheet.write_row(0, 0, [str(c) for c in frame.columns], head)
+    sheet.freeze_panes(1, 0)
+    if len(frame.columns):
+        sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+    for r, row in enumerate(zip(*columns), start=1):
+        sheet.write_row(r, 0, row)
