@@ -1,0 +1,76 @@
+"""Kantong dashboard.
+
+    python app.py                      # development server on http://127.0.0.1:8050
+    gunicorn app:server -w 2 -b 0.0.0.0:8050   # production
+
+The app serves every asset itself (Dash bundles, Bootstrap CSS, boundary GeoJSON): it
+works with no internet connection.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401  (registers the components)
+from dash import html
+from flask import Response, abort, request
+
+from callbacks import register_all
+from kantong.data import MAP_LEVELS, SnapshotNotFound, SnapshotStore
+from layouts.main import layout
+
+INDEX = """<!DOCTYPE html>
+<html lang="id">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+
+def create_app(snapshot_root=None) -> dash.Dash:
+    store = SnapshotStore(snapshot_root)
+    app = dash.Dash(
+        __name__,
+        title="Kantong · Peta kantong kemiskinan Sumatera Barat",
+        compress=True,
+        serve_locally=True,
+        update_title=None,
+        index_string=INDEX,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        suppress_callback_exceptions=True,
+    )
+    server = app.server
+    server.config["COMPRESS_MIMETYPES"] = server.config.get("COMPRESS_MIMETYPES", []) + ["application/geo+json"]
+
+    def page():
+        try:
+            store.latest()
+        except SnapshotNotFound as err:
+            return html.Div([html.H1("Kantong", className="h3"), html.P(str(err))], className="container py-5")
+        return layout(store)
+
+    app.layout = page
+
+    @server.route("/geo/<snapshot_id>/<level>.geojson")
+    def geojson(snapshot_id: str, level: str):
+        if level not in MAP_LEVELS:
+            abort(404)
+        try:
+            snapshot = store.by_id(snapshot_id)
+        except SnapshotNotFound:
+            abort(404)
+        body = snapshot.geojson_gzip(level)
+        headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            return Response(body, mimetype="application/geo+json", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(snapshot.geojson_path(level).read_bytes(), mimetype="application/geo+json", headers=headers)
+
+    register_all(app, store)
+    return app
+
+
+app = create_app(os.environ.get("KANTONG_SNAPSHOTS"))
+server = app.server
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")), debug=False)

@@ -1,0 +1,104 @@
+"""The profile of the selected region, against its parent and the province."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from etl import indicators
+from kantong import figures, fmt
+from kantong.data import LEVEL_LABEL, level_of, rank_in
+from kantong.view import View
+
+# (indicator, denominator) rows of the comparison table, grouped.
+COMPARISON = [
+    ("Bansos reguler", [("kk_d1_pkh", "kk_desil_1"), ("kk_d1_sembako", "kk_desil_1"), ("kk_d1_pbi", "kk_desil_1"),
+                        ("kk_d1_bansos", "kk_desil_1")]),
+    ("Kelompok rentan", [("jiwa_d1_balita", "jiwa_desil_1"), ("jiwa_d1_anak", "jiwa_desil_1"),
+                         ("jiwa_d1_lansia", "jiwa_desil_1"), ("kk_d1_kepala_perempuan", "kk_desil_1")]),
+    ("Rumah, air, sanitasi, stunting", [("kk_d1_rumah_tidak_layak", "kk_desil_1"), ("kk_d1_lantai_tanah", "kk_desil_1"),
+                                        ("kk_d1_air_tidak_layak", "kk_desil_1"), ("kk_d1_tanpa_jamban", "kk_desil_1"),
+                                        ("kk_d1_risiko_stunting", "kk_desil_1")]),
+]
+
+
+def _share(region, kolom: str, penyebut: str) -> float | None:
+    den = region[penyebut]
+    return None if not den else 100.0 * region[kolom] / den
+
+
+def _tile(label: str, value: str, sub: str | None, test_id: str) -> dbc.Col:
+    return dbc.Col(
+        html.Div([html.Div(label, className="small text-muted"), html.Div(value, className="fs-5 fw-bold", id=test_id),
+                  html.Div(sub or "\u00a0", className="small")], className="tile"),
+        xs=6,
+    )
+
+
+def profile(snapshot, view: View) -> list:
+    kode = view.profil
+    region = snapshot.region(kode)
+    level = level_of(kode)
+    province = snapshot.provinsi
+    parent_code = kode[:5] if level in ("kecamatan", "desa") else (kode[:2] if level == "kabkota" else None)
+    parent = snapshot.region(parent_code) if parent_code else None
+    ind = indicators.get(view.indikator)
+
+    header = [html.H2(str(region["nama"]), className="h5 mb-0"), html.Div(LEVEL_LABEL[level], className="small text-muted")]
+    if not bool(region.get("punya_poligon", True)):
+        header.append(dbc.Badge("tanpa poligon di peta", color="warning", text_color="dark", className="me-1"))
+    ranks = []
+    if level != "provinsi":
+        if parent_code and level in ("kecamatan", "desa"):
+            r, n = rank_in(snapshot, kode, view.indikator, parent_code)
+            ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {parent['nama']}")
+        r, n = rank_in(snapshot, kode, view.indikator, str(province["kode"]))
+        ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {province['nama']}")
+        header.append(html.Div([html.Span(f"Peringkat {ind.label_pendek}: ", className="text-muted"), "; ".join(ranks)],
+                               className="small mt-1", id="profil-peringkat"))
+
+    d1 = int(region["kk_desil_1"])
+    tiles = dbc.Row(
+        [
+            _tile("KK desil 1", fmt.angka(d1), f"{fmt.angka(int(region['jiwa_desil_1']))} jiwa", "profil-kk-desil-1"),
+            _tile("Belum masuk DTKS", fmt.angka(int(region["kk_d1_non_dtks"])), fmt.persen(region["pct_d1_non_dtks"]) + " dari KK desil 1",
+                  "profil-kk-d1-non-dtks"),
+            _tile("Di DTKS tanpa bansos", fmt.angka(int(region["kk_d1_dtks_tanpa_bansos"])),
+                  fmt.persen(region["pct_d1_dtks_tanpa_bansos"]) + " dari KK desil 1", "profil-kk-d1-dtks-tanpa-bansos"),
+            _tile("Cakupan bansos", fmt.persen(region["pct_d1_bansos"]), f"{fmt.angka(int(region['kk_d1_bansos']))} KK menerima",
+                  "profil-pct-d1-bansos"),
+        ],
+        className="g-2 my-2",
+    )
+
+    columns = [("Wilayah ini", region)]
+    if parent is not None and parent_code != str(province["kode"]):
+        columns.append((str(parent["nama"]), parent))
+    if level != "provinsi":
+        columns.append(("Provinsi", province))
+    body = []
+    for group, rows in COMPARISON:
+        body.append(html.Tr(html.Th(group, colSpan=len(columns) + 1, className="table-light small")))
+        for kolom, penyebut in rows:
+            i = indicators.get(kolom)
+            cells = [html.Td(i.label_pendek, className="small")]
+            for j, (_, reg) in enumerate(columns):
+                share = fmt.persen(_share(reg, kolom, penyebut))
+                text = f"{fmt.angka(int(reg[kolom]))} ({share})" if j == 0 else share
+                cells.append(html.Td(text, className="small text-end"))
+            body.append(html.Tr(cells))
+    table = dbc.Table(
+        [html.Thead(html.Tr([html.Th("")] + [html.Th(name, className="small text-end") for name, _ in columns])), html.Tbody(body)],
+        size="sm", className="mb-1 profil-banding",
+    )
+    note = html.Div("Persentase dari KK desil 1 (jiwa: dari jiwa desil 1).", className="form-text")
+    desil = dcc.Graph(figure=figures.desil_figure(region), config={"displayModeBar": False}, className="desil")
+    return header + [tiles, html.H3("Sebaran desil", className="h6 mt-2 mb-0"), desil,
+                     html.Div(table, className="table-responsive"), note]
+
+
+def register(app, store) -> None:
+    @app.callback(Output("profil", "children"), Input("url", "search"))
+    def render_profile(search):
+        snapshot = store.latest()
+        return profile(snapshot, View.from_query(search, snapshot))

@@ -1,0 +1,20 @@
+"""Region search: options computed on the server, tolerant of spelling variants."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from kantong import search
+
+
+def register(app, store) -> None:
+    @app.callback(Output("cari", "options"), Input("cari", "search_value"), State("cari", "value"))
+    def search_options(query, value):
+        if not query or len(query.strip()) < 2:
+            raise PreventUpdate
+        hits = search.search(store.latest(), query)
+        # `search` carries the typed text, so the dropdown's own filter keeps every hit,
+        # including those found through a spelling variant.
+        return [{"label": search.label(row), "value": row["kode"], "search": f"{query} {row['nama']}"}
+                for _, row in hits.iterrows()]

@@ -1,0 +1,67 @@
+"""The URL is the view's single source of truth: controls, map clicks, the breadcrumb and
+search all write the URL; everything else renders from it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dash import ALL, Input, Output, State, ctx, no_update
+
+from kantong.view import View
+
+
+def next_view(view: View, trigger, value) -> View | None:
+    """The view after one user action (None when nothing should change)."""
+    if trigger in ("indikator", "klasifikasi", "warna"):
+        return replace(view, **{trigger: value}) if value else None
+    if trigger == "tingkat":
+        return view.with_level(value) if value else None
+    if trigger == "peta":
+        point = (value or {}).get("points", [{}])[0]
+        kode = point.get("location")
+        if not kode or point.get("curveNumber", 0) != 0:
+            return None
+        return replace(view, profil=kode) if view.tingkat == "desa" else view.open_region(kode)
+    if trigger == "cari":
+        return view.open_region(value) if value else None
+    if isinstance(trigger, dict) and trigger.get("type") in ("jejak", "buka"):
+        if not value:  # buttons created by a render, not clicked
+            return None
+        kode = trigger["kode"]
+        if trigger["type"] == "buka" and view.tingkat == "desa" and len(kode) == 13:
+            return replace(view, profil=kode)
+        return view.open_region(kode)
+    return None
+
+
+def register(app, store) -> None:
+    @app.callback(
+        Output("url", "search"),
+        Output("indikator", "value"),
+        Output("tingkat", "value"),
+        Output("klasifikasi", "value"),
+        Output("warna", "value"),
+        Output("cari", "value"),
+        Input("url", "search"),
+        Input("indikator", "value"),
+        Input("tingkat", "value"),
+        Input("klasifikasi", "value"),
+        Input("warna", "value"),
+        Input("peta", "clickData"),
+        Input("cari", "value"),
+        Input({"type": "jejak", "kode": ALL}, "n_clicks"),
+        Input({"type": "buka", "kode": ALL}, "n_clicks"),
+    )
+    def sync_view(search, indikator, tingkat, klasifikasi, warna, click, cari, _jejak, _buka):
+        snapshot = store.latest()
+        view = View.from_query(search, snapshot)
+        trigger = ctx.triggered_id
+        if trigger is None or trigger == "url":
+            # Page load, reload or back/forward: the URL sets the controls.
+            return no_update, view.indikator, view.tingkat, view.klasifikasi, view.warna, no_update
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        new = next_view(view, trigger, value)
+        if new is None or new == view:
+            return (no_update,) * 6
+        tingkat_out = new.tingkat if new.tingkat != tingkat else no_update
+        return new.to_query(), no_update, tingkat_out, no_update, no_update, (None if trigger == "cari" else no_update)

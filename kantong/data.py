@@ -1,0 +1,200 @@
+"""The one way the app reads data: snapshots written by the ETL.
+
+A snapshot folder appears atomically (etl.write.atomic_dir), so any folder with a
+summary.json is complete. The newest is found on every request (a directory listing and a
+few stat calls), and a loaded snapshot is kept in memory keyed by its path and the time
+its summary was written, so a newly published snapshot is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from etl import config, indicators
+
+LEVELS = ("provinsi", "kabkota", "kecamatan", "desa")
+MAP_LEVELS = ("kabkota", "kecamatan", "desa")
+DIGITS = {"provinsi": 2, "kabkota": 5, "kecamatan": 8, "desa": 13}  # length of the dotted code
+LEVEL_LABEL = {"provinsi": "Provinsi", "kabkota": "Kabupaten/Kota", "kecamatan": "Kecamatan", "desa": "Nagari/Desa/Kelurahan"}
+LEVEL_LABEL_SHORT = {"provinsi": "provinsi", "kabkota": "kab/kota", "kecamatan": "kecamatan", "desa": "nagari/desa"}
+
+
+class SnapshotNotFound(Exception):
+    pass
+
+
+def level_of(kode: str) -> str:
+    for level, n in DIGITS.items():
+        if len(kode) == n:
+            return level
+    raise KeyError(kode)
+
+
+def parent_codes(kode: str) -> list[str]:
+    """Codes of the regions above `kode`, province first."""
+    return [kode[:n] for level, n in DIGITS.items() if n < len(kode)]
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded snapshot
+class Snapshot:
+    id: str
+    path: Path
+    summary: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)  # per level, indexed by kode
+
+    @property
+    def tanggal_referensi(self) -> str:
+        return self.summary.get("tanggal_referensi", "")
+
+    @property
+    def dibuat_pada(self) -> str:
+        return self.summary.get("dibuat_pada", "")
+
+    @property
+    def provinsi(self) -> pd.Series:
+        return self.tables["provinsi"].iloc[0]
+
+    def table(self, level: str) -> pd.DataFrame:
+        return self.tables[level]
+
+    def has(self, kode: str) -> bool:
+        try:
+            return kode in self.tables[level_of(kode)].index
+        except KeyError:
+            return False
+
+    def region(self, kode: str) -> pd.Series:
+        return self.tables[level_of(kode)].loc[kode]
+
+    def name(self, kode: str) -> str:
+        return str(self.region(kode)["nama"])
+
+    def regions_in(self, scope: str, level: str) -> pd.DataFrame:
+        """Regions of `level` inside `scope` (a province, kab/kota or kecamatan code)."""
+        table = self.tables[level]
+        if level_of(scope) == "provinsi":
+            return table
+        return table[table.index.str.startswith(scope + ".")]
+
+    @cached_property
+    def all_regions(self) -> pd.DataFrame:
+        """kode, nama, tingkat and parent names of every region, for search."""
+        frames = []
+        for level in LEVELS:
+            t = self.tables[level]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "kode": t.index,
+                        "nama": t["nama"].astype(str).values,
+                        "tingkat": level,
+                        "nama_kecamatan": t["nama_kecamatan"].values if "nama_kecamatan" in t else None,
+                        "nama_kabkota": t["nama_kabkota"].values if "nama_kabkota" in t else None,
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def geojson_path(self, level: str) -> Path:
+        if level not in MAP_LEVELS:
+            raise KeyError(level)
+        return self.path / f"{level}.geojson"
+
+    def geojson_gzip(self, level: str) -> bytes:
+        return _gzip_file(str(self.geojson_path(level)), self.id)
+
+    def geojson(self, level: str) -> dict:
+        """The geometry itself, for server-side rendering (exports)."""
+        return _geojson_dict(str(self.geojson_path(level)), self.id)
+
+
+@lru_cache(maxsize=8)
+def _gzip_file(path: str, snapshot_id: str) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), 6)
+
+
+@lru_cache(maxsize=8)
+def _geojson_dict(path: str, snapshot_id: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, stamp: int) -> Snapshot:
+    folder = Path(path)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    tables = {}
+    for level in LEVELS:
+        frame = pd.read_parquet(folder / f"{level}.parquet").set_index("kode", drop=False)
+        frame.index.name = None
+        tables[level] = frame
+    return Snapshot(id=f"{folder.name}-{stamp:x}", path=folder, summary=summary, tables=tables)
+
+
+class SnapshotStore:
+    """Snapshots under one root folder; `latest()` is the newest complete one."""
+
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root) if root else config.SNAPSHOT_ROOT
+        self._lock = threading.Lock()
+
+    def _candidates(self) -> list[tuple[int, Path]]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for folder in self.root.iterdir():
+            summary = folder / "summary.json"
+            if folder.name.startswith(".") or not summary.is_file():
+                continue
+            found.append((summary.stat().st_mtime_ns, folder))
+        return sorted(found)
+
+    def latest(self) -> Snapshot:
+        candidates = self._candidates()
+        if not candidates:
+            raise SnapshotNotFound(
+                f"Belum ada snapshot di {self.root}. Jalankan `python -m etl demo` atau `python -m etl build`."
+            )
+        stamp, folder = candidates[-1]
+        with self._lock:  # one thread loads; the others then find it in the cache
+            return _load(str(folder), stamp)
+
+    def by_id(self, snapshot_id: str) -> Snapshot:
+        for stamp, folder in self._candidates():
+            if f"{folder.name}-{stamp:x}" == snapshot_id:
+                with self._lock:
+                    return _load(str(folder), stamp)
+        raise SnapshotNotFound(snapshot_id)
+
+
+def indicator_values(snapshot: Snapshot, level: str, scope: str, kolom: str) -> pd.DataFrame:
+    """The regions of a map view with the value and rank of one indicator.
+
+    Rank 1 is the most need (the highest value, or the lowest for indicators where more
+    is better); regions without a value are not ranked.
+    """
+    ind = indicators.get(kolom)
+    frame = snapshot.regions_in(scope, level)
+    cols = ["kode", "nama", "kk_total", "punya_poligon", kolom]
+    cols += [c for c in ("nama_kecamatan", "nama_kabkota", "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara")
+             if c in frame.columns]
+    out = frame[cols].rename(columns={kolom: "nilai"})
+    out["nilai"] = out["nilai"].astype("float64")
+    out.loc[out["kk_total"] == 0, "nilai"] = float("nan")  # no P3KE family: nothing to rank
+    out["peringkat"] = out["nilai"].rank(method="min", ascending=ind.arah < 0).astype("Int64")
+    return out
+
+
+def rank_in(snapshot: Snapshot, kode: str, kolom: str, within: str) -> tuple[int | None, int]:
+    """Rank of a region among its peers inside `within` (a parent code), and the peer count."""
+    level = level_of(kode)
+    values = indicator_values(snapshot, level, within, kolom)
+    ranked = values["peringkat"].dropna()
+    rank = values.loc[kode, "peringkat"] if kode in values.index else None
+    return (None if rank is None or pd.isna(rank) else int(rank)), int(len(ranked))

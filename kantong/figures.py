@@ -1,0 +1,245 @@
+"""Pure figure builders shared by the app and the exports.
+
+The map is split in two: `map_figure` carries what changes only with the level or scope
+(the region list, the static hover text, the geometry reference), `map_values` what
+changes with the indicator or classification (class per region, value and rank for the
+hover, colours). The app sends the second part alone when only the indicator changes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl import indicators
+from kantong import fmt
+from kantong.view import PALETTES
+
+K_CLASSES = 5
+NO_FAMILY_COLOUR = "#b8b8b8"  # no P3KE family at all
+NOT_APPLICABLE_COLOUR = "#ececec"  # families, but the rate has no denominator (no desil-1 family)
+BORDER_COLOUR = "#ffffff"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Classification of one indicator over the regions of a view."""
+
+    kelas: np.ndarray  # per region: -2 no family, -1 not applicable, 0..k-1 class
+    batas: list[float]  # upper bound of each class
+    bawah: float  # minimum value
+    jumlah: list[int]  # regions per class
+    warna: list[str]  # colour per class
+    tanpa_keluarga: int
+    tidak_berlaku: int
+
+
+def classify(values: pd.Series, has_family: pd.Series, ind: indicators.Indicator, method: str, palette: str) -> Classes:
+    """Classes by quantiles, natural breaks (Fisher-Jenks) or equal intervals.
+
+    Regions with no P3KE family, and regions whose rate has no denominator, are kept out
+    of the classification and get their own colours."""
+    v = values.to_numpy(dtype="float64")
+    fam = has_family.to_numpy(dtype=bool)
+    valid = fam & ~np.isnan(v)
+    kelas = np.where(fam, -1, -2)
+    colours = list(PALETTES[palette][1])
+    if ind.arah < 0:
+        colours = colours[::-1]  # where more is better, the darkest colour still marks need
+    data = v[valid]
+    if len(data) == 0:
+        return Classes(kelas, [], float("nan"), [], [], int((~fam).sum()), int((fam & ~valid).sum()))
+    unique = np.unique(data)
+    k = min(K_CLASSES, len(unique))
+    with warnings.catch_warnings():
+        # mapclassify warns when skewed counts give fewer distinct classes; merging them is intended.
+        warnings.simplefilter("ignore", UserWarning)
+        if k == 1:
+            bins = np.array([unique[0]])
+        elif method == "jenks":
+            bins = mapclassify.FisherJenks(data, k=k).bins
+        elif method == "interval":
+            bins = mapclassify.EqualInterval(data, k=k).bins
+        else:
+            bins = mapclassify.Quantiles(data, k=k).bins
+    if ind.satuan != "%":
+        bins = np.floor(bins)  # counts: class bounds are whole numbers, as the legend says
+    bins = np.unique(bins)  # quantiles of skewed counts repeat; one class per distinct bound
+    idx = np.minimum(np.searchsorted(bins, data, side="left"), len(bins) - 1)
+    kelas = kelas.copy()
+    kelas[valid] = idx
+    # Spread the palette over the classes actually used, lightest to darkest.
+    pick = np.linspace(0, len(colours) - 1, len(bins)).round().astype(int) if len(bins) > 1 else [len(colours) // 2]
+    return Classes(
+        kelas=kelas,
+        batas=[float(b) for b in bins],
+        bawah=float(data.min()),
+        jumlah=[int((idx == i).sum()) for i in range(len(bins))],
+        warna=[colours[i] for i in pick],
+        tanpa_keluarga=int((~fam).sum()),
+        tidak_berlaku=int((fam & ~valid).sum()),
+    )
+
+
+def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, str, int]]:
+    """(colour, label, count) for each legend entry, in Indonesian number format."""
+    rows = []
+    lower = classes.bawah
+    whole = ind.satuan != "%"
+    for i, (upper, colour, n) in enumerate(zip(classes.batas, classes.warna, classes.jumlah)):
+        # Counts are whole numbers: after "5 – 10" comes "11 – 29", not "10 – 29".
+        start = lower if i == 0 or not whole else np.floor(lower) + 1
+        lo = fmt.nilai_pendek(ind, start)
+        hi = fmt.nilai_pendek(ind, upper)
+        rows.append((colour, hi if lo == hi else f"{lo} – {hi}", n))
+        lower = upper
+    if classes.tidak_berlaku:
+        rows.append((NOT_APPLICABLE_COLOUR, "Tidak berlaku (tidak ada KK desil 1)", classes.tidak_berlaku))
+    if classes.tanpa_keluarga:
+        rows.append((NO_FAMILY_COLOUR, "Tidak ada keluarga P3KE", classes.tanpa_keluarga))
+    return rows
+
+
+def _colorscale(classes: Classes) -> tuple[list, float, float]:
+    """A stepped colour scale over z = class index, with the two grey classes below 0."""
+    colours = [NO_FAMILY_COLOUR, NOT_APPLICABLE_COLOUR] + (classes.warna or ["#ffffff"])
+    n = len(colours)
+    scale = []
+    for i, c in enumerate(colours):
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    return scale, -2.5, n - 2.5
+
+
+def map_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator) -> dict:
+    """The per-indicator part of the map trace (what changes when the indicator changes)."""
+    scale, zmin, zmax = _colorscale(classes)
+    value = frame["nilai"].to_numpy(dtype="float64")
+    rank = frame["peringkat"].astype("float64").to_numpy()
+    decimals = 1 if ind.satuan == "%" else 0
+    customdata = np.column_stack([np.round(value, decimals), rank])
+    customdata = [[None if np.isnan(x) else (int(x) if decimals == 0 else float(x)) for x in row] for row in customdata]
+    ranked = int(np.sum(~np.isnan(rank)))
+    unit = "%" if ind.satuan == "%" else f" {ind.satuan}"
+    return {
+        "z": classes.kelas.tolist(),
+        "zmin": zmin,
+        "zmax": zmax,
+        "colorscale": scale,
+        "customdata": customdata,
+        "hovertemplate": (
+            "%{text}<br><b>" + ind.label_pendek + ": %{customdata[0]:" + fmt.d3_format(ind) + "}" + unit
+            + "</b><br>Peringkat %{customdata[1]} dari " + fmt.angka(ranked) + "<extra></extra>"
+        ),
+    }
+
+
+def hover_text(frame: pd.DataFrame) -> list[str]:
+    """Name and parent regions of each region (static for a view)."""
+    out = []
+    for row in frame.itertuples():
+        parents = [p for p in (getattr(row, "nama_kecamatan", None), getattr(row, "nama_kabkota", None)) if isinstance(p, str)]
+        line = f"<b>{row.nama}</b>"
+        if parents:
+            line += "<br>" + (f"Kec. {parents[0]}, {parents[1]}" if len(parents) == 2 else parents[0])
+        if not row.punya_poligon:
+            line += "<br><i>tanpa poligon</i>"
+        out.append(line)
+    return out
+
+
+def map_view_box(frame: pd.DataFrame, width: int = 640, height: int = 520) -> dict:
+    """Centre and zoom that fit the regions' bounding boxes in a map of about this size.
+
+    Computed here because the map fetches its geometry by URL, so the browser cannot fit
+    the view to it before drawing."""
+    boxes = frame[["bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].dropna() if "bbox_barat" in frame else None
+    if boxes is None or boxes.empty:
+        return {"center": {"lon": 100.5, "lat": -0.8}, "zoom": 6.3}  # Sumatera Barat
+    west, south = boxes["bbox_barat"].min(), boxes["bbox_selatan"].min()
+    east, north = boxes["bbox_timur"].max(), boxes["bbox_utara"].max()
+
+    def merc(lat: float) -> float:
+        return float(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
+
+    lon_span = max(east - west, 1e-4)
+    y_span = max(merc(north) - merc(south), 1e-6)
+    zoom_x = np.log2(360.0 * width / (512.0 * lon_span))
+    zoom_y = np.log2(2 * np.pi * height / (512.0 * y_span))
+    centre_y = (merc(north) + merc(south)) / 2
+    centre_lat = float(np.degrees(2 * np.arctan(np.exp(centre_y)) - np.pi / 2))
+    return {"center": {"lon": round((west + east) / 2, 5), "lat": round(centre_lat, 5)},
+            "zoom": round(float(min(zoom_x, zoom_y)) - 0.15, 2)}
+
+
+def map_figure(
+    frame: pd.DataFrame,
+    classes: Classes,
+    ind: indicators.Indicator,
+    geojson: str | dict,
+    height: int | None = None,
+    title: str | None = None,
+    outline: list[str] | None = None,
+) -> go.Figure:
+    """The choropleth of one view. `geojson` is a URL (the browser fetches and caches it
+    once per level) or the GeoJSON itself (for server-side export)."""
+    trace = go.Choroplethmap(
+        geojson=geojson,
+        featureidkey="properties.kode",
+        locations=frame["kode"].tolist(),
+        text=hover_text(frame),
+        marker={"line": {"width": 0.6, "color": BORDER_COLOUR}, "opacity": 1},
+        showscale=False,
+        name="",
+        **map_values(frame, classes, ind),
+    )
+    fig = go.Figure(trace)
+    # The selection outline is always the second trace (possibly empty), so the app can
+    # update it in place.
+    outline = outline or []
+    fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson, featureidkey="properties.kode", locations=outline, z=[0] * len(outline),
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                marker={"line": {"width": 3, "color": "#111111"}}, hoverinfo="skip", name="pilihan",
+            )
+    )
+    fig.update_layout(
+        map={"style": "white-bg", "fitbounds": False, **map_view_box(frame)},
+        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
+        separators=fmt.PLOTLY_SEPARATORS,
+        font={"family": FONT, "size": 13},
+        hoverlabel={"font": {"family": FONT, "size": 13}, "bgcolor": "#ffffff"},
+        paper_bgcolor="#ffffff",
+        showlegend=False,
+        height=height,
+        title={"text": title, "x": 0.01} if title else None,
+        uirevision=None,
+    )
+    return fig
+
+
+def desil_figure(region: pd.Series) -> go.Figure:
+    """Families per desil (desil 1 = extreme poor), as horizontal bars."""
+    labels = ["Desil 1", "Desil 2", "Desil 3", "Desil 4"]
+    values = [int(region[f"kk_desil_{i}"]) for i in range(1, 5)]
+    total = sum(values) or 1
+    fig = go.Figure(
+        go.Bar(
+            x=values, y=labels, orientation="h",
+            marker={"color": ["#bd0026", "#f03b20", "#fd8d3c", "#fecc5c"]},
+            text=[f"{fmt.angka(v)} ({fmt.persen(100 * v / total)})" for v in values],
+            textposition="auto", hovertemplate="%{y}: %{x:,.0f} KK<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=170, margin={"l": 0, "r": 10, "t": 5, "b": 5}, separators=fmt.PLOTLY_SEPARATORS,
+        font={"family": FONT, "size": 12}, yaxis={"autorange": "reversed"}, xaxis={"visible": False},
+        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+    )
+    return fig

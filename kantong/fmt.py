@@ -1,0 +1,54 @@
+"""Numbers and dates in Indonesian format (1.234; 12,5%; 22 Agustus 2023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from etl.indicators import Indicator
+
+LOCALE = "id_ID"
+# Plotly's d3 formats take their separators from the layout: decimal ",", thousands ".".
+PLOTLY_SEPARATORS = ",."
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def angka(value, digits: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def persen(value, digits: int = 1) -> str:
+    return "–" if _missing(value) else f"{angka(value, digits)}%"
+
+
+def nilai(indicator: Indicator, value) -> str:
+    """A value with its unit: '1.234 KK', '12,5%'."""
+    if indicator.satuan == "%":
+        return persen(value)
+    return "–" if _missing(value) else f"{angka(value)} {indicator.satuan}"
+
+
+def nilai_pendek(indicator: Indicator, value) -> str:
+    return persen(value) if indicator.satuan == "%" else angka(value)
+
+
+def d3_format(indicator: Indicator) -> str:
+    """The plotly hover format matching `nilai_pendek`."""
+    return ",.1f" if indicator.satuan == "%" else ",.0f"
+
+
+def tanggal(value: str | dt.date | None) -> str:
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_date(value, format="d MMMM y", locale=LOCALE)

@@ -1,0 +1,90 @@
+"""What a map view shows, kept in the URL query so a view can be bookmarked and shared.
+
+    ?tingkat=desa&wilayah=13.06&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13.06.01.2001
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from etl import indicators
+from kantong.data import MAP_LEVELS, Snapshot, level_of
+
+CLASSIFICATIONS = {"kuantil": "Kuantil", "jenks": "Jeda alami (Fisher–Jenks)", "interval": "Interval sama"}
+PALETTES = {
+    # ColorBrewer sequential schemes: ordered, colour-blind safe, readable on a projector
+    # and in greyscale print.
+    "oranye": ("Kuning–merah", ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]),
+    "biru": ("Biru", ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]),
+    "ungu": ("Ungu", ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]),
+    "viridis": ("Viridis", ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]),
+}
+DEFAULT_INDICATOR = "kk_d1_non_dtks"
+
+
+@dataclass(frozen=True)
+class View:
+    tingkat: str = "kabkota"  # which polygons are drawn
+    wilayah: str = "13"  # the scope: province, kab/kota or kecamatan code
+    indikator: str = DEFAULT_INDICATOR
+    klasifikasi: str = "kuantil"
+    warna: str = "oranye"
+    profil: str = "13"  # the region whose profile is open
+
+    def to_query(self) -> str:
+        return "?" + urlencode(asdict(self))
+
+    @classmethod
+    def from_query(cls, search: str | None, snapshot: Snapshot) -> View:
+        """Parse and validate; anything unknown falls back to the default."""
+        params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
+        province = str(snapshot.provinsi["kode"])
+        view = cls(wilayah=province, profil=province)
+        if params.get("indikator") in indicators.BY_KOLOM:
+            view = replace(view, indikator=params["indikator"])
+        if params.get("klasifikasi") in CLASSIFICATIONS:
+            view = replace(view, klasifikasi=params["klasifikasi"])
+        if params.get("warna") in PALETTES:
+            view = replace(view, warna=params["warna"])
+        scope = params.get("wilayah", province)
+        if snapshot.has(scope) and level_of(scope) in ("provinsi", "kabkota", "kecamatan"):
+            view = replace(view, wilayah=scope)
+        tingkat = params.get("tingkat")
+        if tingkat in MAP_LEVELS:
+            view = replace(view, tingkat=tingkat)
+        view = _coherent(view)
+        profil = params.get("profil", view.wilayah)
+        if snapshot.has(profil):
+            view = replace(view, profil=profil)
+        else:
+            view = replace(view, profil=view.wilayah)
+        return view
+
+    # --- navigation ------------------------------------------------------------------
+
+    def open_region(self, kode: str) -> View:
+        """Go to a region: a kab/kota or kecamatan shows its nagari; a nagari opens its
+        profile inside its kab/kota."""
+        level = level_of(kode)
+        if level == "provinsi":
+            return replace(self, wilayah=kode, tingkat="kabkota", profil=kode)
+        if level in ("kabkota", "kecamatan"):
+            return replace(self, wilayah=kode, tingkat="desa", profil=kode)
+        scope = self.wilayah if kode.startswith(self.wilayah + ".") else kode[:5]
+        return replace(self, wilayah=scope, tingkat="desa", profil=kode)
+
+    def with_level(self, tingkat: str) -> View:
+        """Show another level inside the same scope (widening the scope when needed)."""
+        view = replace(self, tingkat=tingkat)
+        return _coherent(view)
+
+
+def _coherent(view: View) -> View:
+    """A level can only be drawn inside a scope above it: kab/kota inside the province,
+    kecamatan inside the province or a kab/kota, nagari anywhere."""
+    order = ("provinsi", "kabkota", "kecamatan", "desa")
+    while order.index(level_of(view.wilayah)) >= order.index(view.tingkat):
+        parent = view.wilayah[: {"kecamatan": 5, "kabkota": 2}[level_of(view.wilayah)]]
+        view = replace(view, wilayah=parent)
+    return view

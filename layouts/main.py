@@ -1,0 +1,117 @@
+"""The page: controls on the left, the map in the middle, the region profile on the right."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from etl import indicators
+from kantong.data import LEVEL_LABEL
+from kantong.view import CLASSIFICATIONS, PALETTES
+
+MAP_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+}
+
+
+def indicator_options() -> list[dict]:
+    options = []
+    for group in dict.fromkeys(i.kelompok for i in indicators.INDICATORS):
+        for ind in indicators.INDICATORS:
+            if ind.kelompok == group:
+                options.append({"label": ind.label, "value": ind.kolom, "title": ind.definisi,
+                                "search": f"{ind.label} {ind.kolom} {group}"})
+    return options
+
+
+def _field(label: str, control, help_text: str | None = None) -> html.Div:
+    return html.Div(
+        [dbc.Label(label, className="fw-semibold small mb-1"), control]
+        + ([html.Div(help_text, className="form-text")] if help_text else []),
+        className="mb-3",
+    )
+
+
+def controls() -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                _field(
+                    "Cari wilayah",
+                    dcc.Dropdown(id="cari", options=[], placeholder="Nama nagari, kecamatan atau kab/kota…",
+                                 searchable=True, clearable=True,
+                                 labels={"search": "Cari", "no_options_found": "Tidak ditemukan"}),
+                ),
+                _field("Indikator", dcc.Dropdown(id="indikator", options=indicator_options(), clearable=False,
+                                                 searchable=True, optionHeight=50)),
+                _field(
+                    "Tingkat peta",
+                    dbc.RadioItems(
+                        id="tingkat",
+                        options=[{"label": LEVEL_LABEL[k] if k != "desa" else "Nagari/desa", "value": k}
+                                 for k in ("kabkota", "kecamatan", "desa")],
+                    ),
+                ),
+                _field("Klasifikasi", dbc.Select(id="klasifikasi", options=[{"label": v, "value": k} for k, v in CLASSIFICATIONS.items()])),
+                _field("Skema warna", dbc.Select(id="warna", options=[{"label": v[0], "value": k} for k, v in PALETTES.items()])),
+                html.Div(id="legenda", className="legenda"),
+            ]
+        ),
+        className="h-100 shadow-sm",
+    )
+
+
+def layout(store) -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="peta-tampil"),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        html.Span([html.B("Kantong"), html.Span(" · Peta kantong kemiskinan Sumatera Barat", className="d-none d-md-inline")],
+                                  className="navbar-brand mb-0"),
+                        html.Span(id="info-snapshot", className="navbar-text small text-white-50"),
+                    ],
+                    fluid=True,
+                ),
+                color="primary", dark=True, className="mb-2 py-1",
+            ),
+            dbc.Container(
+                [
+                    dbc.Row(
+                        [
+                            dbc.Col(controls(), lg=3, md=4, className="mb-2"),
+                            dbc.Col(
+                                dbc.Card(
+                                    dbc.CardBody(
+                                        [
+                                            html.Nav(id="jejak", className="jejak mb-1", **{"aria-label": "jejak wilayah"}),
+                                            html.H2(id="judul-peta", className="h6 mb-1"),
+                                            dcc.Loading(
+                                                dcc.Graph(id="peta", config=MAP_CONFIG, className="peta", figure={"data": [], "layout": {}}),
+                                                delay_show=400, type="circle",
+                                            ),
+                                            html.Div(id="tanpa-poligon", className="mt-2"),
+                                        ]
+                                    ),
+                                    className="h-100 shadow-sm",
+                                ),
+                                lg=6, md=8, className="mb-2",
+                            ),
+                            dbc.Col(
+                                dbc.Card(dbc.CardBody([html.Div(id="profil"), html.Hr(), html.Div(id="peringkat")]),
+                                         className="h-100 shadow-sm"),
+                                lg=3, md=12, className="mb-2",
+                            ),
+                        ],
+                        className="g-2",
+                    ),
+                    html.Footer(id="sumber", className="small text-muted py-2"),
+                ],
+                fluid=True,
+            ),
+        ]
+    )

@@ -1,0 +1,162 @@
+"""What a person does with the dashboard, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from kantong import fmt
+from tests.browser.conftest import save_screenshot
+
+GD = "document.querySelector('#peta .js-plotly-plot')"
+MAP_READY = f"""
+const gd = {GD};
+if (!gd || !gd._fullLayout || !gd._fullLayout.map || !gd.data || !gd.data.length) return false;
+const m = gd._fullLayout.map._subplot.map;
+return m.loaded() && gd.data[0].locations.length > 0 && !document.querySelector('[data-dash-is-loading="true"]');
+"""
+
+
+def wait_map(driver, timeout=40):
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(MAP_READY))
+
+
+def view_params(driver) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(driver.current_url).query).items()}
+
+
+def map_data(driver) -> dict:
+    return driver.execute_script(f"const t = {GD}.data[0]; return {{locations: t.locations, z: t.z}};")
+
+
+def click_region(driver, lon: float, lat: float) -> None:
+    """Click the map where a region's label point is, as a person would."""
+    x, y, w, h = driver.execute_script(
+        f"""const m = {GD}._fullLayout.map._subplot.map; const p = m.project([arguments[0], arguments[1]]);
+            const r = m.getCanvas().getBoundingClientRect(); return [p.x, p.y, r.width, r.height];""",
+        lon, lat,
+    )
+    canvas = driver.find_element(By.CSS_SELECTOR, "#peta .maplibregl-canvas")
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(0.2).click().perform()
+
+
+def choose_indicator(driver, label: str) -> None:
+    box = driver.find_element(By.CSS_SELECTOR, "#indikator")
+    box.click()
+    search = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#indikator input, .dash-dropdown-search, input[type=search]")
+    )
+    search.send_keys(label)
+    search.send_keys(Keys.ENTER)
+
+
+def test_page_loads_offline_with_the_province_map(server, browser, store):
+    browser.get(server + "/")
+    wait_map(browser)
+    snapshot = store.latest()
+    data = map_data(browser)
+    assert sorted(data["locations"]) == sorted(snapshot.table("kabkota").index)
+    assert "22 Agustus 2023" in browser.find_element(By.ID, "info-snapshot").text
+    assert "Sumber: P3KE" in browser.find_element(By.ID, "sumber").text
+    save_screenshot(browser, "01_provinsi")
+    # Every request went to this server: no CDN, tiles, fonts or scripts from elsewhere.
+    requests = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    assert requests, "no network requests were recorded"
+    foreign = [u for u in requests if not u.startswith((server, "data:", "blob:"))]
+    assert foreign == []
+    assert any("/geo/" in u and u.endswith("kabkota.geojson") for u in requests)
+
+
+def test_switching_the_indicator_recolours_the_map(server, browser, store):
+    browser.get(server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13")
+    wait_map(browser)
+    before = map_data(browser)
+    legend_before = browser.find_element(By.ID, "legenda").text
+    choose_indicator(browser, "Cakupan bansos reguler")
+    WebDriverWait(browser, 20).until(lambda d: view_params(d).get("indikator") == "pct_d1_bansos")
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "legenda").text != legend_before)
+    wait_map(browser)
+    after = map_data(browser)
+    assert after["locations"] == before["locations"]  # same regions, new colours
+    assert after["z"] != before["z"]
+    assert "%" in browser.find_element(By.ID, "legenda").text
+    save_screenshot(browser, "02_indikator_cakupan_bansos")
+
+
+def test_drill_down_profile_and_breadcrumb(server, browser, store):
+    snapshot = store.latest()
+    browser.get(server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13")
+    wait_map(browser)
+    agam = snapshot.region("13.06")
+    click_region(browser, float(agam["lon"]), float(agam["lat"]))
+    WebDriverWait(browser, 20).until(lambda d: view_params(d).get("wilayah") == "13.06")
+    assert view_params(browser)["tingkat"] == "desa"
+    WebDriverWait(browser, 30).until(lambda d: all(len(k) == 13 for k in map_data(d)["locations"]))
+    wait_map(browser)
+    nagari = map_data(browser)["locations"]
+    assert nagari and all(k.startswith("13.06.") for k in nagari)
+    save_screenshot(browser, "03_kab_agam")
+
+    # Click the nagari with the most D1 families outside DTKS; its profile opens.
+    desa = snapshot.regions_in("13.06", "desa")
+    target = desa[desa["punya_poligon"]].sort_values("kk_d1_non_dtks", ascending=False).iloc[0]
+    click_region(browser, float(target["lon"]), float(target["lat"]))
+    WebDriverWait(browser, 20).until(lambda d: view_params(d).get("profil") == target["kode"])
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#profil h2").text == target["nama"])
+    assert browser.find_element(By.ID, "profil-kk-desil-1").text == fmt.angka(int(target["kk_desil_1"]))
+    assert browser.find_element(By.ID, "profil-kk-d1-non-dtks").text == fmt.angka(int(target["kk_d1_non_dtks"]))
+    assert browser.find_element(By.ID, "profil-kk-d1-dtks-tanpa-bansos").text == fmt.angka(int(target["kk_d1_dtks_tanpa_bansos"]))
+    assert browser.find_element(By.ID, "profil-pct-d1-bansos").text == fmt.persen(target["pct_d1_bansos"])
+    crumbs = browser.find_element(By.ID, "jejak").text
+    assert "Sumatera Barat" in crumbs and "Kabupaten Agam" in crumbs and target["nama"] in crumbs
+    save_screenshot(browser, "04_profil_nagari")
+
+    # The breadcrumb goes back up to the province.
+    browser.find_element(By.XPATH, "//nav[@id='jejak']//button[normalize-space()='Sumatera Barat']").click()
+    WebDriverWait(browser, 20).until(lambda d: view_params(d).get("wilayah") == "13")
+    assert view_params(browser)["tingkat"] == "kabkota"
+    WebDriverWait(browser, 30).until(lambda d: all(len(k) == 5 for k in map_data(d)["locations"]))
+
+
+def test_a_shared_link_reopens_the_same_view(server, browser, store):
+    url = server + "/?tingkat=kecamatan&wilayah=13.12&indikator=pct_d1_non_dtks&klasifikasi=jenks&warna=biru&profil=13.12"
+    browser.get(url)
+    wait_map(browser)
+    assert browser.find_element(By.ID, "tingkat").find_element(By.CSS_SELECTOR, "input:checked").get_attribute("value") == "kecamatan"
+    assert browser.find_element(By.ID, "klasifikasi").get_attribute("value") == "jenks"
+    assert browser.find_element(By.ID, "warna").get_attribute("value") == "biru"
+    assert all(k.startswith("13.12.") and len(k) == 8 for k in map_data(browser)["locations"])
+    assert "Pasaman Barat" in browser.find_element(By.ID, "judul-peta").text
+
+
+@pytest.mark.parametrize("typed", ["kota tinggi", "KOTO TINGGI"])
+def test_search_tolerates_spelling_variants(server, browser, store, typed):
+    snapshot = store.latest()
+    browser.get(server + "/")
+    wait_map(browser)
+    browser.find_element(By.CSS_SELECTOR, "#cari").click()
+    search = WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#cari input, .dash-dropdown-search, input[type=search]")
+    )
+    search.send_keys(typed)
+    # The option list is re-rendered while the server answers: a stale element is retried.
+    option = WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option") if "Koto Tinggi" in o.text]
+    )
+    option[0].click()
+    WebDriverWait(browser, 20).until(lambda d: view_params(d).get("profil", "").startswith("13."))
+    assert view_params(browser)["tingkat"] == "desa"
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#profil h2").text.upper() == "KOTO TINGGI")
+    desa = snapshot.table("desa")
+    assert view_params(browser)["profil"] in set(desa[desa["nama"].str.upper() == "KOTO TINGGI"].index)
