@@ -19,9 +19,19 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+_TO_ID = str.maketrans(",.", ".,")
+
+
 def angka(value, digits: int = 0) -> str:
+    """1.234.567 / 12,5. Python's own grouping with the separators swapped: the same
+    result as babel's id_ID pattern (checked in the tests) at a fiftieth of the cost,
+    which matters when a map of 1,265 nagari is labelled on every click."""
     if _missing(value):
         return "–"
+    return f"{value:,.{digits}f}".translate(_TO_ID)
+
+
+def angka_babel(value, digits: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=LOCALE)
 

@@ -11,6 +11,7 @@ import difflib
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from kantong.data import LEVEL_LABEL_SHORT, Snapshot
@@ -52,7 +53,8 @@ def search(snapshot: Snapshot, query: str, limit: int = 12) -> pd.DataFrame:
     if len(hits) < limit:
         close = difflib.get_close_matches(q, regions["lipat"].unique().tolist(), n=limit, cutoff=0.75)
         extra = regions[regions["lipat"].isin(close) & ~regions.index.isin(hits.index)]
-        extra = extra.assign(_skor=50 + extra["lipat"].map(lambda s: 1 - difflib.SequenceMatcher(None, q, s).ratio()))
+        closeness = [1.0 - difflib.SequenceMatcher(None, q, s).ratio() for s in extra["lipat"]]
+        extra = extra.assign(_skor=50.0 + np.asarray(closeness, dtype="float64"))
         hits = pd.concat([hits, extra])
     order = {"provinsi": 0, "kabkota": 1, "kecamatan": 2, "desa": 3}
     hits = hits.assign(_tingkat=hits["tingkat"].map(order)).sort_values(["_skor", "_tingkat", "nama"])

@@ -71,7 +71,8 @@ class View:
             return replace(self, wilayah=kode, tingkat="kabkota", profil=kode)
         if level in ("kabkota", "kecamatan"):
             return replace(self, wilayah=kode, tingkat="desa", profil=kode)
-        scope = self.wilayah if kode.startswith(self.wilayah + ".") else kode[:5]
+        inside = level_of(self.wilayah) != "provinsi" and kode.startswith(self.wilayah + ".")
+        scope = self.wilayah if inside else kode[:5]
         return replace(self, wilayah=scope, tingkat="desa", profil=kode)
 
     def with_level(self, tingkat: str) -> View:

@@ -3,58 +3,15 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from kantong import fmt
 from tests.browser.conftest import save_screenshot
-
-GD = "document.querySelector('#peta .js-plotly-plot')"
-MAP_READY = f"""
-const gd = {GD};
-if (!gd || !gd._fullLayout || !gd._fullLayout.map || !gd.data || !gd.data.length) return false;
-const m = gd._fullLayout.map._subplot.map;
-return m.loaded() && gd.data[0].locations.length > 0 && !document.querySelector('[data-dash-is-loading="true"]');
-"""
-
-
-def wait_map(driver, timeout=40):
-    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(MAP_READY))
-
-
-def view_params(driver) -> dict:
-    return {k: v[0] for k, v in parse_qs(urlparse(driver.current_url).query).items()}
-
-
-def map_data(driver) -> dict:
-    return driver.execute_script(f"const t = {GD}.data[0]; return {{locations: t.locations, z: t.z}};")
-
-
-def click_region(driver, lon: float, lat: float) -> None:
-    """Click the map where a region's label point is, as a person would."""
-    x, y, w, h = driver.execute_script(
-        f"""const m = {GD}._fullLayout.map._subplot.map; const p = m.project([arguments[0], arguments[1]]);
-            const r = m.getCanvas().getBoundingClientRect(); return [p.x, p.y, r.width, r.height];""",
-        lon, lat,
-    )
-    canvas = driver.find_element(By.CSS_SELECTOR, "#peta .maplibregl-canvas")
-    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(0.2).click().perform()
-
-
-def choose_indicator(driver, label: str) -> None:
-    box = driver.find_element(By.CSS_SELECTOR, "#indikator")
-    box.click()
-    search = WebDriverWait(driver, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "#indikator input, .dash-dropdown-search, input[type=search]")
-    )
-    search.send_keys(label)
-    search.send_keys(Keys.ENTER)
+from tests.browser.pages import choose_indicator, click_region, map_data, view_params, wait_map
 
 
 def test_page_loads_offline_with_the_province_map(server, browser, store):

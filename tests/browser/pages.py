@@ -1,0 +1,74 @@
+"""Page helpers for the dashboard in Selenium, shared by the browser tests and the benchmark."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+GD = "document.querySelector('#peta .js-plotly-plot')"
+MAP_READY = f"""
+const gd = {GD};
+if (!gd || !gd._fullLayout || !gd._fullLayout.map || !gd.data || !gd.data.length) return false;
+const m = gd._fullLayout.map._subplot.map;
+return m.loaded() && gd.data[0].locations.length > 0 && !document.querySelector('[data-dash-is-loading="true"]');
+"""
+
+
+def wait_map(driver, timeout=40):
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(MAP_READY))
+
+
+def view_params(driver) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(driver.current_url).query).items()}
+
+
+def map_data(driver) -> dict:
+    return driver.execute_script(f"const t = {GD}.data[0]; return {{locations: t.locations, z: t.z}};")
+
+
+def click_region(driver, lon: float, lat: float) -> None:
+    """Click the map where a region's label point is, as a person would."""
+    x, y, w, h = driver.execute_script(
+        f"""const m = {GD}._fullLayout.map._subplot.map; const p = m.project([arguments[0], arguments[1]]);
+            const r = m.getCanvas().getBoundingClientRect(); return [p.x, p.y, r.width, r.height];""",
+        lon, lat,
+    )
+    canvas = driver.find_element(By.CSS_SELECTOR, "#peta .maplibregl-canvas")
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(0.2).click().perform()
+
+
+def choose_indicator(driver, label: str) -> None:
+    box = driver.find_element(By.CSS_SELECTOR, "#indikator")
+    box.click()
+    search = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#indikator input, .dash-dropdown-search, input[type=search]")
+    )
+    search.send_keys(label)
+    search.send_keys(Keys.ENTER)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def make_driver(width: int = 1366, height: int = 850):
+    """Debian's Chromium, headless, with network logging; nothing downloaded."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--enable-unsafe-swiftshader"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(60)
+    return driver
