@@ -27,7 +27,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from etl import config  # noqa: E402
-from tests.browser.pages import MAP_READY, choose_indicator, make_driver, wait_map  # noqa: E402
+from tests.browser.pages import MAP_READY, choose_indicator, make_driver, text_of, wait_map  # noqa: E402
 
 INDICATOR_CHANGES = [
     ("Persentase KK desil 1 belum masuk DTKS", "pct_d1_non_dtks"),
@@ -158,10 +158,10 @@ def main() -> None:
         timed.records.clear()
         changes = []
         for label, kolom in INDICATOR_CHANGES:
-            legend = driver.find_element("id", "legenda").text
+            legend = text_of(driver, "#legenda")
             choose_indicator(driver, label)
             WebDriverWait(driver, 30).until(lambda d: f"indikator={kolom}" in d.current_url)
-            WebDriverWait(driver, 30).until(lambda d: d.find_element("id", "legenda").text != legend)
+            WebDriverWait(driver, 30).until(lambda d: text_of(d, "#legenda") != legend)
             wait_map(driver, 60)
             done = [r for r in network(driver) if "_dash-update-component" in r["url"]]
             changes.append(sum(r["bytes"] for r in done))

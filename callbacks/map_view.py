@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, Patch, State, html
+from dash import ClientsideFunction, Input, Output, Patch, State, html
 
 from etl import indicators
 from kantong import figures, fmt
@@ -88,6 +88,14 @@ def top_list(frame, ind, level: str) -> html.Div:
 
 
 def register(app, store) -> None:
+    # Fit the view to the map's real size whenever new regions are drawn (assets/kantong/peta.js).
+    app.clientside_callback(
+        ClientsideFunction(namespace="kantong", function_name="fit"),
+        Output("peta-pas", "data"),
+        Input("peta-tampil", "data"),
+        State("peta", "figure"),
+    )
+
     @app.callback(
         Output("peta", "figure"),
         Output("peta-tampil", "data"),

@@ -153,16 +153,25 @@ def hover_text(frame: pd.DataFrame) -> list[str]:
     return out
 
 
-def map_view_box(frame: pd.DataFrame, width: int = 640, height: int = 520) -> dict:
-    """Centre and zoom that fit the regions' bounding boxes in a map of about this size.
-
-    Computed here because the map fetches its geometry by URL, so the browser cannot fit
-    the view to it before drawing."""
+def bounding_box(frame: pd.DataFrame) -> list[float] | None:
+    """[west, south, east, north] of the regions' polygons."""
     boxes = frame[["bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].dropna() if "bbox_barat" in frame else None
     if boxes is None or boxes.empty:
+        return None
+    return [float(boxes["bbox_barat"].min()), float(boxes["bbox_selatan"].min()),
+            float(boxes["bbox_timur"].max()), float(boxes["bbox_utara"].max())]
+
+
+def map_view_box(frame: pd.DataFrame, width: int = 600, height: int = 460) -> dict:
+    """Centre and zoom that fit the regions in a map of about this size.
+
+    Computed here because the map fetches its geometry by URL, so plotly cannot fit the
+    view to it before drawing; in the app, assets/kantong/peta.js then fits the view to
+    the map's real size (layout.meta.bbox)."""
+    box = bounding_box(frame)
+    if box is None:
         return {"center": {"lon": 100.5, "lat": -0.8}, "zoom": 6.3}  # Sumatera Barat
-    west, south = boxes["bbox_barat"].min(), boxes["bbox_selatan"].min()
-    east, north = boxes["bbox_timur"].max(), boxes["bbox_utara"].max()
+    west, south, east, north = box
 
     def merc(lat: float) -> float:
         return float(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
@@ -219,7 +228,7 @@ def map_figure(
         showlegend=False,
         height=height,
         title={"text": title, "x": 0.01} if title else None,
-        uirevision=None,
+        meta={"bbox": bounding_box(frame)},
     )
     return fig
 

@@ -68,6 +68,7 @@ def layout(store) -> html.Div:
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="peta-tampil"),
+            dcc.Store(id="peta-pas"),
             dbc.Navbar(
                 dbc.Container(
                     [

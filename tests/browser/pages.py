@@ -41,14 +41,22 @@ def click_region(driver, lon: float, lat: float) -> None:
     ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(0.2).click().perform()
 
 
-def choose_indicator(driver, label: str) -> None:
-    box = driver.find_element(By.CSS_SELECTOR, "#indikator")
-    box.click()
-    search = WebDriverWait(driver, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "#indikator input, .dash-dropdown-search, input[type=search]")
+def type_into_dropdown(driver, dropdown_id: str, text: str) -> None:
+    """Open a dropdown and type into its search box, as a person does. Keys go to the
+    focused element, so a re-render of the option list cannot leave a stale reference."""
+    driver.find_element(By.ID, dropdown_id).click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, dropdown_id).get_attribute("aria-expanded") == "true")
+    # With a value chosen, the open list focuses that option: move to the search box first.
+    driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search").click()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.activeElement.classList.contains('dash-dropdown-search');")
     )
-    search.send_keys(label)
-    search.send_keys(Keys.ENTER)
+    ActionChains(driver).send_keys(text).perform()
+
+
+def choose_indicator(driver, label: str) -> None:
+    type_into_dropdown(driver, "indikator", label)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -72,3 +80,8 @@ def make_driver(width: int = 1366, height: int = 850):
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(60)
     return driver
+
+
+def text_of(driver, css: str) -> str:
+    """Text of an element, read in one step (a re-render between find and read is no error)."""
+    return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css)

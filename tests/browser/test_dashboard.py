@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from kantong import fmt
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import choose_indicator, click_region, map_data, view_params, wait_map
+from tests.browser.pages import click_region, choose_indicator, map_data, text_of, type_into_dropdown, view_params, wait_map
 
 
 def test_page_loads_offline_with_the_province_map(server, browser, store):
@@ -20,8 +20,8 @@ def test_page_loads_offline_with_the_province_map(server, browser, store):
     snapshot = store.latest()
     data = map_data(browser)
     assert sorted(data["locations"]) == sorted(snapshot.table("kabkota").index)
-    assert "22 Agustus 2023" in browser.find_element(By.ID, "info-snapshot").text
-    assert "Sumber: P3KE" in browser.find_element(By.ID, "sumber").text
+    assert "22 Agustus 2023" in text_of(browser, "#info-snapshot")
+    assert "Sumber: P3KE" in text_of(browser, "#sumber")
     save_screenshot(browser, "01_provinsi")
     # Every request went to this server: no CDN, tiles, fonts or scripts from elsewhere.
     requests = []
@@ -39,15 +39,15 @@ def test_switching_the_indicator_recolours_the_map(server, browser, store):
     browser.get(server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13")
     wait_map(browser)
     before = map_data(browser)
-    legend_before = browser.find_element(By.ID, "legenda").text
+    legend_before = text_of(browser, "#legenda")
     choose_indicator(browser, "Cakupan bansos reguler")
     WebDriverWait(browser, 20).until(lambda d: view_params(d).get("indikator") == "pct_d1_bansos")
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "legenda").text != legend_before)
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#legenda") != legend_before)
     wait_map(browser)
     after = map_data(browser)
     assert after["locations"] == before["locations"]  # same regions, new colours
     assert after["z"] != before["z"]
-    assert "%" in browser.find_element(By.ID, "legenda").text
+    assert "%" in text_of(browser, "#legenda")
     save_screenshot(browser, "02_indikator_cakupan_bansos")
 
 
@@ -70,12 +70,12 @@ def test_drill_down_profile_and_breadcrumb(server, browser, store):
     target = desa[desa["punya_poligon"]].sort_values("kk_d1_non_dtks", ascending=False).iloc[0]
     click_region(browser, float(target["lon"]), float(target["lat"]))
     WebDriverWait(browser, 20).until(lambda d: view_params(d).get("profil") == target["kode"])
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#profil h2").text == target["nama"])
-    assert browser.find_element(By.ID, "profil-kk-desil-1").text == fmt.angka(int(target["kk_desil_1"]))
-    assert browser.find_element(By.ID, "profil-kk-d1-non-dtks").text == fmt.angka(int(target["kk_d1_non_dtks"]))
-    assert browser.find_element(By.ID, "profil-kk-d1-dtks-tanpa-bansos").text == fmt.angka(int(target["kk_d1_dtks_tanpa_bansos"]))
-    assert browser.find_element(By.ID, "profil-pct-d1-bansos").text == fmt.persen(target["pct_d1_bansos"])
-    crumbs = browser.find_element(By.ID, "jejak").text
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#profil h2") == target["nama"])
+    assert text_of(browser, "#profil-kk-desil-1") == fmt.angka(int(target["kk_desil_1"]))
+    assert text_of(browser, "#profil-kk-d1-non-dtks") == fmt.angka(int(target["kk_d1_non_dtks"]))
+    assert text_of(browser, "#profil-kk-d1-dtks-tanpa-bansos") == fmt.angka(int(target["kk_d1_dtks_tanpa_bansos"]))
+    assert text_of(browser, "#profil-pct-d1-bansos") == fmt.persen(target["pct_d1_bansos"])
+    crumbs = text_of(browser, "#jejak")
     assert "Sumatera Barat" in crumbs and "Kabupaten Agam" in crumbs and target["nama"] in crumbs
     save_screenshot(browser, "04_profil_nagari")
 
@@ -94,7 +94,7 @@ def test_a_shared_link_reopens_the_same_view(server, browser, store):
     assert browser.find_element(By.ID, "klasifikasi").get_attribute("value") == "jenks"
     assert browser.find_element(By.ID, "warna").get_attribute("value") == "biru"
     assert all(k.startswith("13.12.") and len(k) == 8 for k in map_data(browser)["locations"])
-    assert "Pasaman Barat" in browser.find_element(By.ID, "judul-peta").text
+    assert "Pasaman Barat" in text_of(browser, "#judul-peta")
 
 
 @pytest.mark.parametrize("typed", ["kota tinggi", "KOTO TINGGI"])
@@ -102,18 +102,19 @@ def test_search_tolerates_spelling_variants(server, browser, store, typed):
     snapshot = store.latest()
     browser.get(server + "/")
     wait_map(browser)
-    browser.find_element(By.CSS_SELECTOR, "#cari").click()
-    search = WebDriverWait(browser, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "#cari input, .dash-dropdown-search, input[type=search]")
-    )
-    search.send_keys(typed)
-    # The option list is re-rendered while the server answers: a stale element is retried.
-    option = WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option") if "Koto Tinggi" in o.text]
-    )
-    option[0].click()
+    type_into_dropdown(browser, "cari", typed)
+    # The option list is re-rendered when the server's answer arrives: a stale option is
+    # looked up again and clicked.
+    def click_option(driver) -> bool:
+        for option in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"):
+            if "Koto Tinggi" in option.text:
+                option.click()
+                return True
+        return False
+
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(click_option)
     WebDriverWait(browser, 20).until(lambda d: view_params(d).get("profil", "").startswith("13."))
     assert view_params(browser)["tingkat"] == "desa"
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#profil h2").text.upper() == "KOTO TINGGI")
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#profil h2").upper() == "KOTO TINGGI")
     desa = snapshot.table("desa")
     assert view_params(browser)["profil"] in set(desa[desa["nama"].str.upper() == "KOTO TINGGI"].index)
