@@ -1,0 +1,142 @@
+"""Priority score, tiers and selection rules for choosing nagari (pure functions).
+
+score = Σ wᵢ · xᵢ / Σ wᵢ × 100, where xᵢ is indicator i scaled to 0–1 over all nagari with
+at least one desil-1 family (min–max; for indicators where more is better, 1 − x). The
+contribution of indicator i to a nagari's score is wᵢ · xᵢ / Σ wᵢ × 100, so the
+contributions add up to the score. Counts favour large pockets, rates severe ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from etl import indicators
+
+# Indicators that can be weighted (counts and rates of need among desil-1 families).
+CRITERIA = (
+    "kk_desil_1", "kk_d1_non_dtks", "pct_d1_non_dtks", "kk_d1_dtks_tanpa_bansos", "pct_d1_dtks_tanpa_bansos",
+    "pct_d1_bansos", "jiwa_d1_balita", "jiwa_d1_anak", "jiwa_d1_lansia", "kk_d1_kepala_perempuan",
+    "kk_d1_rumah_tidak_layak", "kk_d1_air_tidak_layak", "kk_d1_tanpa_jamban", "kk_d1_risiko_stunting",
+)
+
+PRESETS: dict[str, dict[str, float]] = {
+    "Kemiskinan ekstrem": {"kk_desil_1": 3, "kk_d1_non_dtks": 1, "kk_d1_rumah_tidak_layak": 1},
+    "Exclusion error DTKS": {"kk_d1_non_dtks": 3, "pct_d1_non_dtks": 2, "kk_desil_1": 1},
+    "Bansos belum tepat sasaran": {"kk_d1_dtks_tanpa_bansos": 3, "pct_d1_bansos": 2},
+    "Kelompok rentan": {"jiwa_d1_balita": 2, "kk_d1_risiko_stunting": 2, "jiwa_d1_lansia": 1,
+                        "kk_d1_kepala_perempuan": 1, "jiwa_d1_anak": 1},
+}
+DEFAULT_PRESET = "Kemiskinan ekstrem"
+
+# Tiers by rank among eligible nagari (share of them, cumulative).
+TIERS = (("Prioritas utama", 0.05), ("Prioritas tinggi", 0.20), ("Prioritas sedang", 0.50), ("Prioritas rendah", 1.0))
+NOT_ELIGIBLE = "Tidak ada KK desil 1"
+
+FAMILIES_PER_NAGARI = 30  # the 2023 field assessment: 30 families in each chosen nagari
+
+
+def weights_for(preset: str) -> dict[str, float]:
+    return {c: float(PRESETS[preset].get(c, 0)) for c in CRITERIA}
+
+
+def normalise(frame: pd.DataFrame, criteria=CRITERIA) -> pd.DataFrame:
+    """Each criterion scaled to 0–1 over the eligible nagari (0 where not measurable)."""
+    eligible = frame["kk_desil_1"] > 0
+    out = pd.DataFrame(index=frame.index)
+    for kolom in criteria:
+        values = frame[kolom].astype("float64").where(eligible)
+        lo, hi = values.min(), values.max()
+        scaled = (values - lo) / (hi - lo) if hi > lo else values * 0.0
+        if indicators.get(kolom).arah < 0:
+            scaled = 1.0 - scaled
+        out[kolom] = scaled.fillna(0.0).where(eligible, 0.0)
+    return out
+
+
+@dataclass(frozen=True)
+class Scored:
+    table: pd.DataFrame  # kode, nama, nama_kecamatan, nama_kabkota, kk_desil_1, skor, peringkat, tingkat
+    contributions: pd.DataFrame  # per criterion, points of the score (rows add up to skor)
+
+
+def score(frame: pd.DataFrame, weights: dict[str, float], normalised: pd.DataFrame | None = None) -> Scored:
+    """Score and rank every nagari; `normalised` may be passed in when reused (it depends
+    only on the snapshot, not on the weights)."""
+    w = pd.Series({c: max(0.0, float(weights.get(c, 0) or 0)) for c in CRITERIA})
+    norm = normalised if normalised is not None else normalise(frame)
+    total = w.sum()
+    contrib = norm[list(CRITERIA)].mul(w / total * 100.0 if total > 0 else 0.0, axis=1)
+    skor = contrib.sum(axis=1)
+    eligible = frame["kk_desil_1"] > 0
+    table = frame[["kode", "nama", "kode_kabkota", "nama_kabkota", "nama_kecamatan", "kk_desil_1"]].copy()
+    table["skor"] = skor.where(eligible)
+    order = _order(table)
+    rank = pd.Series(np.arange(1, len(order) + 1), index=order)
+    table["peringkat"] = rank.reindex(table.index).where(eligible).astype("Int64")
+    n = int(eligible.sum())
+    tier = pd.Series(NOT_ELIGIBLE, index=table.index, dtype="object")
+    for label, share in reversed(TIERS):
+        tier[table["peringkat"].notna() & (table["peringkat"].astype("float64") <= np.ceil(share * n))] = label
+    table["tingkat_prioritas"] = tier
+    return Scored(table, contrib)
+
+
+def _order(table: pd.DataFrame) -> pd.Index:
+    """Eligible nagari best first. Ties: more desil-1 families first, then the code."""
+    eligible = table[table["kk_desil_1"] > 0]
+    ordered = eligible.sort_values(["skor", "kk_desil_1", "kode"], ascending=[False, False, True], kind="mergesort")
+    return ordered.index
+
+
+def top_n(scored: Scored, n: int) -> list[str]:
+    return list(_order(scored.table)[: max(0, int(n))])
+
+
+def top_k_per_kabkota(scored: Scored, k: int) -> list[str]:
+    """The k best nagari of each kab/kota (fewer where a kab/kota has fewer eligible)."""
+    ordered = scored.table.loc[_order(scored.table)]
+    picked = ordered.groupby("kode_kabkota", sort=False).head(max(0, int(k)))
+    return list(picked.index)
+
+
+def nagari_affordable(budget: float, cost_per_family: float, families_per_nagari: int = FAMILIES_PER_NAGARI) -> int:
+    """How many nagari a budget pays for: each nagari costs its families × cost per family."""
+    per_nagari = float(cost_per_family) * int(families_per_nagari)
+    return int(budget // per_nagari) if per_nagari > 0 and budget > 0 else 0
+
+
+def by_budget(scored: Scored, budget: float, cost_per_family: float, families_per_nagari: int = FAMILIES_PER_NAGARI) -> list[str]:
+    return top_n(scored, nagari_affordable(budget, cost_per_family, families_per_nagari))
+
+
+def coverage(frame: pd.DataFrame, selected: list[str], families_per_nagari: int = FAMILIES_PER_NAGARI) -> dict:
+    """D1 families in the selected nagari against the province, and how many get assessed."""
+    total = int(frame["kk_desil_1"].sum())
+    chosen = frame.loc[[k for k in selected if k in frame.index], "kk_desil_1"]
+    in_selected = int(chosen.sum())
+    assessed = int(np.minimum(chosen, families_per_nagari).sum())
+    return {
+        "nagari": len(chosen),
+        "kk_d1_terpilih": in_selected,
+        "kk_d1_provinsi": total,
+        "pct_terpilih": 100.0 * in_selected / total if total else None,
+        "kk_dinilai": assessed,
+        "pct_dinilai": 100.0 * assessed / total if total else None,
+    }
+
+
+def default_targets(region: pd.Series, year: int) -> dict:
+    """Targets a plan starts from, derived from the nagari's gaps (all editable)."""
+    d1 = int(region["kk_desil_1"])
+    return {
+        "tahun": int(year),
+        # every exclusion-error family is proposed into DTKS
+        "target_usul_dtks": int(region["kk_d1_non_dtks"]),
+        # every D1 family in DTKS receives at least one regular bansos
+        "target_terima_bansos": int(region["kk_d1_bansos"] + region["kk_d1_dtks_tanpa_bansos"]),
+        # one in ten D1 families graduates out of extreme poverty
+        "target_graduasi": int(np.ceil(0.1 * d1)),
+    }

@@ -1,0 +1,90 @@
+"""Priority score and selection rules on a frame small enough to check by hand."""
+
+import pandas as pd
+import pytest
+
+from kantong import priority
+
+
+def _frame():
+    # Five nagari in two kab/kota. N4 has no desil-1 family; N1 and N2 tie on everything
+    # but their codes.
+    rows = [
+        # kode, kab, d1, non_dtks
+        ("13.01.01.2001", "13.01", 10, 5),
+        ("13.01.01.2002", "13.01", 10, 5),
+        ("13.01.01.2003", "13.01", 40, 0),
+        ("13.01.01.2004", "13.01", 0, 0),
+        ("13.71.01.1001", "13.71", 20, 10),
+    ]
+    frame = pd.DataFrame(rows, columns=["kode", "kode_kabkota", "kk_desil_1", "kk_d1_non_dtks"])
+    frame["nama"] = ["N1", "N2", "N3", "N4", "N5"]
+    frame["nama_kabkota"] = frame["kode_kabkota"].map({"13.01": "Kab A", "13.71": "Kota B"})
+    frame["nama_kecamatan"] = "K"
+    for c in priority.CRITERIA:
+        if c not in frame:
+            frame[c] = 0.0
+    frame["pct_d1_non_dtks"] = 100.0 * frame["kk_d1_non_dtks"] / frame["kk_desil_1"].where(frame["kk_desil_1"] > 0)
+    return frame.set_index("kode", drop=False).rename_axis(None)
+
+
+def test_score_is_the_weighted_mean_of_min_max_scaled_criteria():
+    scored = priority.score(_frame(), {"kk_desil_1": 1, "kk_d1_non_dtks": 1})
+    t = scored.table
+    # kk_desil_1 over eligible 10..40 -> N1 0, N3 1, N5 1/3; non_dtks 0..10 -> N1 .5, N3 0, N5 1
+    assert t.loc["13.01.01.2001", "skor"] == pytest.approx(25.0)
+    assert t.loc["13.01.01.2003", "skor"] == pytest.approx(50.0)
+    assert t.loc["13.71.01.1001", "skor"] == pytest.approx((1 / 3 + 1) / 2 * 100)
+    assert pd.isna(t.loc["13.01.01.2004", "skor"]) and t.loc["13.01.01.2004", "tingkat_prioritas"] == priority.NOT_ELIGIBLE
+    # Contributions add up to the score.
+    assert scored.contributions.loc["13.71.01.1001"].sum() == pytest.approx(t.loc["13.71.01.1001", "skor"])
+    assert scored.contributions.loc["13.71.01.1001", "kk_d1_non_dtks"] == pytest.approx(50.0)
+
+
+def test_moving_a_weight_reorders():
+    frame = _frame()
+    by_count = priority.top_n(priority.score(frame, {"kk_desil_1": 1}), 4)
+    by_gap = priority.top_n(priority.score(frame, {"kk_d1_non_dtks": 1}), 4)
+    assert by_count[0] == "13.01.01.2003" and by_gap[0] == "13.71.01.1001"
+
+
+def test_ties_break_on_families_then_code_and_zero_family_nagari_are_never_chosen():
+    scored = priority.score(_frame(), {"kk_d1_non_dtks": 1, "kk_desil_1": 0})
+    assert priority.top_n(scored, 10) == ["13.71.01.1001", "13.01.01.2001", "13.01.01.2002", "13.01.01.2003"]
+    assert list(scored.table["peringkat"].dropna()) == [2, 3, 4, 1]
+
+
+def test_top_k_per_kabkota_with_a_kabkota_smaller_than_k():
+    scored = priority.score(_frame(), {"kk_desil_1": 1})
+    assert priority.top_k_per_kabkota(scored, 1) == ["13.01.01.2003", "13.71.01.1001"]
+    # Kota B has one eligible nagari: k = 2 takes it alone.
+    assert sorted(priority.top_k_per_kabkota(scored, 2)) == ["13.01.01.2001", "13.01.01.2003", "13.71.01.1001"]
+
+
+def test_budget_rule():
+    assert priority.nagari_affordable(9_000_000, 100_000) == 3  # 30 families x Rp100.000 = Rp3 juta per nagari
+    assert priority.nagari_affordable(8_999_999, 100_000) == 2
+    assert priority.nagari_affordable(0, 100_000) == 0
+    scored = priority.score(_frame(), {"kk_desil_1": 1})
+    assert priority.by_budget(scored, 6_000_000, 100_000) == ["13.01.01.2003", "13.71.01.1001"]
+
+
+def test_coverage_counts_assessed_families_up_to_thirty_per_nagari():
+    frame = _frame()
+    cov = priority.coverage(frame, ["13.01.01.2003", "13.71.01.1001"])
+    assert cov["kk_d1_terpilih"] == 60 and cov["kk_d1_provinsi"] == 80 and cov["pct_terpilih"] == pytest.approx(75.0)
+    assert cov["kk_dinilai"] == 50  # 30 of 40, and all 20
+
+
+def test_tiers_follow_rank_shares():
+    scored = priority.score(_frame(), {"kk_desil_1": 1})
+    tiers = scored.table.set_index("nama")["tingkat_prioritas"]
+    # 4 eligible: utama ceil(0.2)=1, tinggi ceil(0.8)=1, sedang ceil(2)=2, rendah the rest
+    assert tiers["N3"] == "Prioritas utama" and tiers["N5"] == "Prioritas sedang"
+    assert tiers["N4"] == priority.NOT_ELIGIBLE
+
+
+def test_default_targets_come_from_the_gaps():
+    region = pd.Series({"kk_desil_1": 41, "kk_d1_non_dtks": 7, "kk_d1_bansos": 20, "kk_d1_dtks_tanpa_bansos": 9})
+    assert priority.default_targets(region, 2024) == {
+        "tahun": 2024, "target_usul_dtks": 7, "target_terima_bansos": 29, "target_graduasi": 5}
