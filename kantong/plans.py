@@ -1,0 +1,146 @@
+"""Action plans (rencana aksi) in an embedded SQLite database.
+
+Every save appends a revision; nothing is ever updated in place. So when two people save
+the same plan at once, both revisions are kept: the later one becomes current and says
+which revision it did not build on, and the other stays in the plan's history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS rencana (
+    id INTEGER PRIMARY KEY,
+    nama TEXT NOT NULL,
+    dibuat_oleh TEXT NOT NULL,
+    dibuat_pada TEXT NOT NULL,
+    dihapus_pada TEXT
+);
+CREATE TABLE IF NOT EXISTS revisi (
+    id INTEGER PRIMARY KEY,
+    rencana_id INTEGER NOT NULL REFERENCES rencana(id),
+    nomor INTEGER NOT NULL,
+    dasar INTEGER,               -- the revision number this one was edited from
+    penulis TEXT NOT NULL,
+    disimpan_pada TEXT NOT NULL,
+    snapshot_id TEXT NOT NULL,
+    snapshot_nama TEXT NOT NULL,
+    bobot TEXT NOT NULL,         -- JSON: criterion -> weight
+    aturan TEXT NOT NULL,        -- JSON: the selection rule used
+    nagari TEXT NOT NULL,        -- JSON: list of {kode, nama, ..., targets}
+    UNIQUE (rencana_id, nomor)
+);
+"""
+
+
+@dataclass
+class Plan:
+    id: int | None
+    nama: str
+    penulis: str
+    snapshot_id: str
+    snapshot_nama: str
+    bobot: dict
+    aturan: dict
+    nagari: list[dict] = field(default_factory=list)
+    revisi: int | None = None  # the revision this plan object was loaded from
+    disimpan_pada: str | None = None
+    dibuat_oleh: str | None = None
+    catatan_konflik: str | None = None
+
+
+class PlanStore:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as con:
+            con.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # explicit transactions
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA busy_timeout=30000")
+        con.row_factory = sqlite3.Row
+        return con
+
+    def save(self, plan: Plan, now: dt.datetime | None = None) -> Plan:
+        """Append a revision (creating the plan when new). Returns the saved plan."""
+        stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, none is lost
+            try:
+                if plan.id is None:
+                    cur = con.execute("INSERT INTO rencana (nama, dibuat_oleh, dibuat_pada) VALUES (?, ?, ?)",
+                                      (plan.nama, plan.penulis, stamp))
+                    plan_id, latest = cur.lastrowid, 0
+                else:
+                    plan_id = plan.id
+                    latest = con.execute("SELECT coalesce(max(nomor), 0) FROM revisi WHERE rencana_id = ?",
+                                         (plan_id,)).fetchone()[0]
+                    con.execute("UPDATE rencana SET nama = ? WHERE id = ?", (plan.nama, plan_id))
+                nomor = latest + 1
+                con.execute(
+                    """INSERT INTO revisi (rencana_id, nomor, dasar, penulis, disimpan_pada, snapshot_id, snapshot_nama,
+                                           bobot, aturan, nagari) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (plan_id, nomor, plan.revisi, plan.penulis, stamp, plan.snapshot_id, plan.snapshot_nama,
+                     json.dumps(plan.bobot), json.dumps(plan.aturan), json.dumps(plan.nagari)),
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return self.open(plan_id)
+
+    def open(self, plan_id: int, revisi: int | None = None) -> Plan:
+        with closing(self._connect()) as con:
+            head = con.execute("SELECT * FROM rencana WHERE id = ? AND dihapus_pada IS NULL", (plan_id,)).fetchone()
+            if head is None:
+                raise KeyError(plan_id)
+            query = "SELECT * FROM revisi WHERE rencana_id = ? " + ("AND nomor = ?" if revisi else "ORDER BY nomor DESC LIMIT 1")
+            row = con.execute(query, (plan_id, revisi) if revisi else (plan_id,)).fetchone()
+        conflict = None
+        if row["dasar"] is not None and row["dasar"] != row["nomor"] - 1:
+            conflict = (f"Revisi {row['nomor']} disimpan dari revisi {row['dasar']}; revisi di antaranya "
+                        "tetap tersimpan di riwayat rencana ini.")
+        return Plan(
+            id=plan_id, nama=head["nama"], penulis=row["penulis"], snapshot_id=row["snapshot_id"],
+            snapshot_nama=row["snapshot_nama"], bobot=json.loads(row["bobot"]), aturan=json.loads(row["aturan"]),
+            nagari=json.loads(row["nagari"]), revisi=row["nomor"], disimpan_pada=row["disimpan_pada"],
+            dibuat_oleh=head["dibuat_oleh"], catatan_konflik=conflict,
+        )
+
+    def history(self, plan_id: int) -> list[dict]:
+        with closing(self._connect()) as con:
+            rows = con.execute(
+                "SELECT nomor, dasar, penulis, disimpan_pada FROM revisi WHERE rencana_id = ? ORDER BY nomor", (plan_id,)
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def list(self) -> list[dict]:
+        with closing(self._connect()) as con:
+            rows = con.execute(
+                """SELECT r.id, r.nama, r.dibuat_oleh, v.penulis, v.disimpan_pada, v.nomor AS revisi, v.snapshot_nama,
+                          json_array_length(v.nagari) AS jumlah_nagari
+                   FROM rencana r JOIN revisi v ON v.rencana_id = r.id
+                   WHERE r.dihapus_pada IS NULL
+                     AND v.nomor = (SELECT max(nomor) FROM revisi WHERE rencana_id = r.id)
+                   ORDER BY v.disimpan_pada DESC, r.id DESC"""
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def duplicate(self, plan_id: int, nama: str, penulis: str) -> Plan:
+        source = self.open(plan_id)
+        copy = Plan(None, nama, penulis, source.snapshot_id, source.snapshot_nama, source.bobot, source.aturan, source.nagari)
+        return self.save(copy)
+
+    def delete(self, plan_id: int) -> None:
+        """Hidden from lists; the revisions stay for the record."""
+        with closing(self._connect()) as con:
+            con.execute("UPDATE rencana SET dihapus_pada = ? WHERE id = ?",
+                        (dt.datetime.now().astimezone().isoformat(timespec="seconds"), plan_id))
