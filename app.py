@@ -18,7 +18,9 @@ from flask import Response, abort, request
 
 from callbacks import register_all
 from kantong.data import MAP_LEVELS, SnapshotNotFound, SnapshotStore
-from layouts.main import layout
+from etl import config
+from kantong.plans import PlanStore
+from layouts.main import shell
 
 INDEX = """<!DOCTYPE html>
 <html lang="id">
@@ -27,8 +29,9 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app(snapshot_root=None) -> dash.Dash:
+def create_app(snapshot_root=None, plans_db=None) -> dash.Dash:
     store = SnapshotStore(snapshot_root)
+    plans = PlanStore(plans_db or config.PLANS_DB)
     app = dash.Dash(
         __name__,
         title="Kantong · Peta kantong kemiskinan Sumatera Barat",
@@ -47,7 +50,7 @@ def create_app(snapshot_root=None) -> dash.Dash:
             store.latest()
         except SnapshotNotFound as err:
             return html.Div([html.H1("Kantong", className="h3"), html.P(str(err))], className="container py-5")
-        return layout(store)
+        return shell()
 
     app.layout = page
 
@@ -65,11 +68,11 @@ def create_app(snapshot_root=None) -> dash.Dash:
             return Response(body, mimetype="application/geo+json", headers={**headers, "Content-Encoding": "gzip"})
         return Response(snapshot.geojson_path(level).read_bytes(), mimetype="application/geo+json", headers=headers)
 
-    register_all(app, store)
+    register_all(app, store, plans)
     return app
 
 
-app = create_app(os.environ.get("KANTONG_SNAPSHOTS"))
+app = create_app(os.environ.get("KANTONG_SNAPSHOTS"), os.environ.get("KANTONG_PLANS"))
 server = app.server
 
 if __name__ == "__main__":

@@ -104,9 +104,7 @@ def register(app, store) -> None:
         Output("judul-peta", "children"),
         Output("tanpa-poligon", "children"),
         Output("peringkat", "children"),
-        Output("info-snapshot", "children"),
-        Output("sumber", "children"),
-        Input("url", "search"),
+        Input("url-peta", "search"),
         State("peta-tampil", "data"),
     )
     def render_map(search, shown):
@@ -128,10 +126,5 @@ def register(app, store) -> None:
             figure = figures.map_figure(frame, classes, ind, geojson_url(app, snapshot, view.tingkat), outline=outline)
         scope = "Sumatera Barat" if level_of(view.wilayah) == "provinsi" else _display_name(snapshot, view.wilayah)
         title = f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {scope}"
-        info = f"Snapshot {snapshot.path.name} · tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}"
-        source = (
-            f"Sumber: P3KE (Kemenko PMK) dan DTKS (Kemensos), tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}; "
-            f"snapshot dibuat {fmt.tanggal(snapshot.dibuat_pada)}. Batas wilayah: {snapshot.summary['sumber']['batas_wilayah']['desa']['sumber']}."
-        )
         return (figure, key, legend(classes, ind, view.tingkat), breadcrumb(snapshot, view), title,
-                no_polygon_list(frame, ind), top_list(frame, ind, view.tingkat), info, source)
+                no_polygon_list(frame, ind), top_list(frame, ind, view.tingkat))

@@ -98,7 +98,7 @@ def profile(snapshot, view: View) -> list:
 
 
 def register(app, store) -> None:
-    @app.callback(Output("profil", "children"), Input("url", "search"))
+    @app.callback(Output("profil", "children"), Input("url-peta", "search"))
     def render_profile(search):
         snapshot = store.latest()
         return profile(snapshot, View.from_query(search, snapshot))

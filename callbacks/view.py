@@ -36,13 +36,13 @@ def next_view(view: View, trigger, value) -> View | None:
 
 def register(app, store) -> None:
     @app.callback(
-        Output("url", "search"),
+        Output("url-peta", "search"),
         Output("indikator", "value"),
         Output("tingkat", "value"),
         Output("klasifikasi", "value"),
         Output("warna", "value"),
         Output("cari", "value"),
-        Input("url", "search"),
+        Input("url-peta", "search"),
         Input("indikator", "value"),
         Input("tingkat", "value"),
         Input("klasifikasi", "value"),
@@ -56,7 +56,7 @@ def register(app, store) -> None:
         snapshot = store.latest()
         view = View.from_query(search, snapshot)
         trigger = ctx.triggered_id
-        if trigger is None or trigger == "url":
+        if trigger is None or trigger == "url-peta":
             # Page load, reload or back/forward: the URL sets the controls.
             return no_update, view.indikator, view.tingkat, view.klasifikasi, view.warna, no_update
         value = ctx.triggered[0]["value"] if ctx.triggered else None

@@ -13,6 +13,9 @@ LOCAL_BOUNDARIES = PROJECT_ROOT / "data" / "boundaries"
 # Prepared (repaired, simplified) boundaries, reused while the boundary files are unchanged.
 CACHE_DIR = Path(os.environ.get("KANTONG_CACHE", PROJECT_ROOT / "data" / "cache"))
 
+# Saved action plans (rencana aksi).
+PLANS_DB = Path(os.environ.get("KANTONG_PLANS", PROJECT_ROOT / "data" / "rencana.sqlite"))
+
 KODE_WILAYAH = SHARED_DATA / "wilayah" / "13_kode_wilayah.csv"
 PENDUDUK_KABKOTA = SHARED_DATA / "wilayah" / "13_kabkota_penduduk.csv"
 

@@ -252,3 +252,20 @@ def desil_figure(region: pd.Series) -> go.Figure:
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
     )
     return fig
+
+
+def contribution_figure(parts: list[tuple[str, float]]) -> go.Figure:
+    """How many score points each weighted indicator gives a nagari (bars add up to the score)."""
+    parts = sorted(parts, key=lambda p: p[1])
+    fig = go.Figure(
+        go.Bar(
+            x=[round(v, 1) for _, v in parts], y=[label for label, _ in parts], orientation="h",
+            marker={"color": "#f03b20"}, text=[fmt.angka(v, 1) for _, v in parts], textposition="auto",
+            hovertemplate="%{y}: %{x:,.1f} poin<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(120, 28 * len(parts) + 30), margin={"l": 0, "r": 10, "t": 5, "b": 5}, separators=fmt.PLOTLY_SEPARATORS,
+        font={"family": FONT, "size": 12}, xaxis={"visible": False}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+    )
+    return fig

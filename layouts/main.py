@@ -63,56 +63,68 @@ def controls() -> dbc.Card:
     )
 
 
-def layout(store) -> html.Div:
+PAGES = (("/", "Peta"), ("/prioritas", "Prioritas & target"), ("/metodologi", "Metodologi"))
+
+
+def shell() -> html.Div:
+    """What every page has: the URL, the navigation bar with the snapshot, the source line."""
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
-            dcc.Store(id="peta-tampil"),
-            dcc.Store(id="peta-pas"),
             dbc.Navbar(
                 dbc.Container(
                     [
-                        html.Span([html.B("Kantong"), html.Span(" · Peta kantong kemiskinan Sumatera Barat", className="d-none d-md-inline")],
+                        html.Span([html.B("Kantong"), html.Span(" · Sumatera Barat", className="d-none d-md-inline")],
                                   className="navbar-brand mb-0"),
+                        dbc.Nav([dbc.NavItem(dbc.NavLink(label, href=href, active="exact", id=f"nav-{href.strip('/') or 'peta'}"))
+                                 for href, label in PAGES], navbar=True, className="me-auto"),
                         html.Span(id="info-snapshot", className="navbar-text small text-white-50"),
                     ],
                     fluid=True,
                 ),
                 color="primary", dark=True, className="mb-2 py-1",
             ),
-            dbc.Container(
-                [
-                    dbc.Row(
-                        [
-                            dbc.Col(controls(), lg=3, md=4, className="mb-2"),
-                            dbc.Col(
-                                dbc.Card(
-                                    dbc.CardBody(
-                                        [
-                                            html.Nav(id="jejak", className="jejak mb-1", **{"aria-label": "jejak wilayah"}),
-                                            html.H2(id="judul-peta", className="h6 mb-1"),
-                                            dcc.Loading(
-                                                dcc.Graph(id="peta", config=MAP_CONFIG, className="peta", figure={"data": [], "layout": {}}),
-                                                delay_show=400, type="circle",
-                                            ),
-                                            html.Div(id="tanpa-poligon", className="mt-2"),
-                                        ]
-                                    ),
-                                    className="h-100 shadow-sm",
-                                ),
-                                lg=6, md=8, className="mb-2",
-                            ),
-                            dbc.Col(
-                                dbc.Card(dbc.CardBody([html.Div(id="profil"), html.Hr(), html.Div(id="peringkat")]),
-                                         className="h-100 shadow-sm"),
-                                lg=3, md=12, className="mb-2",
-                            ),
-                        ],
-                        className="g-2",
-                    ),
-                    html.Footer(id="sumber", className="small text-muted py-2"),
-                ],
-                fluid=True,
-            ),
+            html.Div(id="halaman"),
+            dbc.Container(html.Footer(id="sumber", className="small text-muted py-2"), fluid=True),
         ]
+    )
+
+
+def map_page() -> dbc.Container:
+    return dbc.Container(
+        [
+            # The map's own view of the address: its callbacks exist only while this page does.
+            dcc.Location(id="url-peta", refresh=False),
+            dcc.Store(id="peta-tampil"),  # what the map shows now (per page, so a new map starts empty)
+            dcc.Store(id="peta-pas"),
+            dbc.Row(
+                [
+                    dbc.Col(controls(), lg=3, md=4, className="mb-2"),
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    html.Nav(id="jejak", className="jejak mb-1", **{"aria-label": "jejak wilayah"}),
+                                    html.H2(id="judul-peta", className="h6 mb-1"),
+                                    dcc.Loading(
+                                        dcc.Graph(id="peta", config=MAP_CONFIG, className="peta", figure={"data": [], "layout": {}}),
+                                        delay_show=400, type="circle",
+                                    ),
+                                    html.Div(id="tanpa-poligon", className="mt-2"),
+                                ]
+                            ),
+                            className="h-100 shadow-sm",
+                        ),
+                        lg=6, md=8, className="mb-2",
+                    ),
+                    dbc.Col(
+                        dbc.Card(dbc.CardBody([html.Div(id="profil"), html.Hr(), html.Div(id="peringkat")]),
+                                 className="h-100 shadow-sm"),
+                        lg=3, md=12, className="mb-2",
+                    ),
+                ],
+                className="g-2",
+            ),
+        ],
+        fluid=True,
     )

@@ -1,8 +1,8 @@
 /* Fit the map to the regions on screen, at the size the map really has.
    The server sends the regions' bounding box in layout.meta.bbox; MapLibre's fitBounds
    uses the actual canvas size, which the server cannot know (laptop, projector, tablet). */
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    kantong: {
+window.dash_clientside = window.dash_clientside || {};
+window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kantong, {
         fit: function (shown, figure) {
             const noUpdate = window.dash_clientside.no_update;
             const bbox = figure && figure.layout && figure.layout.meta && figure.layout.meta.bbox;
@@ -22,5 +22,4 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             attempt();
             return noUpdate;
         }
-    }
 });

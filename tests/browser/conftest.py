@@ -38,7 +38,7 @@ def server(snapshot_root):
 
     from app import create_app
 
-    app = create_app(snapshot_root)
+    app = create_app(snapshot_root, snapshot_root.parent / "rencana.sqlite")
     httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -85,3 +85,17 @@ def make_driver(width: int = 1366, height: int = 850):
 def text_of(driver, css: str) -> str:
     """Text of an element, read in one step (a re-render between find and read is no error)."""
     return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css)
+
+
+def click(driver, element_id: str) -> None:
+    """Scroll an element to the middle of the window and click it; while something passing
+    (a tooltip, a re-rendering overlay) covers it, try again."""
+    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+
+    def attempt(d) -> bool:
+        element = d.find_element(By.ID, element_id)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+        return True
+
+    WebDriverWait(driver, 10, ignored_exceptions=[ElementClickInterceptedException, StaleElementReferenceException]).until(attempt)

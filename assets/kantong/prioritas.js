@@ -1,0 +1,24 @@
+/* New weights change only each nagari's score, rank and tier. The server sends those three
+   values (a few tens of KB); they are written into the rows the grid already holds, which
+   then re-sorts. The catalogue columns are sent once, when the table is first filled. */
+window.dash_clientside = window.dash_clientside || {};
+window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kantong, {
+    skor: function (data) {
+        const noUpdate = window.dash_clientside.no_update;
+        if (!data || !data.kode) { return noUpdate; }
+        dash_ag_grid.getApiAsync("grid-peringkat").then(function (api) {
+            const index = {};
+            data.kode.forEach(function (k, i) { index[k] = i; });
+            api.forEachNode(function (node) {
+                const i = index[node.data.kode];
+                if (i === undefined) { return; }
+                node.data.skor = data.skor[i];
+                node.data.peringkat = data.peringkat[i];
+                node.data.tingkat_prioritas = data.tingkat[i];
+            });
+            api.refreshCells({columns: ["skor", "peringkat", "tingkat_prioritas"], force: true});
+            api.onSortChanged();
+        });
+        return noUpdate;
+    }
+});

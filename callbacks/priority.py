@@ -1,0 +1,389 @@
+"""Priority page: weights -> scores, selection rules, manual choice, targets, plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from etl import indicators
+from kantong import exports, figures, fmt, priority
+from kantong.plans import Plan
+from layouts.priority import plan_options
+
+SKOR = indicators.Indicator("skor", "Skor prioritas", "Skor", "poin", "Prioritas",
+                            "Rata-rata berbobot indikator terpilih yang diskalakan 0–1, dikali 100.")
+
+
+def weights_from(values: list, outputs: list) -> dict[str, float]:
+    return {o["id"]["kolom"]: float(v or 0) for o, v in zip(outputs, values)}
+
+
+@lru_cache(maxsize=32)
+def _scored_cached(snapshot_id: str, snapshot, weights: tuple) -> priority.Scored:
+    desa = snapshot.table("desa")
+    return priority.score(desa, dict(weights), _normalised(snapshot_id, snapshot))
+
+
+@lru_cache(maxsize=4)
+def _normalised(snapshot_id: str, snapshot) -> pd.DataFrame:
+    return priority.normalise(snapshot.table("desa"))
+
+
+def scored_for(snapshot, weights: dict[str, float]) -> priority.Scored:
+    """Scores depend only on the snapshot and the weights: computed once per pair."""
+    return _scored_cached(snapshot.id, snapshot, tuple(sorted(weights.items())))
+
+
+def ranking_rows(snapshot, scored: priority.Scored) -> list[dict]:
+    desa = snapshot.table("desa")
+    cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.KOLOM)
+    table = desa[cols].join(scored.table[["skor", "peringkat", "tingkat_prioritas"]])
+    table = table.sort_values("peringkat", na_position="last")
+    table["skor"] = table["skor"].round(2)
+    for kolom in indicators.PERSEN_KOLOM:
+        table[kolom] = table[kolom].round(1)
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def score_updates(scored: priority.Scored) -> dict:
+    """Score, rank and tier of every nagari as parallel lists (compact JSON)."""
+    table = scored.table
+    skor = table["skor"].round(2)
+    return {
+        "kode": table["kode"].tolist(),
+        "skor": [None if pd.isna(v) else float(v) for v in skor],
+        "peringkat": [None if pd.isna(v) else int(v) for v in table["peringkat"]],
+        "tingkat": table["tingkat_prioritas"].tolist(),
+    }
+
+
+def selection_rule(scored, rule: str, k, n, budget, cost, per_nagari) -> list[str]:
+    if rule == "teratas":
+        return priority.top_n(scored, int(n or 0))
+    if rule == "anggaran":
+        return priority.by_budget(scored, float(budget or 0), float(cost or 0), int(per_nagari or priority.FAMILIES_PER_NAGARI))
+    return priority.top_k_per_kabkota(scored, int(k or 1))
+
+
+def coverage_block(snapshot, selected: list[str], per_nagari: int) -> html.Div:
+    cov = priority.coverage(snapshot.table("desa"), selected, per_nagari)
+    return dbc.Alert(
+        [
+            html.B(f"{fmt.angka(cov['nagari'])} nagari dipilih. "),
+            f"KK desil 1 yang dinilai: {fmt.angka(cov['kk_dinilai'])} dari {fmt.angka(cov['kk_d1_provinsi'])} KK "
+            f"({fmt.persen(cov['pct_dinilai'])}); KK desil 1 di nagari terpilih: {fmt.angka(cov['kk_d1_terpilih'])} "
+            f"({fmt.persen(cov['pct_terpilih'])}).",
+        ],
+        color="info", className="py-2 mb-0 small", id="cakupan-teks",
+    )
+
+
+def target_rows(snapshot, scored, selected: list[str], existing: list[dict] | None, year: int) -> list[dict]:
+    """Keep edited targets of nagari still chosen; new ones start from their defaults."""
+    kept = {row["kode"]: row for row in (existing or [])}
+    desa = snapshot.table("desa")
+    rows = []
+    for kode in sorted(selected, key=lambda k: (scored.table.loc[k, "peringkat"] if k in scored.table.index else 10**9, k)):
+        if kode not in desa.index:
+            continue
+        region = desa.loc[kode]
+        base = {"kode": kode, "nama": region["nama"], "nama_kecamatan": region["nama_kecamatan"],
+                "nama_kabkota": region["nama_kabkota"], "skor": round(float(scored.table.loc[kode, "skor"] or 0), 2),
+                "kk_desil_1": int(region["kk_desil_1"]), "kk_d1_non_dtks": int(region["kk_d1_non_dtks"])}
+        targets = {k: kept[kode][k] for k in ("tahun", "target_usul_dtks", "target_terima_bansos", "target_graduasi")} \
+            if kode in kept else priority.default_targets(region, year)
+        rows.append({**base, **targets})
+    return rows
+
+
+def _score_frame(snapshot, scored) -> tuple[pd.DataFrame, figures.Classes]:
+    desa = snapshot.table("desa")
+    frame = desa[["kode", "nama", "kk_total", "punya_poligon", "nama_kecamatan", "nama_kabkota",
+                  "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].copy()
+    frame["nilai"] = scored.table["skor"]
+    frame["peringkat"] = scored.table["peringkat"]
+    classes = figures.classify(frame["nilai"], desa["kk_desil_1"] > 0, SKOR, "kuantil", "oranye")
+    return frame, classes
+
+
+def priority_map(snapshot, scored, selected: list[str], geojson) -> object:
+    frame, classes = _score_frame(snapshot, scored)
+    desa = snapshot.table("desa")
+    return figures.map_figure(frame, classes, SKOR, geojson, outline=[k for k in selected if k in desa.index])
+
+
+def priority_map_values(snapshot, scored) -> dict:
+    frame, classes = _score_frame(snapshot, scored)
+    return figures.map_values(frame, classes, SKOR)
+
+
+def contribution_block(snapshot, scored, kode: str) -> html.Div:
+    if kode not in scored.table.index or pd.isna(scored.table.loc[kode, "skor"]):
+        return html.Div()
+    row = scored.contributions.loc[kode]
+    parts = [(indicators.get(c).label_pendek, float(v)) for c, v in row.items() if v > 0]
+    return html.Div(
+        [
+            html.Div([html.B(snapshot.name(kode)), f": skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)} "
+                      f"(peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))})"], className="small mt-2"),
+            dcc.Graph(figure=figures.contribution_figure(parts), config={"displayModeBar": False}, className="rincian"),
+        ],
+        id="rincian-isi",
+    )
+
+
+def register(app, store, plans) -> None:
+    geo_url = lambda snapshot: app.get_relative_path(f"/geo/{snapshot.id}/desa.geojson")  # noqa: E731
+
+    @app.callback(Output({"type": "bobot", "kolom": ALL}, "value"), Input("preset", "value"))
+    def apply_preset(preset):
+        if preset not in priority.PRESETS:
+            raise PreventUpdate
+        weights = priority.weights_for(preset)
+        return [weights[o["id"]["kolom"]] for o in ctx.outputs_list]
+
+    @app.callback(
+        Output("grid-peringkat", "rowData"),
+        Output("skor-baru", "data"),
+        Output("grid-terisi", "data"),
+        Input({"type": "bobot", "kolom": ALL}, "value"),
+        State("grid-terisi", "data"),
+    )
+    def rescore(values, filled):
+        snapshot = store.latest()
+        scored = scored_for(snapshot, weights_from(values, ctx.inputs_list[0]))
+        if filled != snapshot.id:
+            return ranking_rows(snapshot, scored), no_update, snapshot.id
+        # After the first load only the score, rank and tier change: assets/kantong/prioritas.js
+        # writes them into the rows the grid holds, instead of resending every indicator.
+        return no_update, score_updates(scored), no_update
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="kantong", function_name="skor"),
+        Output("skor-terapkan", "data"),
+        Input("skor-baru", "data"),
+    )
+
+    @app.callback(Output("grid-peringkat", "filterModel"), Input("saring-kabkota", "value"))
+    def filter_kabkota(kode):
+        # A client-side filter: the chosen nagari of other kab/kota stay chosen.
+        if not kode:
+            return {}
+        return {"nama_kabkota": {"filterType": "text", "type": "equals", "filter": store.latest().name(kode)}}
+
+    @app.callback(
+        Output("pilihan", "data"),
+        Output("grid-peringkat", "selectedRows"),
+        Input("terapkan", "n_clicks"),
+        Input("grid-peringkat", "selectedRows"),
+        Input("peta-prioritas", "clickData"),
+        State("aturan", "value"), State("aturan-k", "value"), State("aturan-n", "value"),
+        State("aturan-anggaran", "value"), State("aturan-biaya", "value"), State("aturan-kk", "value"),
+        State({"type": "bobot", "kolom": ALL}, "value"),
+        State("pilihan", "data"),
+        prevent_initial_call=True,
+    )
+    def select(_apply, selected_rows, click, rule, k, n, budget, cost, per_nagari, values, current):
+        current = list(current or [])
+        trigger = ctx.triggered_id
+        if trigger == "terapkan":
+            snapshot = store.latest()
+            weights = weights_from(values, ctx.states_list[6])
+            chosen = selection_rule(scored_for(snapshot, weights), rule, k, n, budget, cost, per_nagari)
+            return chosen, {"ids": chosen}
+        if trigger == "peta-prioritas":
+            kode = ((click or {}).get("points") or [{}])[0].get("location")
+            if not kode:
+                raise PreventUpdate
+            chosen = [c for c in current if c != kode] if kode in current else current + [kode]
+            return chosen, {"ids": chosen}
+        rows = selected_rows or []
+        chosen = [r["kode"] for r in rows if isinstance(r, dict) and "kode" in r]
+        if sorted(chosen) == sorted(current):
+            raise PreventUpdate
+        return chosen, no_update
+
+    @app.callback(
+        Output("grid-target", "rowData"),
+        Output("cakupan", "children"),
+        Input("pilihan", "data"),
+        State("grid-target", "rowData"),
+        State({"type": "bobot", "kolom": ALL}, "value"),
+        State("aturan-kk", "value"),
+    )
+    def targets(selected, existing, values, per_nagari):
+        snapshot = store.latest()
+        scored = scored_for(snapshot, weights_from(values, ctx.states_list[1]))
+        year = dt.date.today().year + 1
+        rows = target_rows(snapshot, scored, selected or [], existing, year)
+        return rows, coverage_block(snapshot, selected or [], int(per_nagari or priority.FAMILIES_PER_NAGARI))
+
+    @app.callback(
+        Output("peta-prioritas", "figure"),
+        Output("peta-prioritas-tampil", "data"),
+        Input({"type": "bobot", "kolom": ALL}, "value"),
+        Input("pilihan", "data"),
+        State("peta-prioritas-tampil", "data"),
+    )
+    def render_priority_map(values, selected, shown):
+        snapshot = store.latest()
+        if shown != snapshot.id:
+            scored = scored_for(snapshot, weights_from(values, ctx.inputs_list[0]))
+            return priority_map(snapshot, scored, selected or [], geo_url(snapshot)), snapshot.id
+        patch = Patch()
+        if ctx.triggered_id == "pilihan":
+            # Only the outline of the chosen nagari changes.
+            outline = [k for k in (selected or []) if k in snapshot.table("desa").index]
+            patch["data"][1]["locations"] = outline
+            patch["data"][1]["z"] = [0] * len(outline)
+        else:
+            # New weights: new classes, values and ranks; same regions and geometry.
+            scored = scored_for(snapshot, weights_from(values, ctx.inputs_list[0]))
+            for name, value in priority_map_values(snapshot, scored).items():
+                patch["data"][0][name] = value
+        return patch, no_update
+
+    @app.callback(
+        Output("rincian-skor", "children"),
+        Input("grid-peringkat", "cellClicked"),
+        Input("peta-prioritas", "clickData"),
+        State({"type": "bobot", "kolom": ALL}, "value"),
+        prevent_initial_call=True,
+    )
+    def breakdown(cell, click, values):
+        snapshot = store.latest()
+        if ctx.triggered_id == "peta-prioritas":
+            kode = ((click or {}).get("points") or [{}])[0].get("location")
+        else:
+            kode = (cell or {}).get("rowId")
+        if not kode:
+            raise PreventUpdate
+        return contribution_block(snapshot, scored_for(snapshot, weights_from(values, ctx.states_list[0])), kode)
+
+    # --- plans --------------------------------------------------------------------------
+
+    @app.callback(
+        Output("rencana-pesan", "children"),
+        Output("rencana-daftar", "options"),
+        Output("rencana-daftar", "value"),
+        Output("rencana-id", "data"),
+        Output("rencana-revisi", "data"),
+        Input("rencana-simpan", "n_clicks"),
+        State("rencana-nama", "value"), State("rencana-penulis", "value"),
+        State({"type": "bobot", "kolom": ALL}, "value"),
+        State("aturan", "value"), State("aturan-k", "value"), State("aturan-n", "value"),
+        State("aturan-anggaran", "value"), State("aturan-biaya", "value"), State("aturan-kk", "value"),
+        State("grid-target", "rowData"), State("rencana-id", "data"), State("rencana-revisi", "data"),
+        prevent_initial_call=True,
+    )
+    def save_plan(_n, nama, penulis, values, rule, k, n, budget, cost, per_nagari, rows, plan_id, revisi):
+        problems = []
+        if not (nama or "").strip():
+            problems.append("nama rencana")
+        if not (penulis or "").strip():
+            problems.append("penyusun")
+        if not rows:
+            problems.append("minimal satu nagari terpilih")
+        if problems:
+            return dbc.Alert("Belum dapat disimpan: isi " + ", ".join(problems) + ".", color="warning", className="py-2 small"), \
+                no_update, no_update, no_update, no_update
+        snapshot = store.latest()
+        weights = weights_from(values, ctx.states_list[2])
+        plan = Plan(plan_id, nama.strip(), penulis.strip(), snapshot.id, snapshot.path.name, weights,
+                    {"aturan": rule, "k": k, "n": n, "anggaran": budget, "biaya_per_kk": cost, "kk_per_nagari": per_nagari},
+                    rows, revisi=revisi)
+        saved = plans.save(plan)
+        message = f"Tersimpan: {saved.nama}, revisi {saved.revisi}, oleh {saved.penulis} ({fmt.tanggal(saved.disimpan_pada)})."
+        alert = [dbc.Alert(message, color="success", className="py-2 small mb-1", id="rencana-tersimpan")]
+        if saved.catatan_konflik:
+            alert.append(dbc.Alert(saved.catatan_konflik, color="warning", className="py-2 small mb-0"))
+        return alert, plan_options(plans), str(saved.id), saved.id, saved.revisi
+
+    @app.callback(
+        Output({"type": "bobot", "kolom": ALL}, "value", allow_duplicate=True),
+        Output("pilihan", "data", allow_duplicate=True),
+        Output("grid-peringkat", "selectedRows", allow_duplicate=True),
+        Output("grid-target", "rowData", allow_duplicate=True),
+        Output("rencana-nama", "value"),
+        Output("rencana-id", "data", allow_duplicate=True),
+        Output("rencana-revisi", "data", allow_duplicate=True),
+        Output("rencana-pesan", "children", allow_duplicate=True),
+        Output("rencana-daftar", "options", allow_duplicate=True),
+        Input("rencana-buka", "n_clicks"),
+        Input("rencana-duplikat", "n_clicks"),
+        Input("rencana-hapus", "n_clicks"),
+        State("rencana-daftar", "value"),
+        State("rencana-penulis", "value"),
+        prevent_initial_call=True,
+    )
+    def plan_actions(_open, _dup, _delete, chosen, penulis):
+        if not chosen:
+            raise PreventUpdate
+        plan_id = int(chosen)
+        n_out = len(ctx.outputs_list[0])
+        if ctx.triggered_id == "rencana-hapus":
+            name = plans.open(plan_id).nama
+            plans.delete(plan_id)
+            return ([no_update] * n_out, no_update, no_update, no_update, no_update, None, None,
+                    dbc.Alert(f"Rencana \u201c{name}\u201d dihapus.", color="secondary", className="py-2 small"),
+                    plan_options(plans))
+        if ctx.triggered_id == "rencana-duplikat":
+            source = plans.open(plan_id)
+            plan = plans.duplicate(plan_id, f"{source.nama} (salinan)", (penulis or source.penulis).strip())
+        else:
+            plan = plans.open(plan_id)
+        snapshot = store.latest()
+        weights = [float(plan.bobot.get(o["id"]["kolom"], 0)) for o in ctx.outputs_list[0]]
+        chosen_codes = [row["kode"] for row in plan.nagari]
+        notes = [f"Dibuka: {plan.nama}, revisi {plan.revisi} ({plan.penulis}, {fmt.tanggal(plan.disimpan_pada)})."]
+        if plan.snapshot_id != snapshot.id:
+            notes.append(f"Rencana ini disusun pada snapshot {plan.snapshot_nama}; peta dan skor menampilkan snapshot "
+                         f"{snapshot.path.name}.")
+        return (weights, chosen_codes, {"ids": chosen_codes}, plan.nagari, plan.nama, plan.id, plan.revisi,
+                dbc.Alert(" ".join(notes), color="info", className="py-2 small"), plan_options(plans))
+
+    @app.callback(
+        Output("unduh", "data"),
+        Input("rencana-ekspor", "n_clicks"),
+        Input("peringkat-ekspor", "n_clicks"),
+        State("rencana-nama", "value"), State("rencana-penulis", "value"),
+        State("grid-target", "rowData"), State({"type": "bobot", "kolom": ALL}, "value"),
+        prevent_initial_call=True,
+    )
+    def export(_plan, _ranking, nama, penulis, rows, values):
+        snapshot = store.latest()
+        weights = weights_from(values, ctx.states_list[3])
+        scored = scored_for(snapshot, weights)
+        used = ", ".join(f"{indicators.get(k).label_pendek} ×{fmt.angka(v)}" for k, v in weights.items() if v)
+        lines = [f"Snapshot {snapshot.path.name}, tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}",
+                 f"Bobot: {used or '—'}"]
+        if ctx.triggered_id == "peringkat-ekspor":
+            frame = pd.DataFrame(ranking_rows(snapshot, scored))
+            columns = [exports.Column("peringkat", "Peringkat", exports.INT), exports.Column("kode", "Kode"),
+                       exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
+                       exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
+                       exports.Column("tingkat_prioritas", "Tingkat prioritas")]
+            columns += [exports.Column(i.kolom, i.label, exports.PCT if i.satuan == "%" else exports.INT) for i in indicators.INDICATORS]
+            data = exports.xlsx_bytes([("Peringkat nagari", frame, columns, ["Peringkat prioritas nagari"] + lines)])
+            return dcc.send_bytes(data, f"peringkat-prioritas_{snapshot.path.name}_{snapshot.tanggal_referensi}.xlsx")
+        if not rows:
+            raise PreventUpdate
+        frame = pd.DataFrame(rows)
+        columns = [exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),
+                   exports.Column("nama_kecamatan", "Kecamatan"), exports.Column("nama_kabkota", "Kab/kota"),
+                   exports.Column("skor", "Skor", exports.FLOAT), exports.Column("kk_desil_1", "KK desil 1", exports.INT),
+                   exports.Column("kk_d1_non_dtks", "KK desil 1 belum DTKS", exports.INT),
+                   exports.Column("tahun", "Tahun", exports.TEXT),
+                   exports.Column("target_usul_dtks", "Target diusulkan ke DTKS", exports.INT),
+                   exports.Column("target_terima_bansos", "Target KK D1 menerima bansos", exports.INT),
+                   exports.Column("target_graduasi", "Target KK D1 graduasi", exports.INT)]
+        frame["tahun"] = frame["tahun"].astype(str)
+        title = nama or "Rencana aksi"
+        data = exports.xlsx_bytes([("Rencana", frame, columns, [title, f"Disusun oleh {penulis or '—'}"] + lines)])
+        slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+        return dcc.send_bytes(data, f"{slug}_{snapshot.tanggal_referensi}.xlsx")

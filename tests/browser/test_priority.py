@@ -1,0 +1,88 @@
+"""Choosing priority nagari, setting targets and saving a plan, as the head of division does."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from kantong import priority
+from tests.browser.conftest import save_screenshot
+from tests.browser.pages import click, text_of
+
+GRID_FIRST_ROWS = """
+const rows = Array.from(document.querySelectorAll('#grid-peringkat .ag-center-cols-container .ag-row, #grid-peringkat .ag-pinned-left-cols-container .ag-row'));
+const byIndex = {};
+for (const r of rows) {
+  const i = Number(r.getAttribute('row-index'));
+  const name = r.querySelector('[col-id="nama"]');
+  if (name) byIndex[i] = name.innerText;
+}
+return [0, 1, 2].map(i => byIndex[i]);
+"""
+# Rows the grid holds (it draws only those in view).
+TARGET_ROWS = "return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();"
+OUTLINE = "const gd = document.querySelector('#peta-prioritas .js-plotly-plot'); return gd && gd.data && gd.data.length > 1 ? gd.data[1].locations : null;"
+
+
+def open_priority_page(browser, server):
+    browser.get(server + "/prioritas")
+    WebDriverWait(browser, 40).until(lambda d: d.execute_script(GRID_FIRST_ROWS)[0])
+
+
+def expected_top(store, weights) -> str:
+    snapshot = store.latest()
+    scored = priority.score(snapshot.table("desa"), weights)
+    return snapshot.name(priority.top_n(scored, 1)[0])
+
+
+def test_moving_a_weight_reorders_the_table(server, browser, store):
+    open_priority_page(browser, server)
+    preset = priority.weights_for(priority.DEFAULT_PRESET)
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(GRID_FIRST_ROWS)[0] == expected_top(store, preset))
+    # Push "% D1 non-DTKS" to its maximum with the keyboard, as on any slider.
+    thumb = browser.find_element(By.CSS_SELECTOR, "[id*='pct_d1_non_dtks'] [role=slider]")
+    thumb.click()
+    thumb.send_keys(Keys.END)
+    moved = dict(preset, pct_d1_non_dtks=5.0)
+    top = expected_top(store, moved)
+    assert top != expected_top(store, preset)
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(GRID_FIRST_ROWS)[0] == top)
+    save_screenshot(browser, "10_bobot_digeser")
+
+
+def test_one_per_kabkota_selects_19_nagari_and_outlines_them(server, browser, store):
+    open_priority_page(browser, server)
+    click(browser, "terapkan")  # default rule: 1 per kab/kota
+    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(OUTLINE) and len(d.execute_script(OUTLINE)) == 19)
+    outlined = browser.execute_script(OUTLINE)
+    assert len({k[:5] for k in outlined}) == 19  # one in each kab/kota
+    snapshot = store.latest()
+    total = int(snapshot.provinsi["kk_desil_1"])
+    assert f"dari {total:,} KK".replace(",", ".") in text_of(browser, "#cakupan")
+    assert browser.execute_script(TARGET_ROWS) == 19
+    save_screenshot(browser, "11_satu_per_kabkota")
+
+
+def test_a_saved_plan_is_there_after_a_reload(server, browser, store):
+    open_priority_page(browser, server)
+    click(browser, "terapkan")
+    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    name = browser.find_element(By.ID, "rencana-nama")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", name)
+    name.clear()
+    name.send_keys("Rencana Aksi Uji")
+    browser.find_element(By.ID, "rencana-penulis").send_keys("Kabid PFM")
+    click(browser, "rencana-simpan")
+    WebDriverWait(browser, 20).until(lambda d: "Tersimpan: Rencana Aksi Uji" in text_of(d, "#rencana-pesan"))
+
+    browser.refresh()
+    WebDriverWait(browser, 40).until(lambda d: "Rencana Aksi Uji" in text_of(d, "#rencana-daftar"))
+    options = browser.find_elements(By.CSS_SELECTOR, "#rencana-daftar option")
+    chosen = [o for o in options if o.text.startswith("Rencana Aksi Uji")][0]
+    chosen.click()
+    click(browser, "rencana-buka")
+    WebDriverWait(browser, 20).until(lambda d: "Dibuka: Rencana Aksi Uji" in text_of(d, "#rencana-pesan"))
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(TARGET_ROWS) == 19)
+    assert "19 nagari dipilih" in text_of(browser, "#cakupan")
