@@ -151,17 +151,21 @@ def register(app, store, plans) -> None:
         Output("grid-peringkat", "rowData"),
         Output("skor-baru", "data"),
         Output("grid-terisi", "data"),
+        Output("grid-peringkat", "selectedRows", allow_duplicate=True),
         Input({"type": "bobot", "kolom": ALL}, "value"),
         State("grid-terisi", "data"),
+        State("pilihan", "data"),
+        prevent_initial_call="initial_duplicate",
     )
-    def rescore(values, filled):
+    def rescore(values, filled, selected):
         snapshot = store.latest()
         scored = scored_for(snapshot, weights_from(values, ctx.inputs_list[0]))
         if filled != snapshot.id:
-            return ranking_rows(snapshot, scored), no_update, snapshot.id
+            # First fill: tick the nagari already chosen (a plan may have been opened first).
+            return ranking_rows(snapshot, scored), no_update, snapshot.id, {"ids": list(selected or [])}
         # After the first load only the score, rank and tier change: assets/kantong/prioritas.js
         # writes them into the rows the grid holds, instead of resending every indicator.
-        return no_update, score_updates(scored), no_update
+        return no_update, score_updates(scored), no_update, no_update
 
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="skor"),
@@ -186,9 +190,10 @@ def register(app, store, plans) -> None:
         State("aturan-anggaran", "value"), State("aturan-biaya", "value"), State("aturan-kk", "value"),
         State({"type": "bobot", "kolom": ALL}, "value"),
         State("pilihan", "data"),
+        State("grid-terisi", "data"),
         prevent_initial_call=True,
     )
-    def select(_apply, selected_rows, click, rule, k, n, budget, cost, per_nagari, values, current):
+    def select(_apply, selected_rows, click, rule, k, n, budget, cost, per_nagari, values, current, filled):
         current = list(current or [])
         trigger = ctx.triggered_id
         if trigger == "terapkan":
@@ -202,6 +207,8 @@ def register(app, store, plans) -> None:
                 raise PreventUpdate
             chosen = [c for c in current if c != kode] if kode in current else current + [kode]
             return chosen, {"ids": chosen}
+        if filled is None:
+            raise PreventUpdate  # the grid has no rows yet: its empty selection says nothing
         rows = selected_rows or []
         chosen = [r["kode"] for r in rows if isinstance(r, dict) and "kode" in r]
         if sorted(chosen) == sorted(current):

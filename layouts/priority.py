@@ -142,7 +142,8 @@ def plan_card(plans) -> dbc.Card:
                 html.Div("Target dapat disunting langsung di tabel (sel berlatar kuning).", className="form-text mb-1"),
                 dag.AgGrid(
                     id="grid-target", columnDefs=target_columns(), rowData=[], getRowId="params.data.kode",
-                    defaultColDef={"resizable": True, "sortable": True},
+                    columnSize="responsiveSizeToFit",
+                    defaultColDef={"resizable": True, "sortable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
                     dashGridOptions={"localeText": GRID_LOCALE, "stopEditingWhenCellsLoseFocus": True,
                                      "singleClickEdit": True, "domLayout": "normal"},
                     style={"height": "300px"}, className="mb-2",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -22,6 +23,7 @@ return [0, 1, 2].map(i => byIndex[i]);
 """
 # Rows the grid holds (it draws only those in view).
 TARGET_ROWS = "return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();"
+FIRST_TARGET = "return dash_ag_grid.getApi('grid-target').getDisplayedRowAtIndex(0).data.target_usul_dtks;"
 OUTLINE = "const gd = document.querySelector('#peta-prioritas .js-plotly-plot'); return gd && gd.data && gd.data.length > 1 ? gd.data[1].locations : null;"
 
 
@@ -69,6 +71,12 @@ def test_a_saved_plan_is_there_after_a_reload(server, browser, store):
     open_priority_page(browser, server)
     click(browser, "terapkan")
     WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    # Set a target: the first nagari's families proposed into DTKS become 99.
+    browser.execute_script(
+        "const a = dash_ag_grid.getApi('grid-target'); a.ensureIndexVisible(0);"
+        "a.setFocusedCell(0, 'target_usul_dtks'); a.startEditingCell({rowIndex: 0, colKey: 'target_usul_dtks'});")
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys("99", Keys.ENTER).perform()
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(FIRST_TARGET) == 99)
     name = browser.find_element(By.ID, "rencana-nama")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", name)
     name.clear()
@@ -86,3 +94,4 @@ def test_a_saved_plan_is_there_after_a_reload(server, browser, store):
     WebDriverWait(browser, 20).until(lambda d: "Dibuka: Rencana Aksi Uji" in text_of(d, "#rencana-pesan"))
     WebDriverWait(browser, 20).until(lambda d: d.execute_script(TARGET_ROWS) == 19)
     assert "19 nagari dipilih" in text_of(browser, "#cakupan")
+    assert browser.execute_script(FIRST_TARGET) == 99
