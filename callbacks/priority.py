@@ -39,10 +39,11 @@ def scored_for(snapshot, weights: dict[str, float]) -> priority.Scored:
     return _scored_cached(snapshot.id, snapshot, tuple(sorted(weights.items())))
 
 
-def ranking_rows(snapshot, scored: priority.Scored) -> list[dict]:
+def ranking_rows(snapshot, scored: priority.Scored, selected: list[str] | None = None) -> list[dict]:
     desa = snapshot.table("desa")
     cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.KOLOM)
     table = desa[cols].join(scored.table[["skor", "peringkat", "tingkat_prioritas"]])
+    table["pilih"] = table["kode"].isin(selected or [])
     table = table.sort_values("peringkat", na_position="last")
     table["skor"] = table["skor"].round(2)
     for kolom in indicators.PERSEN_KOLOM:
@@ -151,21 +152,25 @@ def register(app, store, plans) -> None:
         Output("grid-peringkat", "rowData"),
         Output("skor-baru", "data"),
         Output("grid-terisi", "data"),
-        Output("grid-peringkat", "selectedRows", allow_duplicate=True),
         Input({"type": "bobot", "kolom": ALL}, "value"),
         State("grid-terisi", "data"),
         State("pilihan", "data"),
-        prevent_initial_call="initial_duplicate",
     )
     def rescore(values, filled, selected):
         snapshot = store.latest()
         scored = scored_for(snapshot, weights_from(values, ctx.inputs_list[0]))
         if filled != snapshot.id:
-            # First fill: tick the nagari already chosen (a plan may have been opened first).
-            return ranking_rows(snapshot, scored), no_update, snapshot.id, {"ids": list(selected or [])}
+            # First fill, with the nagari already chosen ticked (a plan may have been opened first).
+            return ranking_rows(snapshot, scored, selected), no_update, snapshot.id
         # After the first load only the score, rank and tier change: assets/kantong/prioritas.js
         # writes them into the rows the grid holds, instead of resending every indicator.
-        return no_update, score_updates(scored), no_update, no_update
+        return no_update, score_updates(scored), no_update
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="kantong", function_name="pilih"),
+        Output("pilih-terapkan", "data"),
+        Input("pilihan", "data"),
+    )
 
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="skor"),
@@ -182,38 +187,42 @@ def register(app, store, plans) -> None:
 
     @app.callback(
         Output("pilihan", "data"),
-        Output("grid-peringkat", "selectedRows"),
         Input("terapkan", "n_clicks"),
-        Input("grid-peringkat", "selectedRows"),
+        Input("grid-peringkat", "cellValueChanged"),
         Input("peta-prioritas", "clickData"),
         State("aturan", "value"), State("aturan-k", "value"), State("aturan-n", "value"),
         State("aturan-anggaran", "value"), State("aturan-biaya", "value"), State("aturan-kk", "value"),
         State({"type": "bobot", "kolom": ALL}, "value"),
         State("pilihan", "data"),
-        State("grid-terisi", "data"),
         prevent_initial_call=True,
     )
-    def select(_apply, selected_rows, click, rule, k, n, budget, cost, per_nagari, values, current, filled):
+    def select(_apply, changed, click, rule, k, n, budget, cost, per_nagari, values, current):
+        """The choice changes by a rule, a ticked box or a click on the map; the grid and the
+        map only show it (assets/kantong/prioritas.js ticks the boxes)."""
         current = list(current or [])
         trigger = ctx.triggered_id
         if trigger == "terapkan":
             snapshot = store.latest()
             weights = weights_from(values, ctx.states_list[6])
-            chosen = selection_rule(scored_for(snapshot, weights), rule, k, n, budget, cost, per_nagari)
-            return chosen, {"ids": chosen}
+            return selection_rule(scored_for(snapshot, weights), rule, k, n, budget, cost, per_nagari)
         if trigger == "peta-prioritas":
             kode = ((click or {}).get("points") or [{}])[0].get("location")
             if not kode:
                 raise PreventUpdate
-            chosen = [c for c in current if c != kode] if kode in current else current + [kode]
-            return chosen, {"ids": chosen}
-        if filled is None:
-            raise PreventUpdate  # the grid has no rows yet: its empty selection says nothing
-        rows = selected_rows or []
-        chosen = [r["kode"] for r in rows if isinstance(r, dict) and "kode" in r]
-        if sorted(chosen) == sorted(current):
+            return [c for c in current if c != kode] if kode in current else current + [kode]
+        events = changed if isinstance(changed, list) else [changed or {}]
+        chosen = list(current)
+        for event in events:
+            if event.get("colId") != "pilih":
+                continue
+            kode = event.get("rowId") or (event.get("data") or {}).get("kode")
+            if event.get("value") and kode not in chosen:
+                chosen.append(kode)
+            elif not event.get("value") and kode in chosen:
+                chosen.remove(kode)
+        if chosen == current:
             raise PreventUpdate
-        return chosen, no_update
+        return chosen
 
     @app.callback(
         Output("grid-target", "rowData"),
@@ -314,7 +323,6 @@ def register(app, store, plans) -> None:
     @app.callback(
         Output({"type": "bobot", "kolom": ALL}, "value", allow_duplicate=True),
         Output("pilihan", "data", allow_duplicate=True),
-        Output("grid-peringkat", "selectedRows", allow_duplicate=True),
         Output("grid-target", "rowData", allow_duplicate=True),
         Output("rencana-nama", "value"),
         Output("rencana-id", "data", allow_duplicate=True),
@@ -336,7 +344,7 @@ def register(app, store, plans) -> None:
         if ctx.triggered_id == "rencana-hapus":
             name = plans.open(plan_id).nama
             plans.delete(plan_id)
-            return ([no_update] * n_out, no_update, no_update, no_update, no_update, None, None,
+            return ([no_update] * n_out, no_update, no_update, no_update, None, None,
                     dbc.Alert(f"Rencana \u201c{name}\u201d dihapus.", color="secondary", className="py-2 small"),
                     plan_options(plans))
         if ctx.triggered_id == "rencana-duplikat":
@@ -351,7 +359,7 @@ def register(app, store, plans) -> None:
         if plan.snapshot_id != snapshot.id:
             notes.append(f"Rencana ini disusun pada snapshot {plan.snapshot_nama}; peta dan skor menampilkan snapshot "
                          f"{snapshot.path.name}.")
-        return (weights, chosen_codes, {"ids": chosen_codes}, plan.nagari, plan.nama, plan.id, plan.revisi,
+        return (weights, chosen_codes, plan.nagari, plan.nama, plan.id, plan.revisi,
                 dbc.Alert(" ".join(notes), color="info", className="py-2 small"), plan_options(plans))
 
     @app.callback(

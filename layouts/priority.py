@@ -32,6 +32,9 @@ def _number_col(kolom: str, header: str, pct: bool = False, width: int = 120) ->
 
 def ranking_columns() -> list[dict]:
     cols = [
+        # Ticking this box adds a nagari to the choice; it changes only when a person clicks it.
+        {"field": "pilih", "headerName": "Pilih", "cellDataType": "boolean", "editable": True, "width": 75,
+         "pinned": "left", "filter": True},
         {"field": "peringkat", "headerName": "#", "width": 80, "type": "rightAligned", "filter": "agNumberColumnFilter",
          "pinned": "left"},
         {"field": "nama", "headerName": "Nagari/desa", "width": 190, "filter": "agTextColumnFilter", "pinned": "left"},
@@ -202,6 +205,7 @@ def page(snapshot, plans) -> dbc.Container:
             dcc.Store(id="grid-terisi"),
             dcc.Store(id="skor-baru"),
             dcc.Store(id="skor-terapkan"),
+            dcc.Store(id="pilih-terapkan"),
             dcc.Store(id="peta-prioritas-tampil"),
             dbc.Row(
                 [
@@ -234,13 +238,9 @@ def page(snapshot, plans) -> dbc.Container:
                                             getRowId="params.data.kode",
                                             defaultColDef={"resizable": True, "sortable": True, "filter": True,
                                                            "floatingFilter": False},
-                                            dashGridOptions={"localeText": GRID_LOCALE,
-                                                             "rowSelection": {"mode": "multiRow", "checkboxes": True,
-                                                                              "headerCheckbox": False,
-                                                                              "enableClickSelection": False},
-                                                             "selectionColumnDef": {"pinned": "left", "width": 50},
-                                                             "animateRows": False},
-                                            selectedRows=[], style={"height": "520px"},
+                                            dashGridOptions={"localeText": GRID_LOCALE, "animateRows": False,
+                                                             "singleClickEdit": True},
+                                            style={"height": "520px"},
                                         ),
                                     ]), className="shadow-sm h-100"), lg=7, className="mb-2"),
                                 ],

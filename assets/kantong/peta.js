@@ -18,6 +18,7 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
                     return;
                 }
                 sub.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], {padding: 12, animate: false});
+                gd.setAttribute("data-kantong-fit", wanted);  // lets tests know the view is settled
             };
             attempt();
             return noUpdate;

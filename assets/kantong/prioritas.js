@@ -22,3 +22,17 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
         return noUpdate;
     }
 });
+
+/* Tick the "Pilih" box of exactly the chosen nagari (after a rule, a map click or opening a
+   plan). Writing the rows' data fires no edit event, so nothing loops back to the server. */
+window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kantong, {
+    pilih: function (chosen) {
+        const noUpdate = window.dash_clientside.no_update;
+        const set = new Set(chosen || []);
+        dash_ag_grid.getApiAsync("grid-peringkat").then(function (api) {
+            api.forEachNode(function (node) { node.data.pilih = set.has(node.data.kode); });
+            api.refreshCells({columns: ["pilih"], force: true});
+        });
+        return noUpdate;
+    }
+});

@@ -14,7 +14,8 @@ MAP_READY = f"""
 const gd = {GD};
 if (!gd || !gd._fullLayout || !gd._fullLayout.map || !gd.data || !gd.data.length) return false;
 const m = gd._fullLayout.map._subplot.map;
-return m.loaded() && gd.data[0].locations.length > 0 && !document.querySelector('[data-dash-is-loading="true"]');
+const fitted = gd.getAttribute('data-kantong-fit') === JSON.stringify((gd.layout.meta || {{}}).bbox);
+return fitted && m.loaded() && gd.data[0].locations.length > 0 && !document.querySelector('[data-dash-is-loading="true"]');
 """
 
 
@@ -94,7 +95,7 @@ def click(driver, element_id: str) -> None:
 
     def attempt(d) -> bool:
         element = d.find_element(By.ID, element_id)
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
         element.click()
         return True
 
