@@ -26,9 +26,11 @@ def test_two_people_saving_at_once_keep_both_changes(tmp_path):
     store = PlanStore(tmp_path / "rencana.sqlite")
     base = store.save(_plan())
     results = []
+    both_opened = threading.Barrier(2)
 
     def edit(penulis, target):
-        plan = store.open(base.id)  # both start from revision 1
+        plan = store.open(base.id)
+        both_opened.wait(timeout=10)  # both have revision 1 open before either saves
         plan.penulis = penulis
         plan.nagari = [dict(plan.nagari[0], target_usul_dtks=target)]
         results.append(store.save(plan))
