@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, ctx, no_update
 
 from kantong.view import View
 

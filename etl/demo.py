@@ -226,7 +226,6 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 2023, reference_date
 
     files = DemoFiles()
     files.expected = {"kk_total": nf, "kk_desil_1": int(d1.sum()), "jiwa_total": nm}
-    sec = {"kab": kabs}
 
     # ---------------------------------------------------------------- P3KE family files
     def cat(values, p=None):
