@@ -33,12 +33,7 @@ def breadcrumb(snapshot, view: View) -> list:
 
 def _display_name(snapshot, kode: str) -> str:
     name = snapshot.name(kode)
-    level = level_of(kode)
-    if level == "kecamatan":
-        return f"Kec. {name}"
-    if level == "desa":
-        return name if name.lower().startswith(("nagari", "desa", "kelurahan")) else name
-    return name
+    return f"Kec. {name}" if level_of(kode) == "kecamatan" else name
 
 
 def legend(classes: figures.Classes, ind: indicators.Indicator, level: str) -> html.Div:

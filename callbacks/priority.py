@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 from etl import indicators
 from kantong import exports, figures, fmt, priority
 from kantong.plans import Plan
+from callbacks.map_view import geojson_url
 from layouts.priority import plan_options
 
 SKOR = indicators.Indicator("skor", "Skor prioritas", "Skor", "poin", "Prioritas",
@@ -139,7 +140,6 @@ def contribution_block(snapshot, scored, kode: str) -> html.Div:
 
 
 def register(app, store, plans) -> None:
-    geo_url = lambda snapshot: app.get_relative_path(f"/geo/{snapshot.id}/desa.geojson")  # noqa: E731
 
     @app.callback(Output({"type": "bobot", "kolom": ALL}, "value"), Input("preset", "value"))
     def apply_preset(preset):
@@ -250,7 +250,7 @@ def register(app, store, plans) -> None:
         snapshot = store.latest()
         if shown != snapshot.id:
             scored = scored_for(snapshot, weights_from(values, ctx.inputs_list[0]))
-            return priority_map(snapshot, scored, selected or [], geo_url(snapshot)), snapshot.id
+            return priority_map(snapshot, scored, selected or [], geojson_url(app, snapshot, "desa")), snapshot.id
         patch = Patch()
         if ctx.triggered_id == "pilihan":
             # Only the outline of the chosen nagari changes.

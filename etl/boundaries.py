@@ -277,35 +277,30 @@ def prepare(
     """Read, repair and simplify every level once; later builds on the same boundary
     files (by content) reuse the result from `cache_dir`."""
     import json
-    import os
-    import shutil
-    import uuid
+
+    from etl.write import atomic_dir
 
     path = Path(path)
     target = Path(cache_dir) / _cache_key(path, code_column, name_column, tolerance)
     if (target / "meta.json").is_file():
         return _load_prepared(target)
     layers = read_boundaries(path, code_column, name_column)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir(parents=True)
-    meta = {}
-    for level in ("desa", "kecamatan", "kabkota"):
-        layer = layers[level]
-        web = simplify_for_web(layer.frame, tolerance)
-        stats = write_geojson(web, tmp / f"{level}.geojson")
-        attrs = pd.DataFrame(layer.frame.drop(columns="geometry"))
-        attrs.to_parquet(tmp / f"{level}_atribut.parquet", index=False)
-        label_points(web).to_parquet(tmp / f"{level}_label.parquet", index=False)
-        meta[level] = {
-            "meta": {"sumber": layer.source, "kolom_kode": layer.code_column, "kolom_nama": layer.name_column,
-                     "fitur": int(len(layer.frame)), "geometri_diperbaiki": layer.repaired,
-                     "digabung_dari_desa": layer.dissolved, "catatan": layer.notes},
-            "web": stats,
-        }
-    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(tmp, target)
+    with atomic_dir(target) as tmp:
+        meta = {}
+        for level in ("desa", "kecamatan", "kabkota"):
+            layer = layers[level]
+            web = simplify_for_web(layer.frame, tolerance)
+            stats = write_geojson(web, tmp / f"{level}.geojson")
+            attrs = pd.DataFrame(layer.frame.drop(columns="geometry"))
+            attrs.to_parquet(tmp / f"{level}_atribut.parquet", index=False)
+            label_points(web).to_parquet(tmp / f"{level}_label.parquet", index=False)
+            meta[level] = {
+                "meta": {"sumber": layer.source, "kolom_kode": layer.code_column, "kolom_nama": layer.name_column,
+                         "fitur": int(len(layer.frame)), "geometri_diperbaiki": layer.repaired,
+                         "digabung_dari_desa": layer.dissolved, "catatan": layer.notes},
+                "web": stats,
+            }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return _load_prepared(target)
 
 
