@@ -10,15 +10,18 @@ works with no internet connection.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components)
-from dash import html
-from flask import Response, abort, request
+import diskcache
+from dash import DiskcacheManager, html
+from flask import Response, abort, request, send_file
 
 from callbacks import register_all
-from kantong.data import MAP_LEVELS, SnapshotNotFound, SnapshotStore
 from etl import config
+from kantong import rakor
+from kantong.data import MAP_LEVELS, SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore
 from layouts.main import shell
 
@@ -29,9 +32,15 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app(snapshot_root=None, plans_db=None) -> dash.Dash:
+def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
+    """`work_dir` holds background-job state and built decks (default data/cache/app)."""
     store = SnapshotStore(snapshot_root)
     plans = PlanStore(plans_db or config.PLANS_DB)
+    work = Path(work_dir) if work_dir else config.CACHE_DIR / "app"
+    decks = work / "paket"
+    # Background callbacks (the Paket Rakor) run in their own process; their progress and
+    # results live on disk, so every gunicorn worker can answer the page's polling.
+    jobs = DiskcacheManager(diskcache.Cache(str(work / "tugas")), expire=3600)
     app = dash.Dash(
         __name__,
         title="Kantong · Peta kantong kemiskinan Sumatera Barat",
@@ -41,6 +50,7 @@ def create_app(snapshot_root=None, plans_db=None) -> dash.Dash:
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         suppress_callback_exceptions=True,
+        background_callback_manager=jobs,
     )
     server = app.server
     server.config["COMPRESS_MIMETYPES"] = server.config.get("COMPRESS_MIMETYPES", []) + ["application/geo+json"]
@@ -68,7 +78,14 @@ def create_app(snapshot_root=None, plans_db=None) -> dash.Dash:
             return Response(body, mimetype="application/geo+json", headers={**headers, "Content-Encoding": "gzip"})
         return Response(snapshot.geojson_path(level).read_bytes(), mimetype="application/geo+json", headers=headers)
 
-    register_all(app, store, plans)
+    @server.route("/unduh/paket/<token>/<name>")
+    def deck_download(token: str, name: str):
+        path = rakor.deck_file(decks, token, name)
+        if path is None:
+            abort(404)
+        return send_file(path, as_attachment=True, download_name=name, max_age=0)
+
+    register_all(app, store, plans, decks)
     return app
 
 

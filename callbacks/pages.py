@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, html
+from dash import Input, Output, State, html
 
 from kantong import fmt
-from layouts import method, priority
+from layouts import method, presentation, priority, rakor
 from layouts.main import map_page
 
 
@@ -21,8 +21,8 @@ def snapshot_lines(snapshot) -> tuple[str, str]:
 
 def register(app, store, plans) -> None:
     @app.callback(Output("halaman", "children"), Output("info-snapshot", "children"), Output("sumber", "children"),
-                  Input("url", "pathname"))
-    def render_page(pathname):
+                  Output("akar", "className"), Input("url", "pathname"), State("url", "search"))
+    def render_page(pathname, search):
         snapshot = store.latest()
         info, source = snapshot_lines(snapshot)
         path = app.strip_relative_path(pathname or "/") or ""
@@ -30,8 +30,13 @@ def register(app, store, plans) -> None:
             page = priority.page(snapshot, plans)
         elif path == "metodologi":
             page = method.page(snapshot)
+        elif path == "rakor":
+            page = rakor.page(snapshot, plans)
+        elif path == "presentasi":
+            # Full screen: no navigation bar or footer, only the map and the figures.
+            return presentation.page(snapshot, search), info, source, "mode-presentasi"
         elif path == "":
             page = map_page()
         else:
             page = html.Div(html.P("Halaman tidak ditemukan."), className="container py-4")
-        return page, info, source
+        return page, info, source, ""

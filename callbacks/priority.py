@@ -11,14 +11,11 @@ from dash import ALL, ClientsideFunction, Input, Output, Patch, State, ctx, dcc,
 from dash.exceptions import PreventUpdate
 
 from etl import indicators
-from kantong import exports, figures, fmt, priority
+from kantong import exports, figures, fmt, priority, render, report
 from kantong.plans import Plan
 from callbacks.map_view import geojson_url
+from layouts.main import IMAGE_FORMATS, download_menu
 from layouts.priority import plan_options
-
-SKOR = indicators.Indicator("skor", "Skor prioritas", "Skor", "poin", "Prioritas",
-                            "Rata-rata berbobot indikator terpilih yang diskalakan 0–1, dikali 100.")
-
 
 def weights_from(values: list, outputs: list) -> dict[str, float]:
     return {o["id"]["kolom"]: float(v or 0) for o, v in zip(outputs, values)}
@@ -103,37 +100,30 @@ def target_rows(snapshot, scored, selected: list[str], existing: list[dict] | No
     return rows
 
 
-def _score_frame(snapshot, scored) -> tuple[pd.DataFrame, figures.Classes]:
-    desa = snapshot.table("desa")
-    frame = desa[["kode", "nama", "kk_total", "punya_poligon", "nama_kecamatan", "nama_kabkota",
-                  "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].copy()
-    frame["nilai"] = scored.table["skor"]
-    frame["peringkat"] = scored.table["peringkat"]
-    classes = figures.classify(frame["nilai"], desa["kk_desil_1"] > 0, SKOR, "kuantil", "oranye")
-    return frame, classes
-
-
 def priority_map(snapshot, scored, selected: list[str], geojson) -> object:
-    frame, classes = _score_frame(snapshot, scored)
+    frame, classes = report.score_map_frame(snapshot, scored)
     desa = snapshot.table("desa")
-    return figures.map_figure(frame, classes, SKOR, geojson, outline=[k for k in selected if k in desa.index])
+    return figures.map_figure(frame, classes, report.SKOR, geojson, outline=[k for k in selected if k in desa.index])
 
 
 def priority_map_values(snapshot, scored) -> dict:
-    frame, classes = _score_frame(snapshot, scored)
-    return figures.map_values(frame, classes, SKOR)
+    frame, classes = report.score_map_frame(snapshot, scored)
+    return figures.map_values(frame, classes, report.SKOR)
 
 
 def contribution_block(snapshot, scored, kode: str) -> html.Div:
     if kode not in scored.table.index or pd.isna(scored.table.loc[kode, "skor"]):
         return html.Div()
-    row = scored.contributions.loc[kode]
-    parts = [(indicators.get(c).label_pendek, float(v)) for c, v in row.items() if v > 0]
     return html.Div(
         [
-            html.Div([html.B(snapshot.name(kode)), f": skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)} "
-                      f"(peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))})"], className="small mt-2"),
-            dcc.Graph(figure=figures.contribution_figure(parts), config={"displayModeBar": False}, className="rincian"),
+            html.Div(
+                [html.Div([html.B(snapshot.name(kode)), f": skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)} "
+                           f"(peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))})"], className="small"),
+                 download_menu("unduh-prioritas", [("rincian", "Grafik rincian skor", IMAGE_FORMATS)], label="Unduh grafik")],
+                className="d-flex justify-content-between align-items-center mt-2",
+            ),
+            dcc.Graph(figure=figures.contribution_figure(report.contribution_parts(scored, kode)),
+                      config={"displayModeBar": False}, className="rincian"),
         ],
         id="rincian-isi",
     )
@@ -266,6 +256,7 @@ def register(app, store, plans) -> None:
 
     @app.callback(
         Output("rincian-skor", "children"),
+        Output("rincian-kode", "data"),
         Input("grid-peringkat", "cellClicked"),
         Input("peta-prioritas", "clickData"),
         State({"type": "bobot", "kolom": ALL}, "value"),
@@ -279,7 +270,7 @@ def register(app, store, plans) -> None:
             kode = (cell or {}).get("rowId")
         if not kode:
             raise PreventUpdate
-        return contribution_block(snapshot, scored_for(snapshot, weights_from(values, ctx.states_list[0])), kode)
+        return contribution_block(snapshot, scored_for(snapshot, weights_from(values, ctx.states_list[0])), kode), kode
 
     # --- plans --------------------------------------------------------------------------
 
@@ -364,41 +355,59 @@ def register(app, store, plans) -> None:
 
     @app.callback(
         Output("unduh", "data"),
-        Input("rencana-ekspor", "n_clicks"),
-        Input("peringkat-ekspor", "n_clicks"),
+        Input({"type": "unduh-prioritas", "objek": ALL, "format": ALL}, "n_clicks"),
         State("rencana-nama", "value"), State("rencana-penulis", "value"),
         State("grid-target", "rowData"), State({"type": "bobot", "kolom": ALL}, "value"),
+        State("pilihan", "data"), State("rincian-kode", "data"),
         prevent_initial_call=True,
     )
-    def export(_plan, _ranking, nama, penulis, rows, values):
+    def export(_clicks, nama, penulis, rows, values, selected, kode):
+        if not ctx.triggered_id or not ctx.triggered[0]["value"]:
+            raise PreventUpdate  # a menu was drawn, not clicked
+        objek, format = ctx.triggered_id["objek"], ctx.triggered_id["format"]
         snapshot = store.latest()
         weights = weights_from(values, ctx.states_list[3])
         scored = scored_for(snapshot, weights)
-        used = ", ".join(f"{indicators.get(k).label_pendek} ×{fmt.angka(v)}" for k, v in weights.items() if v)
-        lines = [f"Snapshot {snapshot.path.name}, tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}",
-                 f"Bobot: {used or '—'}"]
-        if ctx.triggered_id == "peringkat-ekspor":
+        if objek == "peta":
+            image = render.renderer().render(report.priority_map_print(snapshot, scored, weights, selected or []), format)
+            return dcc.send_bytes(image.data, exports.file_name("peta", "skor-prioritas", "Sumatera Barat",
+                                                                snapshot.tanggal_referensi, ext=format))
+        if objek == "rincian":
+            if not kode:
+                raise PreventUpdate
+            image = render.renderer().render(report.contribution_print(snapshot, scored, weights, kode), format)
+            return dcc.send_bytes(image.data, exports.file_name("grafik-rincian-skor", snapshot.name(kode),
+                                                                snapshot.tanggal_referensi, ext=format))
+        lines = [report.source_line(snapshot), f"Bobot: {report.weights_text(weights)}"]
+        if objek == "peringkat":
             frame = pd.DataFrame(ranking_rows(snapshot, scored))
-            columns = [exports.Column("peringkat", "Peringkat", exports.INT), exports.Column("kode", "Kode"),
-                       exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
-                       exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
-                       exports.Column("tingkat_prioritas", "Tingkat prioritas")]
-            columns += [exports.Column(i.kolom, i.label, exports.PCT if i.satuan == "%" else exports.INT) for i in indicators.INDICATORS]
-            data = exports.xlsx_bytes([("Peringkat nagari", frame, columns, ["Peringkat prioritas nagari"] + lines)])
-            return dcc.send_bytes(data, f"peringkat-prioritas_{snapshot.path.name}_{snapshot.tanggal_referensi}.xlsx")
+            data = exports.table_bytes(format, "Peringkat nagari", frame, RANKING_COLUMNS, ["Peringkat prioritas nagari"] + lines)
+            return dcc.send_bytes(data, exports.file_name("peringkat-prioritas", snapshot.path.name,
+                                                          snapshot.tanggal_referensi, ext=format))
         if not rows:
             raise PreventUpdate
         frame = pd.DataFrame(rows)
-        columns = [exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),
-                   exports.Column("nama_kecamatan", "Kecamatan"), exports.Column("nama_kabkota", "Kab/kota"),
-                   exports.Column("skor", "Skor", exports.FLOAT), exports.Column("kk_desil_1", "KK desil 1", exports.INT),
-                   exports.Column("kk_d1_non_dtks", "KK desil 1 belum DTKS", exports.INT),
-                   exports.Column("tahun", "Tahun", exports.TEXT),
-                   exports.Column("target_usul_dtks", "Target diusulkan ke DTKS", exports.INT),
-                   exports.Column("target_terima_bansos", "Target KK D1 menerima bansos", exports.INT),
-                   exports.Column("target_graduasi", "Target KK D1 graduasi", exports.INT)]
         frame["tahun"] = frame["tahun"].astype(str)
         title = nama or "Rencana aksi"
-        data = exports.xlsx_bytes([("Rencana", frame, columns, [title, f"Disusun oleh {penulis or '—'}"] + lines)])
-        slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
-        return dcc.send_bytes(data, f"{slug}_{snapshot.tanggal_referensi}.xlsx")
+        data = exports.table_bytes(format, "Rencana", frame, PLAN_COLUMNS, [title, f"Disusun oleh {penulis or '—'}"] + lines)
+        return dcc.send_bytes(data, exports.file_name("rencana", title, snapshot.tanggal_referensi, ext=format))
+
+
+RANKING_COLUMNS = [
+    exports.Column("peringkat", "Peringkat", exports.INT), exports.Column("kode", "Kode"),
+    exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
+    exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
+    exports.Column("tingkat_prioritas", "Tingkat prioritas"),
+] + [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.satuan == "%" else exports.INT)
+     for i in indicators.INDICATORS]
+
+PLAN_COLUMNS = [
+    exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),
+    exports.Column("nama_kecamatan", "Kecamatan"), exports.Column("nama_kabkota", "Kab/kota"),
+    exports.Column("skor", "Skor", exports.FLOAT), exports.Column("kk_desil_1", "KK desil 1", exports.INT),
+    exports.Column("kk_d1_non_dtks", "KK desil 1 belum DTKS", exports.INT),
+    exports.Column("tahun", "Tahun", exports.TEXT),
+    exports.Column("target_usul_dtks", "Target diusulkan ke DTKS", exports.INT),
+    exports.Column("target_terima_bansos", "Target KK D1 menerima bansos", exports.INT),
+    exports.Column("target_graduasi", "Target KK D1 graduasi", exports.INT),
+]

@@ -9,6 +9,7 @@ from etl import indicators
 from kantong import figures, fmt
 from kantong.data import LEVEL_LABEL, level_of, rank_in
 from kantong.view import View
+from layouts.main import IMAGE_FORMATS, download_menu
 
 # (indicator, denominator) rows of the comparison table, grouped.
 COMPARISON = [
@@ -93,7 +94,12 @@ def profile(snapshot, view: View) -> list:
     )
     note = html.Div("Persentase dari KK desil 1 (jiwa: dari jiwa desil 1).", className="form-text")
     desil = dcc.Graph(figure=figures.desil_figure(region), config={"displayModeBar": False}, className="desil")
-    return header + [tiles, html.H3("Sebaran desil", className="h6 mt-2 mb-0"), desil,
+    desil_heading = html.Div(
+        [html.H3("Sebaran desil", className="h6 mb-0"),
+         download_menu("unduh-peta", [("desil", "Grafik sebaran desil", IMAGE_FORMATS)], label="Unduh grafik")],
+        className="d-flex justify-content-between align-items-center mt-2",
+    )
+    return header + [tiles, desil_heading, desil,
                      html.Div(table, className="table-responsive"), note]
 
 

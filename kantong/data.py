@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import config, indicators
+from kantong import geometry
 
 LEVELS = ("provinsi", "kabkota", "kecamatan", "desa")
 MAP_LEVELS = ("kabkota", "kecamatan", "desa")
@@ -114,6 +115,10 @@ class Snapshot:
         """The geometry itself, for server-side rendering (exports)."""
         return _geojson_dict(str(self.geojson_path(level)), self.id)
 
+    def outlines(self, level: str, decimals: int = geometry.FINE) -> dict[str, geometry.Outline]:
+        """Projected vector outlines per region, for printed maps (kantong.geometry)."""
+        return _outlines(str(self.geojson_path(level)), self.id, decimals)
+
 
 @lru_cache(maxsize=8)
 def _gzip_file(path: str, snapshot_id: str) -> bytes:
@@ -123,6 +128,11 @@ def _gzip_file(path: str, snapshot_id: str) -> bytes:
 @lru_cache(maxsize=8)
 def _geojson_dict(path: str, snapshot_id: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _outlines(path: str, snapshot_id: str, decimals: int) -> dict:
+    return geometry.outlines(_geojson_dict(path, snapshot_id), decimals)
 
 
 @lru_cache(maxsize=4)
@@ -182,7 +192,7 @@ def indicator_values(snapshot: Snapshot, level: str, scope: str, kolom: str) -> 
     ind = indicators.get(kolom)
     frame = snapshot.regions_in(scope, level)
     cols = ["kode", "nama", "kk_total", "punya_poligon", kolom]
-    cols += [c for c in ("nama_kecamatan", "nama_kabkota", "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara")
+    cols += [c for c in ("nama_kecamatan", "nama_kabkota", "lon", "lat", "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara")
              if c in frame.columns]
     out = frame[cols].rename(columns={kolom: "nilai"})
     out["nilai"] = out["nilai"].astype("float64")

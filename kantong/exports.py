@@ -58,3 +58,38 @@ def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, list[Column], list[str]]]) 
         sheet.autofilter(top, 0, top + max(len(frame), 1), len(columns) - 1)
     book.close()
     return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame, columns: list[Column]) -> bytes:
+    """CSV for other tools: comma-separated, decimal point, UTF-8 with a byte-order mark
+    (so Excel reads names with accents), the same headers as the xlsx."""
+    out = frame[[c.key for c in columns]].copy()
+    out.columns = [c.header for c in columns]
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def table_bytes(format: str, sheet: str, frame: pd.DataFrame, columns: list[Column], lines: list[str]) -> bytes:
+    if format == "csv":
+        return csv_bytes(frame, columns)
+    if format == "xlsx":
+        return xlsx_bytes([(sheet, frame, columns, lines)])
+    raise ValueError(format)
+
+
+def slug(text: str) -> str:
+    """File-name part: lower case, words joined by '-', 'Kabupaten' shortened to 'kab'."""
+    text = str(text).strip()
+    for long, short in (("Kabupaten ", "Kab "), ("Kecamatan ", "Kec ")):
+        if text.startswith(long):
+            text = short + text[len(long):]
+    cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in cleaned.split("-") if part)
+
+
+def file_name(kind: str, *parts: str, ext: str) -> str:
+    """e.g. peta_kk-d1-non-dtks_kab-agam_2023-08-22.png"""
+    return "_".join([kind] + [slug(p) if not _is_date(p) else p for p in parts if p]) + "." + ext
+
+
+def _is_date(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()

@@ -8,6 +8,7 @@ hover, colours). The app sends the second part alone when only the indicator cha
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from dataclasses import dataclass
 
@@ -194,6 +195,7 @@ def map_figure(
     height: int | None = None,
     title: str | None = None,
     outline: list[str] | None = None,
+    border: str = BORDER_COLOUR,
 ) -> go.Figure:
     """The choropleth of one view. `geojson` is a URL (the browser fetches and caches it
     once per level) or the GeoJSON itself (for server-side export)."""
@@ -202,7 +204,7 @@ def map_figure(
         featureidkey="properties.kode",
         locations=frame["kode"].tolist(),
         text=hover_text(frame),
-        marker={"line": {"width": 0.6, "color": BORDER_COLOUR}, "opacity": 1},
+        marker={"line": {"width": 0.6 if border == BORDER_COLOUR else 1.0, "color": border}, "opacity": 1},
         showscale=False,
         name="",
         **map_values(frame, classes, ind),
@@ -269,3 +271,177 @@ def contribution_figure(parts: list[tuple[str, float]]) -> go.Figure:
         font={"family": FONT, "size": 12}, xaxis={"visible": False}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
     )
     return fig
+
+
+# --- printed figures (exports, slides) ------------------------------------------------
+
+PRINT_WIDTH = 1200  # logical pixels; PNG exports are rendered at scale 2
+PRINT_HEIGHT = 800
+CONTEXT_COLOUR = "#f3f3f3"  # regions around the scope, for orientation
+TEXT_COLOUR = "#222222"
+MUTED_COLOUR = "#666666"
+LABELLED_TOP = 5  # nagari/kecamatan maps name the five regions ranked highest
+LABEL_MIN_WIDTH = 0.06  # a region is named if at least this share of the map wide
+
+
+@dataclass(frozen=True)
+class PrintText:
+    """What a printed figure says about itself."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    source: str | None = None
+
+
+def _class_colour(kelas: int, classes: Classes) -> str:
+    if kelas == -2:
+        return NO_FAMILY_COLOUR
+    if kelas == -1:
+        return NOT_APPLICABLE_COLOUR
+    return classes.warna[kelas]
+
+
+def _short_name(nama: str) -> str:
+    return nama.removeprefix("Kabupaten ")
+
+
+def _frame_text(fig: go.Figure, text: PrintText, width: int, height: int, top: int, bottom: int) -> None:
+    """Title, subtitle and source line in the same places on every printed figure."""
+    if text.title:
+        fig.update_layout(title={
+            "text": f"<b>{text.title}</b>", "x": 0.012, "xanchor": "left", "y": 1 - 14 / height, "yanchor": "top",
+            "font": {"size": 22, "color": TEXT_COLOUR},
+            "subtitle": {"text": text.subtitle or "", "font": {"size": 15, "color": MUTED_COLOUR}},
+        })
+    if text.source:
+        fig.add_annotation(text="<br>".join(_source_lines(text.source, width)), xref="paper", yref="paper", x=0,
+                           y=-(bottom - 8) / (height - top - bottom), xanchor="left", yanchor="bottom", showarrow=False,
+                           align="left", font={"size": 11, "color": MUTED_COLOUR})
+
+
+def _source_lines(source: str, width: int) -> list[str]:
+    # Annotations do not wrap; about 6.5 px per character of 11 px text.
+    return textwrap.wrap(source, width=max(40, int(width / 6.5)))
+
+
+def _margins(text: PrintText, width: int = PRINT_WIDTH) -> tuple[int, int]:
+    top = (78 if text.subtitle else 52) if text.title else 12
+    bottom = 24 + 15 * len(_source_lines(text.source, width)) if text.source else 12
+    return top, bottom
+
+
+def print_map_figure(
+    frame: pd.DataFrame,
+    classes: Classes,
+    ind: indicators.Indicator,
+    outlines: dict,
+    level: str,
+    text: PrintText = PrintText(),
+    context: list | None = None,
+    highlight: list[str] | None = None,
+    region_word: str = "wilayah",
+    width: int = PRINT_WIDTH,
+    height: int = PRINT_HEIGHT,
+) -> go.Figure:
+    """A choropleth drawn as vector paths, with its legend, for print and slides.
+
+    `outlines` maps kode -> kantong.geometry.Outline; `context` are outlines drawn in
+    grey around the scope; `highlight` are regions outlined in black (chosen nagari)."""
+    from kantong.geometry import extent, mercator_y
+
+    top, bottom = _margins(text, width)
+    plot_height = height - top - bottom
+    map_share = 0.72
+    # One path per colour, not per region: a browser draws seven long paths far faster than
+    # a thousand short ones. Regions never overlap, so the even-odd rule still leaves each
+    # hole empty and fills an enclave inside it.
+    shapes = []
+    if context:
+        shapes.append({"type": "path", "path": "".join(o.path for o in context), "xref": "x", "yref": "y",
+                       "fillrule": "evenodd", "fillcolor": CONTEXT_COLOUR, "line": {"color": "#c8c8c8", "width": 0.6},
+                       "layer": "below"})
+    drawn = []
+    by_colour: dict[str, list[str]] = {}
+    for kode, kelas in zip(frame["kode"], classes.kelas):
+        o = outlines.get(kode)
+        if o is None:
+            continue
+        drawn.append(o)
+        by_colour.setdefault(_class_colour(int(kelas), classes), []).append(o.path)
+    for colour, paths in by_colour.items():
+        shapes.append({"type": "path", "path": "".join(paths), "xref": "x", "yref": "y", "fillrule": "evenodd",
+                       "fillcolor": colour, "line": {"color": BORDER_COLOUR, "width": 0.7}})
+    for kode in highlight or []:
+        o = outlines.get(kode)
+        if o is not None:
+            shapes.append({"type": "path", "path": o.path, "xref": "x", "yref": "y", "fillrule": "evenodd",
+                           "fillcolor": "rgba(0,0,0,0)", "line": {"color": "#111111", "width": 2.5}})
+    box = extent(drawn) or (98.5, -3.5, 102.0, 1.0)
+    west, south, east, north = box
+    pad_x, pad_y = (east - west) * 0.03 + 1e-3, (north - south) * 0.03 + 1e-3
+
+    # Labels: every kab/kota on a province map; otherwise the regions ranked highest.
+    # Only regions wide enough to hold a name are named; the rest would cover each other.
+    annotations = []
+    if "lon" in frame and "lat" in frame:
+        wide = {k for k, o in outlines.items() if o.box[2] - o.box[0] >= LABEL_MIN_WIDTH * (east - west)}
+        labelled = frame[frame["kode"].isin(wide)]
+        if level == "kabkota":
+            names = {r.kode: _short_name(r.nama) for r in labelled.itertuples()}
+        else:
+            labelled = labelled.dropna(subset=["peringkat"]).sort_values("peringkat").head(LABELLED_TOP)
+            names = {r.kode: f"{int(r.peringkat)}. {r.nama}" for r in labelled.itertuples()}
+        for r in labelled.dropna(subset=["lon", "lat"]).itertuples():
+            annotations.append({"x": float(r.lon), "y": float(mercator_y(r.lat)), "xref": "x", "yref": "y",
+                                "text": names[r.kode], "showarrow": False, "font": {"size": 11, "color": TEXT_COLOUR},
+                                "bgcolor": "rgba(255,255,255,0.72)", "borderpad": 1})
+
+    # The legend, to the right of the map, in paper coordinates.
+    row = 24 / plot_height
+    x0 = map_share + 0.03
+    y = 1.0
+    annotations.append({"x": x0, "y": y, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+                        "text": f"<b>{ind.label_pendek}</b> ({ind.satuan})", "showarrow": False, "align": "left",
+                        "font": {"size": 13, "color": TEXT_COLOUR}})
+    y -= 1.6 * row
+    for colour, label, n in legend_rows(classes, ind):
+        shapes.append({"type": "rect", "xref": "paper", "yref": "paper", "x0": x0, "x1": x0 + 0.03,
+                       "y0": y - 0.75 * row, "y1": y - 0.05 * row, "fillcolor": colour, "line": {"color": "#999999", "width": 0.5}})
+        annotations.append({"x": x0 + 0.04, "y": y - 0.4 * row, "xref": "paper", "yref": "paper", "xanchor": "left",
+                            "yanchor": "middle", "text": f"{label}  <span style='color:{MUTED_COLOUR}'>({fmt.angka(n)})</span>",
+                            "showarrow": False, "align": "left", "font": {"size": 12, "color": TEXT_COLOUR}})
+        y -= row
+    annotations.append({"x": x0, "y": y - 0.3 * row, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+                        "text": f"Angka dalam kurung: jumlah {region_word}", "showarrow": False,
+                        "font": {"size": 10, "color": MUTED_COLOUR}})
+    if highlight:
+        y -= 1.5 * row
+        shapes.append({"type": "rect", "xref": "paper", "yref": "paper", "x0": x0, "x1": x0 + 0.03,
+                       "y0": y - 0.75 * row, "y1": y - 0.05 * row, "fillcolor": "rgba(0,0,0,0)", "line": {"color": "#111111", "width": 2.5}})
+        annotations.append({"x": x0 + 0.04, "y": y - 0.4 * row, "xref": "paper", "yref": "paper", "xanchor": "left",
+                            "yanchor": "middle", "text": "Nagari prioritas terpilih", "showarrow": False,
+                            "font": {"size": 12, "color": TEXT_COLOUR}})
+
+    fig = go.Figure()
+    fig.update_layout(
+        width=width, height=height, shapes=shapes, annotations=annotations,
+        margin={"l": 12, "r": 12, "t": top, "b": bottom},
+        xaxis={"domain": [0, map_share], "range": [west - pad_x, east + pad_x], "visible": False, "fixedrange": True},
+        yaxis={"range": [south - pad_y, north + pad_y], "visible": False, "scaleanchor": "x", "scaleratio": 1},
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False,
+        font={"family": FONT, "size": 12, "color": TEXT_COLOUR}, separators=fmt.PLOTLY_SEPARATORS,
+    )
+    _frame_text(fig, text, width, height, top, bottom)
+    return fig
+
+
+def print_chart(fig: go.Figure, text: PrintText, width: int = 1000, height: int | None = None) -> go.Figure:
+    """An app chart dressed for print: title, subtitle, source line, fixed size."""
+    out = go.Figure(fig)
+    top, bottom = _margins(text, width)
+    inner = out.layout.height or 300
+    height = height or inner + top + bottom + 20
+    out.update_layout(width=width, height=height, margin={"l": 20, "r": 30, "t": top, "b": bottom},
+                      font={"size": 14}, paper_bgcolor="#ffffff")
+    _frame_text(out, text, width, height, top, bottom)
+    return out

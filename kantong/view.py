@@ -19,6 +19,8 @@ PALETTES = {
     "biru": ("Biru", ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]),
     "ungu": ("Ungu", ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"]),
     "viridis": ("Viridis", ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]),
+    # For projectors, which wash out pale colours: no near-white class, a near-black top class.
+    "kontras": ("Kontras tinggi (proyektor)", ["#fed976", "#fd8d3c", "#e31a1c", "#a50026", "#3d0011"]),
 }
 DEFAULT_INDICATOR = "kk_d1_non_dtks"
 

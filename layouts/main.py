@@ -16,6 +16,26 @@ MAP_CONFIG = {
 }
 
 
+IMAGE_FORMATS = ("png", "svg", "pdf")
+TABLE_FORMATS = ("xlsx", "csv")
+FORMAT_LABEL = {"png": "PNG (gambar, resolusi 2×)", "svg": "SVG (vektor)", "pdf": "PDF",
+                "xlsx": "Excel (.xlsx)", "csv": "CSV (pemisah koma)"}
+
+
+def download_menu(kind: str, sections: list[tuple[str, str, tuple[str, ...]]], label: str = "Unduh",
+                  align_end: bool = True) -> dbc.DropdownMenu:
+    """One "Unduh" menu; each section is (object, heading, formats). Item ids carry the
+    object and the format, so one callback per page serves every download."""
+    items = []
+    for i, (objek, heading, formats) in enumerate(sections):
+        if i:
+            items.append(dbc.DropdownMenuItem(divider=True))
+        items.append(dbc.DropdownMenuItem(heading, header=True))
+        items += [dbc.DropdownMenuItem(FORMAT_LABEL[f], id={"type": kind, "objek": objek, "format": f}) for f in formats]
+    return dbc.DropdownMenu(items, label=label, size="sm", color="secondary", align_end=align_end,
+                            toggle_class_name="btn-outline-secondary", className="unduh-menu")
+
+
 def indicator_options() -> list[dict]:
     options = []
     for group in dict.fromkeys(i.kelompok for i in indicators.INDICATORS):
@@ -63,13 +83,14 @@ def controls() -> dbc.Card:
     )
 
 
-PAGES = (("/", "Peta"), ("/prioritas", "Prioritas & target"), ("/metodologi", "Metodologi"))
+PAGES = (("/", "Peta"), ("/prioritas", "Prioritas & target"), ("/rakor", "Paket Rakor"), ("/metodologi", "Metodologi"))
 
 
 def shell() -> html.Div:
     """What every page has: the URL, the navigation bar with the snapshot, the source line."""
     return html.Div(
-        [
+        id="akar",
+        children=[
             dcc.Location(id="url", refresh=False),
             dbc.Navbar(
                 dbc.Container(
@@ -86,7 +107,7 @@ def shell() -> html.Div:
             ),
             html.Div(id="halaman"),
             dbc.Container(html.Footer(id="sumber", className="small text-muted py-2"), fluid=True),
-        ]
+        ],
     )
 
 
@@ -97,6 +118,7 @@ def map_page() -> dbc.Container:
             dcc.Location(id="url-peta", refresh=False),
             dcc.Store(id="peta-tampil"),  # what the map shows now (per page, so a new map starts empty)
             dcc.Store(id="peta-pas"),
+            dcc.Download(id="unduh-peta-berkas"),
             dbc.Row(
                 [
                     dbc.Col(controls(), lg=3, md=4, className="mb-2"),
@@ -105,7 +127,22 @@ def map_page() -> dbc.Container:
                             dbc.CardBody(
                                 [
                                     html.Nav(id="jejak", className="jejak mb-1", **{"aria-label": "jejak wilayah"}),
-                                    html.H2(id="judul-peta", className="h6 mb-1"),
+                                    html.Div(
+                                        [
+                                            html.H2(id="judul-peta", className="h6 mb-1"),
+                                            html.Div(
+                                                [
+                                                    dbc.Button("Presentasi", id="mulai-presentasi", href="/presentasi",
+                                                               size="sm", color="primary", outline=True,
+                                                               title="Mode presentasi layar penuh: panah kiri/kanan berpindah kab/kota"),
+                                                    download_menu("unduh-peta", [("peta", "Peta ini", IMAGE_FORMATS),
+                                                                                 ("tabel", "Tabel wilayah di peta ini", TABLE_FORMATS)]),
+                                                ],
+                                                className="d-flex gap-2 flex-shrink-0",
+                                            ),
+                                        ],
+                                        className="d-flex justify-content-between align-items-start gap-2",
+                                    ),
                                     dcc.Loading(
                                         dcc.Graph(id="peta", config=MAP_CONFIG, className="peta", figure={"data": [], "layout": {}}),
                                         delay_show=400, type="circle",

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from etl import indicators
 from kantong import priority
+from layouts.main import IMAGE_FORMATS, TABLE_FORMATS, download_menu
 
 GRID_LOCALE = {
     "contains": "Memuat", "notContains": "Tidak memuat", "equals": "Sama dengan", "notEqual": "Tidak sama dengan",
@@ -157,10 +158,11 @@ def plan_card(plans) -> dbc.Card:
                                  dbc.Input(id="rencana-nama", value=f"Rencana Aksi {dt.date.today().year + 1}", size="sm")], md=4),
                         dbc.Col([dbc.Label("Disusun oleh", className="small mb-0", html_for="rencana-penulis"),
                                  dbc.Input(id="rencana-penulis", placeholder="nama dan jabatan", size="sm")], md=3),
-                        dbc.Col(dbc.ButtonGroup([
+                        dbc.Col(html.Div([
                             dbc.Button("Simpan", id="rencana-simpan", color="success", size="sm"),
-                            dbc.Button("Ekspor xlsx", id="rencana-ekspor", color="secondary", size="sm", outline=True),
-                        ], className="mt-3"), md=5),
+                            download_menu("unduh-prioritas", [("rencana", "Tabel rencana", TABLE_FORMATS)],
+                                          label="Unduh tabel", align_end=False),
+                        ], className="mt-3 d-flex gap-2"), md=5),
                     ],
                     className="g-2 align-items-end",
                 ),
@@ -207,6 +209,7 @@ def page(snapshot, plans) -> dbc.Container:
             dcc.Store(id="skor-terapkan"),
             dcc.Store(id="pilih-terapkan"),
             dcc.Store(id="peta-prioritas-tampil"),
+            dcc.Store(id="rincian-kode"),  # the nagari whose score breakdown is shown
             dbc.Row(
                 [
                     dbc.Col(weights_card(), lg=3, className="mb-2"),
@@ -216,7 +219,9 @@ def page(snapshot, plans) -> dbc.Container:
                             dbc.Row(
                                 [
                                     dbc.Col(dbc.Card(dbc.CardBody([
-                                        html.H2("Peta skor prioritas", className="h6 mb-1"),
+                                        html.Div([html.H2("Peta skor prioritas", className="h6 mb-1"),
+                                                  download_menu("unduh-prioritas", [("peta", "Peta skor prioritas", IMAGE_FORMATS)])],
+                                                 className="d-flex justify-content-between align-items-start"),
                                         html.Div("Klik nagari di peta untuk menambah atau mengeluarkannya dari pilihan.",
                                                  className="form-text"),
                                         dcc.Graph(id="peta-prioritas", className="peta-prioritas",
@@ -230,8 +235,8 @@ def page(snapshot, plans) -> dbc.Container:
                                             dbc.Col(dcc.Dropdown(id="saring-kabkota", placeholder="Semua kab/kota", clearable=True,
                                                                  options=[{"label": r.nama, "value": r.kode}
                                                                           for r in snapshot.table("kabkota").itertuples()]), md=4),
-                                            dbc.Col(dbc.Button("Ekspor xlsx", id="peringkat-ekspor", size="sm", color="secondary",
-                                                               outline=True), width="auto"),
+                                            dbc.Col(download_menu("unduh-prioritas", [("peringkat", "Tabel peringkat", TABLE_FORMATS)]),
+                                                    width="auto"),
                                         ], className="g-2 align-items-center mb-1"),
                                         dag.AgGrid(
                                             id="grid-peringkat", columnDefs=ranking_columns(), rowData=[],

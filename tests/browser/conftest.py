@@ -38,7 +38,7 @@ def server(snapshot_root):
 
     from app import create_app
 
-    app = create_app(snapshot_root, snapshot_root.parent / "rencana.sqlite")
+    app = create_app(snapshot_root, snapshot_root.parent / "rencana.sqlite", snapshot_root.parent / "app")
     httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -54,10 +54,17 @@ def store(snapshot_root):
 
 
 @pytest.fixture
-def browser():
+def downloads(tmp_path):
+    folder = tmp_path / "unduhan"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def browser(downloads):
     if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
         pytest.fail("Debian chromium and chromium-driver are required for browser tests (.ci/run installs them)")
-    driver = make_driver()
+    driver = make_driver(download_dir=downloads)
     yield driver
     driver.quit()
 

@@ -64,8 +64,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
-def make_driver(width: int = 1366, height: int = 850):
-    """Debian's Chromium, headless, with network logging; nothing downloaded."""
+def make_driver(width: int = 1366, height: int = 850, download_dir=None):
+    """Debian's Chromium, headless, with network logging; downloads go to `download_dir`."""
     import shutil
 
     from selenium import webdriver
@@ -78,9 +78,26 @@ def make_driver(width: int = 1366, height: int = 850):
                 "--disable-quic", "--enable-unsafe-swiftshader"):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    if download_dir is not None:
+        opts.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
+                                               "download.prompt_for_download": False,
+                                               "profile.default_content_setting_values.automatic_downloads": 1})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(60)
+    if download_dir is not None:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
     return driver
+
+
+def downloaded(folder, name: str, timeout: float = 60):
+    """Wait until the browser has finished writing a file, then return its path."""
+    from pathlib import Path
+
+    path = Path(folder) / name
+    WebDriverWait(None, timeout, poll_frequency=0.2).until(
+        lambda _: path.is_file() and not (Path(folder) / (name + ".crdownload")).exists() and path.stat().st_size > 0
+    )
+    return path
 
 
 def text_of(driver, css: str) -> str:
@@ -100,3 +117,20 @@ def click(driver, element_id: str) -> None:
         return True
 
     WebDriverWait(driver, 10, ignored_exceptions=[ElementClickInterceptedException, StaleElementReferenceException]).until(attempt)
+
+
+def choose_download(driver, kind: str, objek: str, format: str) -> None:
+    """Open the "Unduh" menu that holds an item and click the item, as a person does."""
+    import json
+
+    item_id = json.dumps({"format": format, "objek": objek, "type": kind}, separators=(",", ":"))
+    toggle = driver.execute_script(
+        "return document.getElementById(arguments[0]).closest('.dropdown').querySelector('.dropdown-toggle');", item_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", toggle)
+    toggle.click()
+
+    def item(d):
+        element = d.execute_script("return document.getElementById(arguments[0]);", item_id)
+        return element if element is not None and element.is_displayed() else False
+
+    WebDriverWait(driver, 10).until(item).click()

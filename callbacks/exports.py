@@ -1,0 +1,39 @@
+"""Downloads from the map page: the map, the table of its regions, the desil chart."""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, ctx, dcc
+from dash.exceptions import PreventUpdate
+
+from kantong import exports, render, report
+from kantong.view import View
+
+
+def register(app, store) -> None:
+    @app.callback(
+        Output("unduh-peta-berkas", "data"),
+        Input({"type": "unduh-peta", "objek": ALL, "format": ALL}, "n_clicks"),
+        State("url-peta", "search"),
+        prevent_initial_call=True,
+    )
+    def download_view(_clicks, search):
+        if not ctx.triggered_id or not ctx.triggered[0]["value"]:
+            raise PreventUpdate  # a menu was drawn, not clicked
+        objek, format = ctx.triggered_id["objek"], ctx.triggered_id["format"]
+        snapshot = store.latest()
+        view = View.from_query(search, snapshot)
+        if objek == "peta":
+            image = render.renderer().render(report.map_print(snapshot, view), format)
+            return dcc.send_bytes(image.data, report.map_file(snapshot, view, format))
+        if objek == "desil":
+            image = render.renderer().render(report.desil_print(snapshot, view.profil), format)
+            return dcc.send_bytes(image.data, report.desil_file(snapshot, view.profil, format))
+        frame, columns, lines = report.view_table(snapshot, view)
+        data = exports.table_bytes(format, "Wilayah", frame, columns, lines)
+        return dcc.send_bytes(data, report.table_file(snapshot, view, format))
+
+    @app.callback(Output("mulai-presentasi", "href"), Input("url-peta", "search"))
+    def presentation_link(search):
+        snapshot = store.latest()
+        view = View.from_query(search, snapshot)
+        return app.get_relative_path("/presentasi") + f"?indikator={view.indikator}"

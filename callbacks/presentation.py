@@ -1,0 +1,86 @@
+"""Presentation mode: arrow keys step through the province and each kab/kota."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Input, Output, State, html
+
+from etl import indicators
+from kantong import figures, fmt, rakor
+from kantong.data import indicator_values
+from kantong.view import View
+from callbacks.map_view import geojson_url, legend
+
+PALETTE = "kontras"  # high contrast: survives a washed-out projector
+BORDER = "#303030"
+TOP_KABKOTA = 5
+
+
+def _tile(label: str, value: str, note: str) -> html.Div:
+    return html.Div([html.Div(label, className="presentasi-label"), html.Div(value, className="presentasi-nilai"),
+                     html.Div(note, className="presentasi-catatan")], className="presentasi-angka")
+
+
+def step_view(snapshot, indikator: str, ke: int) -> View:
+    province = str(snapshot.provinsi["kode"])
+    if ke == 0:
+        return View(tingkat="kabkota", wilayah=province, indikator=indikator, warna=PALETTE, profil=province)
+    kode = str(snapshot.table("kabkota").index[ke - 1])
+    return View(tingkat="desa", wilayah=kode, indikator=indikator, warna=PALETTE, profil=kode)
+
+
+def register(app, store, plans) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="kantong", function_name="langkah"),
+        Output("presentasi-ke", "data"),
+        Input("presentasi-maju", "n_clicks"),
+        Input("presentasi-mundur", "n_clicks"),
+        State("presentasi-ke", "data"),
+        State("presentasi-param", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="kantong", function_name="fitPresentasi"),
+        Output("presentasi-pas", "data"),
+        Input("presentasi-tampil", "data"),
+        State("presentasi-peta", "figure"),
+    )
+
+    @app.callback(
+        Output("presentasi-judul", "children"), Output("presentasi-subjudul", "children"),
+        Output("presentasi-posisi", "children"), Output("presentasi-peta", "figure"),
+        Output("presentasi-angka", "children"), Output("presentasi-legenda", "children"),
+        Output("presentasi-tampil", "data"), Output("url", "search"),
+        Input("presentasi-ke", "data"),
+        State("presentasi-param", "data"),
+    )
+    def show(ke, param):
+        snapshot = store.latest()
+        steps = 1 + len(snapshot.table("kabkota"))
+        ke = int(ke or 0) % steps
+        ind = indicators.get(param["indikator"])
+        view = step_view(snapshot, ind.kolom, ke)
+        plan = rakor.plan_for(snapshot, plans, param.get("rencana"))
+        region = snapshot.region(view.wilayah)
+        frame = indicator_values(snapshot, view.tingkat, view.wilayah, ind.kolom)
+        classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, ind, view.klasifikasi, view.warna)
+        chosen = [r for r in plan.rows if str(r["kode"]).startswith(view.wilayah + ".")]
+        figure = figures.map_figure(frame, classes, ind, geojson_url(app, snapshot, view.tingkat),
+                                    outline=[r["kode"] for r in chosen] if ke else [], border=BORDER)
+        figure.update_layout(hoverlabel={"font": {"size": 20}})
+
+        tiles = [_tile(label, value, note) for label, value, note in (rakor.key_fact(region, k) for k in rakor.KEY_INDICATORS)]
+        if ke == 0:
+            top = frame.dropna(subset=["nilai"]).sort_values("peringkat").head(TOP_KABKOTA)
+            heading = f"{TOP_KABKOTA} kab/kota tertinggi: {ind.label_pendek}"
+            items = [html.Li(f"{r.nama}: {fmt.nilai(ind, r.nilai)}") for r in top.itertuples()]
+        else:
+            heading = f"Nagari prioritas ({plan.nama})"
+            items = [html.Li(f"{r['nama']}: {fmt.angka(r.get('kk_desil_1'))} KK desil 1, usul DTKS "
+                             f"{fmt.angka(r.get('target_usul_dtks'))} KK") for r in chosen] \
+                or [html.Li("Belum ada nagari prioritas dipilih.")]
+        side = tiles + [html.H2(heading, className="presentasi-daftar-judul"), html.Ol(items, className="presentasi-daftar")]
+        subtitle = f"{ind.label} · data per {fmt.tanggal(snapshot.tanggal_referensi)}"
+        shown = {"snapshot": snapshot.id, "ke": ke, "indikator": ind.kolom}
+        search = f"?indikator={ind.kolom}&rencana={param.get('rencana') or rakor.AUTOMATIC}&ke={ke}"
+        return (str(region["nama"]), subtitle, f"{ke + 1}/{steps}", figure, side,
+                legend(classes, ind, view.tingkat), shown, search)

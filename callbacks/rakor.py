@@ -1,0 +1,66 @@
+"""Paket Rakor page: the deck is built in a background job with progress; the page stays usable."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, html
+
+from kantong import fmt, rakor, render
+
+
+def _size(n: int) -> str:
+    return f"{fmt.angka(n / 1_000_000, 1)} MB" if n >= 100_000 else f"{fmt.angka(n / 1000)} KB"
+
+
+def result_links(app, token: str, files: list[tuple[str, int]], slides: int, seconds: float) -> html.Div:
+    labels = {"pptx": "Unduh PowerPoint", "pdf": "Unduh PDF"}
+    buttons = [
+        html.A(f"{labels[name.rsplit('.', 1)[1]]} ({_size(size)})", href=app.get_relative_path(f"/unduh/paket/{token}/{name}"),
+               download=name, className="btn btn-success me-2 mb-2", id=f"rakor-unduh-{name.rsplit('.', 1)[1]}")
+        for name, size in files
+    ]
+    return html.Div([html.Div(buttons),
+                     html.Div(f"{fmt.angka(slides)} slide, disusun dalam {fmt.angka(seconds, 1)} detik. Tautan berlaku 24 jam.",
+                              className="small text-muted")])
+
+
+def register(app, store, plans, decks_dir) -> None:
+    @app.callback(
+        Output("rakor-hasil", "children"),
+        Input("rakor-buat", "n_clicks"),
+        State("rakor-indikator", "value"),
+        State("rakor-rencana", "value"),
+        background=True,
+        running=[(Output("rakor-buat", "disabled"), True, False),
+                 (Output("rakor-progres-wadah", "style"), {"display": "block"}, {"display": "none"})],
+        progress=[Output("rakor-progres", "value"), Output("rakor-progres", "label"), Output("rakor-status", "children")],
+        progress_default=[0, "", ""],
+        interval=500,
+        prevent_initial_call=True,
+    )
+    def build_deck(set_progress, _n, indikator, rencana):
+        started = time.perf_counter()
+        snapshot = store.latest()
+        plan = rakor.plan_for(snapshot, plans, rencana)
+
+        def progress(done: int, total: int, label: str) -> None:
+            share = round(100 * done / total) if total else 0
+            set_progress((share, f"{share}%", label))
+
+        # This job runs in its own process: it starts a browser of its own and stops it after.
+        renderer = render.renderer()
+        try:
+            deck = rakor.build(snapshot, indikator, plan, renderer, progress)
+        except render.RenderError as err:
+            return dbc.Alert(f"Paket Rakor gagal dibuat: {err}", color="danger")
+        finally:
+            renderer.close()
+        token, files = rakor.save_deck(deck, decks_dir)
+        return result_links(app, token, files, len(deck.slides), time.perf_counter() - started)
+
+    @app.callback(Output("rakor-presentasi", "href"), Input("rakor-indikator", "value"), Input("rakor-rencana", "value"))
+    def presentation_link(indikator, rencana):
+        return app.get_relative_path("/presentasi") + "?" + urlencode({"indikator": indikator, "rencana": rencana})

@@ -1,0 +1,176 @@
+"""What a printed map, chart or table of a view contains: figure, texts, file name.
+
+Shared by the download buttons and the Paket Rakor, so a map looks the same in a report,
+on a slide and in the PDF.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl import indicators
+from kantong import exports, figures, fmt, geometry, priority
+from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values, level_of
+from kantong.view import CLASSIFICATIONS, View
+
+SKOR = indicators.Indicator("skor", "Skor prioritas", "Skor", "poin", "Prioritas",
+                            "Rata-rata berbobot indikator terpilih yang diskalakan 0–1, dikali 100.")
+PRODUCER = "diolah Dinas Sosial Provinsi Sumatera Barat (Kantong)"
+
+
+def scope_name(snapshot: Snapshot, kode: str) -> str:
+    name = snapshot.name(kode)
+    return f"Kecamatan {name}" if level_of(kode) == "kecamatan" else name
+
+
+def source_line(snapshot: Snapshot) -> str:
+    return (f"Sumber: P3KE (Kemenko PMK) dan DTKS (Kemensos), tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}; "
+            f"snapshot {snapshot.path.name}; {PRODUCER}.")
+
+
+def map_text(snapshot: Snapshot, view: View) -> figures.PrintText:
+    ind = indicators.get(view.indikator)
+    scope = scope_name(snapshot, view.wilayah)
+    return figures.PrintText(
+        title=f"{ind.label}: {scope}",
+        subtitle=f"Per {LEVEL_LABEL_SHORT[view.tingkat]} · kelas: {CLASSIFICATIONS[view.klasifikasi].lower()} · "
+                 f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        source=source_line(snapshot),
+    )
+
+
+def outlines_for(snapshot: Snapshot, level: str, scope: str) -> dict:
+    """Outlines detailed enough for the map's scale: coarser for every nagari of the province."""
+    province_wide = level_of(scope) == "provinsi" and level != "kabkota"
+    return snapshot.outlines(level, geometry.COARSE if province_wide else geometry.FINE)
+
+
+def context_outlines(snapshot: Snapshot, view: View) -> list:
+    """Regions around the scope, drawn in grey so a kab/kota map shows where it lies."""
+    if level_of(view.wilayah) == "provinsi":
+        return []
+    level = "kabkota" if level_of(view.wilayah) == "kabkota" else "kecamatan"
+    return [o for kode, o in snapshot.outlines(level).items() if kode != view.wilayah]
+
+
+def map_print(
+    snapshot: Snapshot,
+    view: View,
+    text: figures.PrintText | None = None,
+    highlight: list[str] | None = None,
+    width: int = figures.PRINT_WIDTH,
+    height: int = figures.PRINT_HEIGHT,
+) -> go.Figure:
+    """The printed map of a view; `text=None` gives the standard title, subtitle and source."""
+    ind = indicators.get(view.indikator)
+    frame = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)
+    classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, ind, view.klasifikasi, view.warna)
+    missing = int((~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0)).sum())
+    text = text if text is not None else map_text(snapshot, view)
+    if missing and text.source:
+        text = figures.PrintText(text.title, text.subtitle,
+                                 f"{fmt.angka(missing)} {LEVEL_LABEL_SHORT[view.tingkat]} berpenghuni tanpa poligon tidak tampil di peta "
+                                 f"(tetap dihitung). {text.source}")
+    return figures.print_map_figure(
+        frame, classes, ind, outlines_for(snapshot, view.tingkat, view.wilayah), view.tingkat, text,
+        context=context_outlines(snapshot, view), highlight=highlight,
+        region_word=LEVEL_LABEL_SHORT[view.tingkat], width=width, height=height,
+    )
+
+
+def map_file(snapshot: Snapshot, view: View, ext: str) -> str:
+    return exports.file_name("peta", view.indikator, scope_name(snapshot, view.wilayah), snapshot.tanggal_referensi, ext=ext)
+
+
+def desil_print(snapshot: Snapshot, kode: str) -> go.Figure:
+    region = snapshot.region(kode)
+    text = figures.PrintText(
+        title=f"Sebaran keluarga P3KE menurut desil: {scope_name(snapshot, kode)}",
+        subtitle=f"Jumlah KK per desil (desil 1 = miskin ekstrem) · data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        source=source_line(snapshot),
+    )
+    return figures.print_chart(figures.desil_figure(region), text, height=380)
+
+
+def desil_file(snapshot: Snapshot, kode: str, ext: str) -> str:
+    return exports.file_name("grafik-desil", scope_name(snapshot, kode), snapshot.tanggal_referensi, ext=ext)
+
+
+def region_columns(level: str, ranked_by: indicators.Indicator | None = None) -> list[exports.Column]:
+    columns = []
+    if ranked_by is not None:
+        columns.append(exports.Column("peringkat", f"Peringkat ({ranked_by.label_pendek})", exports.INT))
+    columns += [exports.Column("kode", "Kode"), exports.Column("nama", LEVEL_LABEL_SHORT[level].capitalize())]
+    if level == "desa":
+        columns.append(exports.Column("nama_kecamatan", "Kecamatan"))
+    if level in ("desa", "kecamatan"):
+        columns.append(exports.Column("nama_kabkota", "Kab/kota"))
+    columns += [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.satuan == "%" else exports.INT)
+                for i in indicators.INDICATORS]
+    return columns
+
+
+def view_table(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, list[exports.Column], list[str]]:
+    """Every region of the map view with every indicator, ordered by the view's indicator."""
+    ind = indicators.get(view.indikator)
+    ranks = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)["peringkat"]
+    frame = snapshot.regions_in(view.wilayah, view.tingkat).copy()
+    frame["peringkat"] = ranks
+    frame = frame.sort_values(["peringkat", "kode"], na_position="last")
+    lines = [f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}: {scope_name(snapshot, view.wilayah)}",
+             source_line(snapshot),
+             "Persentase dihitung dari KK desil 1 (jiwa: dari jiwa desil 1); wilayah tanpa keluarga P3KE tidak diberi peringkat."]
+    return frame, region_columns(view.tingkat, ind), lines
+
+
+def table_file(snapshot: Snapshot, view: View, ext: str) -> str:
+    return exports.file_name("tabel", view.indikator, LEVEL_LABEL_SHORT[view.tingkat], scope_name(snapshot, view.wilayah),
+                             snapshot.tanggal_referensi, ext=ext)
+
+
+def score_map_frame(snapshot: Snapshot, scored: priority.Scored) -> tuple[pd.DataFrame, figures.Classes]:
+    """The nagari with their priority score as the map value, classed in quantiles."""
+    desa = snapshot.table("desa")
+    frame = desa[["kode", "nama", "kk_total", "punya_poligon", "nama_kecamatan", "nama_kabkota", "lon", "lat",
+                  "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].copy()
+    frame["nilai"] = scored.table["skor"]
+    frame["peringkat"] = scored.table["peringkat"]
+    classes = figures.classify(frame["nilai"], desa["kk_desil_1"] > 0, SKOR, "kuantil", "oranye")
+    return frame, classes
+
+
+def weights_text(weights: dict[str, float]) -> str:
+    used = ", ".join(f"{indicators.get(k).label_pendek} ×{fmt.angka(v)}" for k, v in weights.items() if v)
+    return used or "—"
+
+
+def priority_map_print(snapshot: Snapshot, scored: priority.Scored, weights: dict[str, float], selected: list[str]) -> go.Figure:
+    frame, classes = score_map_frame(snapshot, scored)
+    desa = snapshot.table("desa")
+    chosen = [k for k in selected if k in desa.index]
+    text = figures.PrintText(
+        title="Skor prioritas nagari/desa: Sumatera Barat",
+        subtitle=f"Bobot: {weights_text(weights)} · {fmt.angka(len(chosen))} nagari terpilih · "
+                 f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        source=source_line(snapshot),
+    )
+    return figures.print_map_figure(frame, classes, SKOR, outlines_for(snapshot, "desa", str(snapshot.provinsi["kode"])),
+                                    "desa", text, highlight=chosen,
+                                    region_word="nagari/desa")
+
+
+def contribution_print(snapshot: Snapshot, scored: priority.Scored, weights: dict[str, float], kode: str) -> go.Figure:
+    text = figures.PrintText(
+        title=f"Rincian skor prioritas: {snapshot.name(kode)}",
+        subtitle=f"Skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)}, peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))} "
+                 f"· bobot: {weights_text(weights)} · data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        source=source_line(snapshot),
+    )
+    return figures.print_chart(figures.contribution_figure(contribution_parts(scored, kode)), text)
+
+
+def contribution_parts(scored: priority.Scored, kode: str) -> list[tuple[str, float]]:
+    """(indicator, score points) of each weighted indicator of a nagari."""
+    row = scored.contributions.loc[kode]
+    return [(indicators.get(c).label_pendek, float(v)) for c, v in row.items() if v > 0]

@@ -1,0 +1,113 @@
+"""Downloads, the Paket Rakor and presentation mode, as a person uses them."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from kantong import figures
+from tests.browser.conftest import save_screenshot
+from tests.browser.pages import choose_download, choose_indicator, click, downloaded, text_of, wait_map
+
+AGAM = "/?tingkat=desa&wilayah=13.06&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13.06"
+
+
+def test_download_the_agam_map_as_png_and_svg_and_its_table(server, browser, downloads, store):
+    snapshot = store.latest()
+    browser.get(server + AGAM)
+    wait_map(browser)
+    choose_download(browser, "unduh-peta", "peta", "png")
+    png = downloaded(downloads, "peta_kk-d1-non-dtks_kab-agam_2023-08-22.png")
+    image = Image.open(png)
+    assert image.format == "PNG" and image.size == (2 * figures.PRINT_WIDTH, 2 * figures.PRINT_HEIGHT)
+
+    choose_download(browser, "unduh-peta", "peta", "svg")
+    svg = ET.parse(downloaded(downloads, "peta_kk-d1-non-dtks_kab-agam_2023-08-22.svg")).getroot()
+    text = " ".join(svg.itertext())
+    assert "KK desil 1 belum masuk DTKS (exclusion error): Kabupaten Agam" in text
+    assert "Sumber: P3KE" in text and "22 Agustus 2023" in text
+
+    choose_download(browser, "unduh-peta", "tabel", "csv")
+    rows = downloaded(downloads, "tabel_kk-d1-non-dtks_nagari-desa_kab-agam_2023-08-22.csv").read_text("utf-8-sig").splitlines()
+    assert len(rows) == 1 + len(snapshot.regions_in("13.06", "desa"))
+    assert rows[1].startswith("1,13.06.")  # ranked: the nagari with most exclusion error first
+
+
+def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, downloads, store):
+    snapshot = store.latest()
+    browser.get(server + "/rakor")
+    click(browser, "rakor-buat")
+    # Progress shows while the deck is built, and the page still answers meanwhile.
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "rakor-progres-wadah").is_displayed())
+    choose_indicator_on(browser, "rakor-indikator", "Persentase KK desil 1 belum masuk DTKS")
+    WebDriverWait(browser, 20).until(
+        lambda d: "pct_d1_non_dtks" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href"))
+    answered_while_building = not browser.find_elements(By.ID, "rakor-unduh-pptx")
+    save_screenshot(browser, "20_rakor_progres")
+    link = WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.ID, "rakor-unduh-pptx"))[0]
+    assert answered_while_building
+    assert not browser.find_element(By.ID, "rakor-progres-wadah").is_displayed()
+    name = link.get_attribute("download")
+    assert name == "paket-rakor_kk-d1-non-dtks_2023-08-22.pptx"  # the indicator chosen when the build began
+    link.click()
+    deck = Presentation(str(downloaded(downloads, name)))
+    n_kabkota = len(snapshot.table("kabkota"))
+    assert n_kabkota == 19
+    table_slides = max(1, -(-n_kabkota // 12))  # the automatic plan: one nagari per kab/kota
+    assert len(deck.slides) == 1 + 1 + table_slides + n_kabkota + 1
+    titles = [s.shapes.title.text for s in deck.slides]
+    assert titles[1 + 1 + table_slides:-1] == list(snapshot.table("kabkota")["nama"])
+    browser.find_element(By.ID, "rakor-unduh-pdf").click()
+    pdf = PdfReader(downloaded(downloads, name.replace(".pptx", ".pdf")))
+    assert len(pdf.pages) == len(deck.slides)
+    save_screenshot(browser, "21_rakor_selesai")
+
+
+def choose_indicator_on(driver, dropdown_id: str, label: str) -> None:
+    from tests.browser.pages import type_into_dropdown
+
+    type_into_dropdown(driver, dropdown_id, label)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+
+
+def _presentation_state(driver) -> dict:
+    return driver.execute_script(
+        "const gd = document.querySelector('#presentasi-peta .js-plotly-plot');"
+        "const judul = document.getElementById('presentasi-judul');"
+        "return {judul: judul ? judul.innerText : '',"
+        " lokasi: gd && gd.data && gd.data.length ? gd.data[0].locations : []};")
+
+
+def test_presentation_mode_steps_through_kabkota_with_arrow_keys(server, browser, store):
+    snapshot = store.latest()
+    kabkota = snapshot.table("kabkota")
+    browser.get(server + "/presentasi?indikator=kk_d1_non_dtks")
+    WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == "Sumatera Barat")
+    assert not browser.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()  # controls hidden
+    assert sorted(_presentation_state(browser)["lokasi"]) == sorted(kabkota.index)
+    assert float(browser.execute_script(
+        "return parseFloat(getComputedStyle(document.getElementById('presentasi-judul')).fontSize);")) >= 36
+
+    keys = ActionChains(browser)
+    keys.send_keys(Keys.ARROW_RIGHT).perform()
+    first = kabkota.iloc[0]
+    WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == first["nama"])
+    WebDriverWait(browser, 30).until(
+        lambda d: sorted(_presentation_state(d)["lokasi"]) == sorted(snapshot.regions_in(first["kode"], "desa").index))
+    assert text_of(browser, "#presentasi-posisi") == f"2/{len(kabkota) + 1}"
+    save_screenshot(browser, "22_presentasi_kabkota")
+
+    # Two steps back from the first kab/kota: the province, then round to the last kab/kota.
+    keys.send_keys(Keys.ARROW_LEFT).send_keys(Keys.ARROW_LEFT).perform()
+    WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == kabkota.iloc[-1]["nama"])
+    assert "ke=" + str(len(kabkota)) in browser.current_url  # a reload returns to the same slide
+    keys.send_keys(Keys.HOME).perform()
+    WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == "Sumatera Barat")
