@@ -20,7 +20,7 @@ from flask import Response, abort, request, send_file
 
 from callbacks import register_all
 from etl import config
-from kantong import rakor
+from kantong import rakor, render
 from kantong.data import MAP_LEVELS, SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore
 from layouts.main import shell
@@ -91,6 +91,8 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
 
 app = create_app(os.environ.get("KANTONG_SNAPSHOTS"), os.environ.get("KANTONG_PLANS"))
 server = app.server
+if os.environ.get("KANTONG_WARM_RENDERER", "1") != "0":
+    render.warm_in_background()
 
 if __name__ == "__main__":
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")), debug=False)

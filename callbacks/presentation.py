@@ -32,9 +32,12 @@ def register(app, store, plans) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="langkah"),
         Output("presentasi-ke", "data"),
+        Output("presentasi-hitung", "data"),
         Input("presentasi-maju", "n_clicks"),
         Input("presentasi-mundur", "n_clicks"),
+        Input("presentasi-awal", "n_clicks"),
         State("presentasi-ke", "data"),
+        State("presentasi-hitung", "data"),
         State("presentasi-param", "data"),
         prevent_initial_call=True,
     )

@@ -14,6 +14,7 @@ browser is the system's (BROWSER_PATH, default /usr/bin/chromium).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import threading
@@ -140,6 +141,19 @@ class Renderer:
 
 
 _renderer = Renderer()
+_log = logging.getLogger(__name__)
+
+
+def warm_in_background() -> None:
+    """Start the browser while the app starts, so the first download does not wait for it."""
+
+    def warm():
+        try:
+            _renderer.warm()
+        except Exception as err:  # noqa: BLE001 - the app runs without exports; the first export reports it
+            _log.warning("Renderer could not start: %s", err)
+
+    threading.Thread(target=warm, name="kaleido-warm", daemon=True).start()
 
 
 def renderer() -> Renderer:

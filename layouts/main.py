@@ -32,8 +32,7 @@ def download_menu(kind: str, sections: list[tuple[str, str, tuple[str, ...]]], l
             items.append(dbc.DropdownMenuItem(divider=True))
         items.append(dbc.DropdownMenuItem(heading, header=True))
         items += [dbc.DropdownMenuItem(FORMAT_LABEL[f], id={"type": kind, "objek": objek, "format": f}) for f in formats]
-    return dbc.DropdownMenu(items, label=label, size="sm", color="secondary", align_end=align_end,
-                            toggle_class_name="btn-outline-secondary", className="unduh-menu")
+    return dbc.DropdownMenu(items, label=label, size="sm", color="secondary", align_end=align_end, className="unduh-menu")
 
 
 def indicator_options() -> list[dict]:

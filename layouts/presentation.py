@@ -29,6 +29,7 @@ def page(snapshot, search: str | None) -> html.Div:
         [
             dcc.Store(id="presentasi-param", data={"indikator": p["indikator"], "rencana": p["rencana"], "langkah": steps}),
             dcc.Store(id="presentasi-ke", data=min(p["ke"], steps - 1)),
+            dcc.Store(id="presentasi-hitung"),  # clicks counted so far (assets/kantong/presentasi.js)
             dcc.Store(id="presentasi-tampil"),
             dcc.Store(id="presentasi-pas"),
             html.Header(
@@ -37,6 +38,8 @@ def page(snapshot, search: str | None) -> html.Div:
                               html.Div(id="presentasi-subjudul", className="presentasi-subjudul")]),
                     html.Div(
                         [
+                            html.Button("Provinsi", id="presentasi-awal", className="presentasi-tombol presentasi-teks",
+                                        title="Kembali ke peta provinsi (Home)"),
                             html.Button("‹", id="presentasi-mundur", className="presentasi-tombol", title="Sebelumnya (←)",
                                         **{"aria-label": "kab/kota sebelumnya"}),
                             html.Span(id="presentasi-posisi", className="presentasi-posisi"),

@@ -3,11 +3,18 @@
    presses are never lost to a round trip. */
 window.dash_clientside = window.dash_clientside || {};
 window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kantong, {
-    langkah: function (maju, mundur, ke, param) {
+    // Counts clicks rather than reacting to each one: two quick key presses may reach the
+    // callback as one change of n_clicks, and must still move two steps.
+    langkah: function (maju, mundur, awal, ke, hitung, param) {
         const steps = (param && param.langkah) || 1;
-        const triggered = window.dash_clientside.callback_context.triggered_id;
-        const delta = triggered === 'presentasi-mundur' ? -1 : 1;
-        return (((ke || 0) + delta) % steps + steps) % steps;
+        const last = hitung || {maju: 0, mundur: 0, awal: 0};
+        const now = {maju: maju || 0, mundur: mundur || 0, awal: awal || 0};
+        let next = 0;
+        if (now.awal === last.awal) {
+            next = (ke || 0) + (now.maju - last.maju) - (now.mundur - last.mundur);
+            next = ((next % steps) + steps) % steps;
+        }
+        return [next, now];
     }
 });
 
@@ -22,7 +29,7 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
         const press = function (id) { const b = document.getElementById(id); if (b) { b.click(); } };
         if (['ArrowRight', 'PageDown', ' '].includes(event.key)) { press('presentasi-maju'); }
         else if (['ArrowLeft', 'PageUp'].includes(event.key)) { press('presentasi-mundur'); }
-        else if (event.key === 'Home') { window.dash_clientside.set_props('presentasi-ke', {data: 0}); }
+        else if (event.key === 'Home') { press('presentasi-awal'); }
         else if (event.key === 'f' || event.key === 'F') { fullScreen(); }
         else { return; }
         event.preventDefault();

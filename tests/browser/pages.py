@@ -55,8 +55,8 @@ def type_into_dropdown(driver, dropdown_id: str, text: str) -> None:
     ActionChains(driver).send_keys(text).perform()
 
 
-def choose_indicator(driver, label: str) -> None:
-    type_into_dropdown(driver, "indikator", label)
+def choose_indicator(driver, label: str, dropdown_id: str = "indikator") -> None:
+    type_into_dropdown(driver, dropdown_id, label)
     ActionChains(driver).send_keys(Keys.ENTER).perform()
 
 

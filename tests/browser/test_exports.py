@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 
 from PIL import Image
@@ -47,7 +46,7 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
     click(browser, "rakor-buat")
     # Progress shows while the deck is built, and the page still answers meanwhile.
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "rakor-progres-wadah").is_displayed())
-    choose_indicator_on(browser, "rakor-indikator", "Persentase KK desil 1 belum masuk DTKS")
+    choose_indicator(browser, "Persentase KK desil 1 belum masuk DTKS", "rakor-indikator")
     WebDriverWait(browser, 20).until(
         lambda d: "pct_d1_non_dtks" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href"))
     answered_while_building = not browser.find_elements(By.ID, "rakor-unduh-pptx")
@@ -69,13 +68,6 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
     pdf = PdfReader(downloaded(downloads, name.replace(".pptx", ".pdf")))
     assert len(pdf.pages) == len(deck.slides)
     save_screenshot(browser, "21_rakor_selesai")
-
-
-def choose_indicator_on(driver, dropdown_id: str, label: str) -> None:
-    from tests.browser.pages import type_into_dropdown
-
-    type_into_dropdown(driver, dropdown_id, label)
-    ActionChains(driver).send_keys(Keys.ENTER).perform()
 
 
 def _presentation_state(driver) -> dict:
@@ -111,3 +103,26 @@ def test_presentation_mode_steps_through_kabkota_with_arrow_keys(server, browser
     assert "ke=" + str(len(kabkota)) in browser.current_url  # a reload returns to the same slide
     keys.send_keys(Keys.HOME).perform()
     WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == "Sumatera Barat")
+
+
+def test_priority_page_downloads_the_plan_and_the_score_map(server, browser, downloads, store):
+    from tests.browser.test_priority import open_priority_page
+
+    snapshot = store.latest()
+    open_priority_page(browser, server)
+    click(browser, "terapkan")  # default rule: the top nagari of each kab/kota
+    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script("return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();") == 19)
+    browser.find_element(By.ID, "rencana-nama").clear()
+    browser.find_element(By.ID, "rencana-nama").send_keys("Rencana Uji Ekspor")
+    choose_download(browser, "unduh-prioritas", "rencana", "csv")
+    rows = downloaded(downloads, "rencana_rencana-uji-ekspor_2023-08-22.csv").read_text("utf-8-sig").splitlines()
+    assert rows[0].startswith("Kode,Nagari/desa,Kecamatan,Kab/kota,Skor,KK desil 1,")
+    assert len(rows) == 1 + 19
+    assert {r.split(",")[0][:5] for r in rows[1:]} == set(snapshot.table("kabkota").index)  # one per kab/kota
+
+    choose_download(browser, "unduh-prioritas", "peta", "pdf")
+    pdf = PdfReader(downloaded(downloads, "peta_skor-prioritas_sumatera-barat_2023-08-22.pdf"))
+    assert "Skor prioritas nagari/desa: Sumatera Barat" in pdf.pages[0].extract_text()
+    assert "19 nagari terpilih" in pdf.pages[0].extract_text()
