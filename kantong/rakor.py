@@ -26,7 +26,7 @@ from etl import indicators
 from kantong import fmt, priority, report
 from kantong.data import Snapshot, indicator_values
 from kantong.figures import PrintText
-from kantong.view import View
+from kantong.view import CLASSIFICATIONS, View
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 MAP_W, MAP_H = 8.4, 5.9  # inches on the slide; the figure is drawn at 100 px per inch
@@ -107,23 +107,17 @@ def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
     return ind.label, fmt.nilai(ind, value), note
 
 
-def _plan_table(rows: list[dict], with_kabkota: bool) -> Table:
-    headers = ["No", "Nagari/desa", "Kecamatan"] + (["Kab/kota"] if with_kabkota else []) + \
-              ["Skor", "KK desil 1", "Belum DTKS", "Usul DTKS", "Terima bansos", "Graduasi"]
-    body = []
-    for i, r in enumerate(rows, start=1):
-        body.append([fmt.angka(i), str(r["nama"]), str(r["nama_kecamatan"])]
-                    + ([report_short(str(r["nama_kabkota"]))] if with_kabkota else [])
-                    + [fmt.angka(r.get("skor"), 1), fmt.angka(r.get("kk_desil_1")), fmt.angka(r.get("kk_d1_non_dtks")),
-                       fmt.angka(r.get("target_usul_dtks")), fmt.angka(r.get("target_terima_bansos")),
-                       fmt.angka(r.get("target_graduasi"))])
-    numeric = [True, False, False] + ([False] if with_kabkota else []) + [True] * 6
-    widths = [0.5, 2.2, 1.8] + ([2.0] if with_kabkota else []) + [0.8, 1.0, 1.0, 1.0, 1.1, 1.0]
+def _plan_table(rows: list[dict], first_number: int) -> Table:
+    headers = ["No", "Nagari/desa", "Kecamatan", "Kab/kota", "Skor", "KK desil 1", "Belum DTKS", "Usul DTKS",
+               "Terima bansos", "Graduasi"]
+    body = [[fmt.angka(first_number + i), str(r["nama"]), str(r["nama_kecamatan"]),
+             str(r["nama_kabkota"]).replace("Kabupaten ", "Kab. "),
+             fmt.angka(r.get("skor"), 1), fmt.angka(r.get("kk_desil_1")), fmt.angka(r.get("kk_d1_non_dtks")),
+             fmt.angka(r.get("target_usul_dtks")), fmt.angka(r.get("target_terima_bansos")), fmt.angka(r.get("target_graduasi"))]
+            for i, r in enumerate(rows)]
+    numeric = [True, False, False, False] + [True] * 6
+    widths = [0.5, 2.2, 1.8, 2.0, 0.8, 1.0, 1.0, 1.0, 1.1, 1.0]
     return Table(headers, body, numeric, widths)
-
-
-def report_short(nama: str) -> str:
-    return nama.replace("Kabupaten ", "Kab. ")
 
 
 def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi: str = "kuantil",
@@ -159,10 +153,7 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
         slide = Slide("tabel", "Nagari prioritas dan target" + (" (lanjutan)" if n else ""),
                       f"{plan.nama} · {fmt.angka(len(rows))} nagari/desa", lines=[plan.keterangan])
         if chunk:
-            table = _plan_table(chunk, with_kabkota=True)
-            offset = n * ROWS_PER_TABLE_SLIDE
-            table.rows[:] = [[fmt.angka(offset + i + 1)] + r[1:] for i, r in enumerate(table.rows)]
-            slide.table = table
+            slide.table = _plan_table(chunk, first_number=n * ROWS_PER_TABLE_SLIDE + 1)
         else:
             slide.lines.append("Belum ada nagari prioritas dalam rencana ini.")
         slides.append(slide)
@@ -200,8 +191,7 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
         f"Sumber: P3KE (Kemenko PMK) {fmt.angka(len(sumber.get('keluarga', [])))} berkas keluarga dan "
         f"{fmt.angka(len(sumber.get('individu', [])))} berkas individu; DTKS (Kemensos) {fmt.angka(len(sumber.get('dtks', [])))} berkas.",
         f"Tanggal referensi {tanggal}; snapshot {snapshot.path.name} dibuat {fmt.tanggal(snapshot.dibuat_pada)}.",
-        "Peta: kelas " + {"kuantil": "kuantil", "jenks": "jeda alami (Fisher–Jenks)", "interval": "interval sama"}[klasifikasi]
-        + "; abu-abu = tidak ada keluarga P3KE atau tidak ada KK desil 1.",
+        f"Peta: kelas {CLASSIFICATIONS[klasifikasi].lower()}; abu-abu = tidak ada keluarga P3KE atau tidak ada KK desil 1.",
         "Persentase dihitung dari KK desil 1 di wilayah itu, tidak dirata-ratakan dari wilayah di bawahnya.",
         f"Prioritas: {plan.keterangan}",
     ]
