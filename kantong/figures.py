@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from etl import indicators
 from kantong import fmt
+from kantong.geometry import extent, mercator_y
 from kantong.view import PALETTES
 
 K_CLASSES = 5
@@ -347,8 +348,6 @@ def print_map_figure(
 
     `outlines` maps kode -> kantong.geometry.Outline; `context` are outlines drawn in
     grey around the scope; `highlight` are regions outlined in black (chosen nagari)."""
-    from kantong.geometry import extent, mercator_y
-
     top, bottom = _margins(text, width)
     plot_height = height - top - bottom
     map_share = 0.72
