@@ -84,7 +84,8 @@ def test_presentation_mode_steps_through_kabkota_with_arrow_keys(server, browser
     browser.get(server + "/presentasi?indikator=kk_d1_non_dtks")
     WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == "Sumatera Barat")
     assert not browser.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()  # controls hidden
-    assert sorted(_presentation_state(browser)["lokasi"]) == sorted(kabkota.index)
+    # The map draws after the title (plotly loads on demand): wait for it, then check it.
+    WebDriverWait(browser, 30).until(lambda d: sorted(_presentation_state(d)["lokasi"]) == sorted(kabkota.index))
     assert float(browser.execute_script(
         "return parseFloat(getComputedStyle(document.getElementById('presentasi-judul')).fontSize);")) >= 36
 
