@@ -10,11 +10,11 @@ from pypdf import PdfReader
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kantong import figures
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import choose_download, choose_indicator, click, downloaded, text_of, wait_map
+from tests.browser.pages import choose_download, click, downloaded, text_of, wait_map
 
 AGAM = "/?tingkat=desa&wilayah=13.06&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13.06"
 
@@ -40,27 +40,35 @@ def test_download_the_agam_map_as_png_and_svg_and_its_table(server, browser, dow
     assert rows[1].startswith("1,13.06.")  # ranked: the nagari with most exclusion error first
 
 
-def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, downloads, store):
+def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, downloads, store, snapshot_root):
+    from kantong.plans import Plan, PlanStore
+
     snapshot = store.latest()
+    kode = str(snapshot.table("desa").index[0])
+    saved = PlanStore(snapshot_root.parent / "rencana.sqlite").save(Plan(
+        None, "Rencana Uji Rakor", "Penguji", snapshot.id, snapshot.path.name, {}, {},
+        [{"kode": kode, "nama": snapshot.name(kode), "nama_kecamatan": "-", "nama_kabkota": "-", "skor": 1.0,
+          "kk_desil_1": 1, "kk_d1_non_dtks": 1, "tahun": 2024, "target_usul_dtks": 1, "target_terima_bansos": 1,
+          "target_graduasi": 1}]))
     browser.get(server + "/rakor")
     click(browser, "rakor-buat")
     # Progress shows while the deck is built, and the page still answers meanwhile.
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "rakor-progres-wadah").is_displayed())
-    choose_indicator(browser, "Persentase KK desil 1 belum masuk DTKS", "rakor-indikator")
+    Select(browser.find_element(By.ID, "rakor-rencana")).select_by_value(str(saved.id))
     WebDriverWait(browser, 20).until(
-        lambda d: "pct_d1_non_dtks" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href"))
+        lambda d: f"rencana={saved.id}" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href"))
     answered_while_building = not browser.find_elements(By.ID, "rakor-unduh-pptx")
     save_screenshot(browser, "20_rakor_progres")
     link = WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.ID, "rakor-unduh-pptx"))[0]
     assert answered_while_building
     assert not browser.find_element(By.ID, "rakor-progres-wadah").is_displayed()
     name = link.get_attribute("download")
-    assert name == "paket-rakor_kk-d1-non-dtks_2023-08-22.pptx"  # the indicator chosen when the build began
+    assert name == "paket-rakor_kk-d1-non-dtks_2023-08-22.pptx"
     link.click()
     deck = Presentation(str(downloaded(downloads, name)))
     n_kabkota = len(snapshot.table("kabkota"))
     assert n_kabkota == 19
-    table_slides = max(1, -(-n_kabkota // 12))  # the automatic plan: one nagari per kab/kota
+    table_slides = max(1, -(-n_kabkota // 12))  # the plan chosen when the build began: one nagari per kab/kota
     assert len(deck.slides) == 1 + 1 + table_slides + n_kabkota + 1
     titles = [s.shapes.title.text for s in deck.slides]
     assert titles[1 + 1 + table_slides:-1] == list(snapshot.table("kabkota")["nama"])
