@@ -6,8 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, Patch, State, html
 
 from etl import indicators
-from kantong import figures, fmt
-from kantong.data import LEVEL_LABEL_SHORT, indicator_values, level_of, parent_codes
+from kantong import figures, fmt, report
+from kantong.data import LEVEL_LABEL_SHORT, level_of, parent_codes
 from kantong.view import View
 
 TOP_N = 10
@@ -106,8 +106,7 @@ def register(app, store) -> None:
         snapshot = store.latest()
         view = View.from_query(search, snapshot)
         ind = indicators.get(view.indikator)
-        frame = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)
-        classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, ind, view.klasifikasi, view.warna)
+        frame, classes = report.view_classes(snapshot, view)
         outline = [view.profil] if level_of(view.profil) == view.tingkat else []
         key = {"snapshot": snapshot.id, "tingkat": view.tingkat, "wilayah": view.wilayah}
         if shown == key:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, State, html
 
 from etl import indicators
-from kantong import figures, fmt, rakor
-from kantong.data import indicator_values
+from kantong import figures, fmt, rakor, report
 from kantong.view import View
 from callbacks.map_view import geojson_url, legend
 
@@ -64,8 +63,7 @@ def register(app, store, plans) -> None:
         view = step_view(snapshot, ind.kolom, ke)
         plan = rakor.plan_for(snapshot, plans, param.get("rencana"))
         region = snapshot.region(view.wilayah)
-        frame = indicator_values(snapshot, view.tingkat, view.wilayah, ind.kolom)
-        classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, ind, view.klasifikasi, view.warna)
+        frame, classes = report.view_classes(snapshot, view)
         chosen = [r for r in plan.rows if str(r["kode"]).startswith(view.wilayah + ".")]
         figure = figures.map_figure(frame, classes, ind, geojson_url(app, snapshot, view.tingkat),
                                     outline=[r["kode"] for r in chosen] if ke else [], border=BORDER)

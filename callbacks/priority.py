@@ -398,8 +398,7 @@ RANKING_COLUMNS = [
     exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
     exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
     exports.Column("tingkat_prioritas", "Tingkat prioritas"),
-] + [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.satuan == "%" else exports.INT)
-     for i in indicators.INDICATORS]
+] + report.indicator_columns()
 
 PLAN_COLUMNS = [
     exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),

@@ -54,6 +54,21 @@ def context_outlines(snapshot: Snapshot, view: View) -> list:
     return [o for kode, o in snapshot.outlines(level).items() if kode != view.wilayah]
 
 
+def view_classes(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, figures.Classes]:
+    """The regions of a map view with their value and rank, and the classes they fall in:
+    the same for the screen map, the printed map and the presentation."""
+    frame = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)
+    classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, indicators.get(view.indikator),
+                               view.klasifikasi, view.warna)
+    return frame, classes
+
+
+def indicator_columns() -> list[exports.Column]:
+    """Every catalogue indicator as a table column, with its unit in the header."""
+    return [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.satuan == "%" else exports.INT)
+            for i in indicators.INDICATORS]
+
+
 def map_print(
     snapshot: Snapshot,
     view: View,
@@ -64,8 +79,7 @@ def map_print(
 ) -> go.Figure:
     """The printed map of a view; `text=None` gives the standard title, subtitle and source."""
     ind = indicators.get(view.indikator)
-    frame = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)
-    classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, ind, view.klasifikasi, view.warna)
+    frame, classes = view_classes(snapshot, view)
     missing = int((~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0)).sum())
     text = text if text is not None else map_text(snapshot, view)
     if missing and text.source:
@@ -106,9 +120,7 @@ def region_columns(level: str, ranked_by: indicators.Indicator | None = None) ->
         columns.append(exports.Column("nama_kecamatan", "Kecamatan"))
     if level in ("desa", "kecamatan"):
         columns.append(exports.Column("nama_kabkota", "Kab/kota"))
-    columns += [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.satuan == "%" else exports.INT)
-                for i in indicators.INDICATORS]
-    return columns
+    return columns + indicator_columns()
 
 
 def view_table(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, list[exports.Column], list[str]]:

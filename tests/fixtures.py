@@ -188,3 +188,12 @@ def write_all(folder: Path) -> dict:
         "dtks": write_dtks(folder),
         "boundaries": write_boundaries(folder / "batas"),
     }
+
+
+def build_inputs(folder: Path, out: Path):
+    """Write every fixture file under `folder` and return the ETL inputs that build them into `out`."""
+    from etl.pipeline import BuildInputs
+
+    paths = write_all(folder)
+    return BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
+                       boundaries=paths["boundaries"], reference_date=REFERENCE_DATE, out=out)

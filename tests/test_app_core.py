@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from etl import indicators
-from etl.pipeline import BuildInputs, build
+from etl.pipeline import build
 from kantong import figures, fmt
 from kantong.data import SnapshotStore, indicator_values, rank_in
 from kantong.search import fold, search
@@ -23,10 +23,7 @@ from tests import fixtures
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app_core")
-    paths = fixtures.write_all(folder / "input")
-    build(BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
-                      boundaries=paths["boundaries"], reference_date=fixtures.REFERENCE_DATE,
-                      out=folder / "snapshots" / "a"))
+    build(fixtures.build_inputs(folder / "input", folder / "snapshots" / "a"))
     return folder / "snapshots"
 
 

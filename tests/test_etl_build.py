@@ -10,19 +10,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.__main__ import main
-from etl.pipeline import BuildInputs, build
+from etl.pipeline import build
 from tests import fixtures
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
     folder = tmp_path_factory.mktemp("messy")
-    paths = fixtures.write_all(folder)
     out = folder / "snapshot"
-    summary = build(BuildInputs(
-        keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
-        boundaries=paths["boundaries"], reference_date=fixtures.REFERENCE_DATE, out=out,
-    ))
+    summary = build(fixtures.build_inputs(folder, out))
     return out, summary
 
 
@@ -141,10 +137,8 @@ def test_missing_required_column_stops_with_file_and_column(tmp_path, capsys):
 
 
 def test_failed_rebuild_keeps_the_previous_snapshot(tmp_path, snapshot):
-    paths = fixtures.write_all(tmp_path)
     out = tmp_path / "snap"
-    inputs = BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
-                         boundaries=paths["boundaries"], reference_date=fixtures.REFERENCE_DATE, out=out)
+    inputs = fixtures.build_inputs(tmp_path, out)
     build(inputs)
     before = (out / "summary.json").read_text()
     inputs.dtks = [tmp_path / "tidak_ada.csv"]

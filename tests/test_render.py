@@ -16,7 +16,7 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from etl.pipeline import BuildInputs, build
+from etl.pipeline import build
 from kantong import exports, figures, rakor, render, report
 from kantong.data import SnapshotStore
 from kantong.geometry import mercator_y
@@ -29,10 +29,7 @@ AGAM_LIKE = View(tingkat="desa", wilayah="13.01", indikator="kk_d1_non_dtks", pr
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
     folder = tmp_path_factory.mktemp("render")
-    paths = fixtures.write_all(folder / "input")
-    build(BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
-                      boundaries=paths["boundaries"], reference_date=fixtures.REFERENCE_DATE,
-                      out=folder / "snapshots" / "uji"))
+    build(fixtures.build_inputs(folder / "input", folder / "snapshots" / "uji"))
     return SnapshotStore(folder / "snapshots").latest()
 
 
