@@ -98,7 +98,7 @@ def main() -> None:
 
     out = args.data / f"snapshot-{args.skala:g}"
     base = [sys.executable, "-m", "etl", "build", "--keluarga", *files["keluarga"], "--individu", *files["individu"],
-            "--dtks", *files["dtks"], "--boundaries", str(config.default_boundaries()),
+            "--dtks", *files["dtks"], "--boundaries", str(config.BOUNDARIES),
             "--reference-date", config.DEMO_REFERENCE_DATE, "--out", str(out), "--kode-wilayah", str(config.KODE_WILAYAH)]
     if args.threads:
         base += ["--threads", str(args.threads)]

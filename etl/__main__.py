@@ -52,12 +52,20 @@ def run_build(inputs: BuildInputs) -> dict:
 
 def _report(summary: dict, out: Path) -> None:
     table = Table(title="Baris per berkas", title_justify="left")
-    for col in ("Berkas", "Jenis", "Dibaca", "Dimuat", "Ditolak", "NIK tidak valid"):
-        table.add_column(col, justify="right" if col not in ("Berkas", "Jenis") else "left")
+    for col in ("Berkas", "Jenis", "Format", "Dibaca", "Dimuat", "Ditolak", "NIK tidak valid"):
+        table.add_column(col, justify="right" if col not in ("Berkas", "Jenis", "Format") else "left")
     for f in summary["berkas"]:
         bad_nik = sum(v for k, v in f["nik"].items() if k != "valid")
-        table.add_row(f["berkas"], f["jenis"], _fmt(f["baris_dibaca"]), _fmt(f["dimuat"]), _fmt(f["ditolak"]), _fmt(bad_nik))
+        form = f"{f['format']}, {f['pengodean']}" if f["pengodean"] else f"{f['format']}, {len(f['lembar'])} lembar"
+        table.add_row(f["berkas"], f["jenis"], form, _fmt(f["baris_dibaca"]), _fmt(f["dimuat"]), _fmt(f["ditolak"]),
+                      _fmt(bad_nik))
     console.print(table)
+    for f in summary["berkas"]:
+        for sheet in f["lembar_dilewati"]:
+            console.print(f"[yellow]Lembar dilewati:[/] {f['berkas']}, lembar '{sheet['lembar']}': {sheet['alasan']}")
+    for level, meta in summary["sumber"]["batas_wilayah"].items():
+        for note in meta.get("catatan", []):
+            console.print(f"[yellow]Batas {level}:[/] {note}")
     prov, pc = summary["provinsi"], summary["pencocokan"]
     console.print(
         f"KK P3KE: [bold]{_fmt(prov.get('kk_total'))}[/]  KK desil 1: [bold]{_fmt(prov.get('kk_desil_1'))}[/]  "
@@ -88,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--kode-wilayah", type=Path, default=None, help="daftar kode wilayah resmi (kode,nama,tingkat), opsional")
     b.add_argument("--kolom-kode", default=None, help="nama kolom kode wilayah pada berkas batas (jika tidak terdeteksi)")
     b.add_argument("--kolom-nama", default=None, help="nama kolom nama wilayah pada berkas batas")
+    b.add_argument("--crs", default=None, help="CRS berkas batas yang tidak menyebutkannya (mis. Shapefile tanpa .prj), "
+                                              "mis. EPSG:32747")
     b.add_argument("--threads", type=int, default=None)
     b.add_argument("--tanpa-cache", action="store_true", help="siapkan ulang batas wilayah, abaikan cache")
 
@@ -104,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             run_build(BuildInputs(
                 keluarga=args.keluarga, individu=args.individu, dtks=args.dtks,
-                boundaries=args.boundaries or config.default_boundaries(), reference_date=args.reference_date,
+                boundaries=args.boundaries or config.BOUNDARIES, reference_date=args.reference_date,
                 out=args.out, kode_wilayah=args.kode_wilayah, code_column=args.kolom_kode,
-                name_column=args.kolom_nama, threads=args.threads,
+                name_column=args.kolom_nama, crs=args.crs, threads=args.threads,
                 cache_dir=None if args.tanpa_cache else config.CACHE_DIR / "batas",
             ))
         else:
@@ -121,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.hanya_buat:
                 run_build(BuildInputs(
                     keluarga=files.keluarga, individu=files.individu, dtks=files.dtks,
-                    boundaries=args.boundaries or config.default_boundaries(),
+                    boundaries=args.boundaries or config.BOUNDARIES,
                     reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE), out=args.out,
                     kode_wilayah=config.KODE_WILAYAH, cache_dir=config.CACHE_DIR / "batas",
                 ))

@@ -1,4 +1,9 @@
-"""Where things live. Paths can be overridden by environment variables for deployment."""
+"""Where things live. Paths can be overridden by environment variables for deployment.
+
+The reference data the product runs on (boundaries, the official region code list, the
+kab/kota population table) is part of this repository, under `data/`: nothing is read from
+outside it.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +11,22 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("KANTONG_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
-SNAPSHOT_ROOT = Path(os.environ.get("KANTONG_SNAPSHOTS", PROJECT_ROOT / "data" / "snapshots"))
-DEMO_INPUT = Path(os.environ.get("KANTONG_DEMO_INPUT", PROJECT_ROOT / "data" / "demo"))
-LOCAL_BOUNDARIES = PROJECT_ROOT / "data" / "boundaries"
+DATA_DIR = PROJECT_ROOT / "data"
+SNAPSHOT_ROOT = Path(os.environ.get("KANTONG_SNAPSHOTS", DATA_DIR / "snapshots"))
+DEMO_INPUT = Path(os.environ.get("KANTONG_DEMO_INPUT", DATA_DIR / "demo"))
+# The default boundary layers (see data/boundaries/README.md); `--boundaries` or this
+# variable points the ETL at other ones.
+BOUNDARIES = Path(os.environ.get("KANTONG_BOUNDARIES", DATA_DIR / "boundaries"))
 # Prepared (repaired, simplified) boundaries, reused while the boundary files are unchanged.
-CACHE_DIR = Path(os.environ.get("KANTONG_CACHE", PROJECT_ROOT / "data" / "cache"))
+CACHE_DIR = Path(os.environ.get("KANTONG_CACHE", DATA_DIR / "cache"))
 
 # Saved action plans (rencana aksi).
-PLANS_DB = Path(os.environ.get("KANTONG_PLANS", PROJECT_ROOT / "data" / "rencana.sqlite"))
+PLANS_DB = Path(os.environ.get("KANTONG_PLANS", DATA_DIR / "rencana.sqlite"))
 
-KODE_WILAYAH = SHARED_DATA / "wilayah" / "13_kode_wilayah.csv"
-PENDUDUK_KABKOTA = SHARED_DATA / "wilayah" / "13_kabkota_penduduk.csv"
+# Region codes and facts (see data/wilayah/README.md).
+KODE_WILAYAH = Path(os.environ.get("KANTONG_KODE_WILAYAH", DATA_DIR / "wilayah" / "13_kode_wilayah.csv"))
+PENDUDUK_KABKOTA = DATA_DIR / "wilayah" / "13_kabkota_penduduk.csv"
 
 # The 2023 assessment's reference date (report of August 2023).
 DEMO_REFERENCE_DATE = "2023-08-22"
 
-
-def default_boundaries() -> Path:
-    """`data/boundaries` when a user has put files there, else the shared reference set."""
-    if LOCAL_BOUNDARIES.is_dir() and any(
-        p.suffix.lower() in {".geojson", ".json", ".shp", ".gpkg", ".zip", ".fgb"} for p in LOCAL_BOUNDARIES.iterdir()
-    ):
-        return LOCAL_BOUNDARIES
-    return SHARED_DATA / "boundaries"

@@ -1,6 +1,6 @@
 """The indicator registry: one definition for the ETL, the map, the tables and the exports.
 
-It mirrors `../shared/docs/indicators.md` (catalogue v1). A count indicator is computed in
+`docs/indikator.md` is generated from it (`python -m etl.indicators`). A count indicator is computed in
 the ETL as the number of families matching `filter` (or the sum of a member-count column
 over them, `jumlah_dari`); a rate is `pembilang / penyebut × 100`, empty when the
 denominator is 0. Kecamatan, kab/kota and province values are sums over their desa; rates
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATALOGUE_VERSION = 1
+CATALOGUE_VERSION = 2  # 2: disability and elderly living alone
 
 JUMLAH = "jumlah"
 PERSEN = "persen"
@@ -41,6 +41,11 @@ _K = "Kemiskinan ekstrem"
 _D = "DTKS dan bansos"
 _R = "Kelompok rentan"
 _H = "Rumah, air dan sanitasi"
+
+# P3KE has no disability column: only members found in DTKS (valid NIK, active record) can
+# be counted, so these figures are a lower bound.
+DISABILITAS_CATATAN = ("Hanya anggota yang ditemukan di DTKS (NIK valid, data aktif) yang dapat dihitung, karena "
+                       "P3KE tidak memuat data disabilitas; angka ini batas bawah.")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("kk_total", "Keluarga P3KE (desil 1–4)", "KK P3KE", "KK", _K,
@@ -85,6 +90,26 @@ INDICATORS: tuple[Indicator, ...] = (
               "Anggota keluarga desil 1 berusia di bawah 18 tahun.", filter="desil = 1", jumlah_dari="anak"),
     Indicator("jiwa_d1_lansia", "Lansia dalam keluarga desil 1", "Lansia D1", "jiwa", _R,
               "Anggota keluarga desil 1 berusia 60 tahun atau lebih.", filter="desil = 1", jumlah_dari="lansia"),
+    Indicator("kk_d1_lansia_tunggal", "KK desil 1 lansia tinggal sendiri", "KK D1 lansia sendiri", "KK", _R,
+              "Keluarga desil 1 yang anggotanya hanya satu orang, berusia 60 tahun atau lebih pada tanggal "
+              "referensi (lansia yang hidup sendiri; sasaran rehabilitasi sosial).",
+              filter="desil = 1 AND lansia_tunggal"),
+    Indicator("jiwa_d1_disabilitas", "Penyandang disabilitas dalam keluarga desil 1 (tercatat di DTKS)",
+              "Disabilitas D1", "jiwa", _R,
+              "Anggota keluarga desil 1 yang data DTKS aktifnya mencatat disabilitas (kolom keterangan disabilitas). "
+              + DISABILITAS_CATATAN, filter="desil = 1", jumlah_dari="disabilitas"),
+    Indicator("kk_d1_disabilitas", "KK desil 1 dengan anggota penyandang disabilitas (tercatat di DTKS)",
+              "KK D1 disabilitas", "KK", _R,
+              "Keluarga desil 1 yang minimal satu anggotanya tercatat penyandang disabilitas di DTKS. "
+              + DISABILITAS_CATATAN, filter="desil = 1 AND disabilitas > 0"),
+    Indicator("pct_jiwa_d1_disabilitas", "Persentase jiwa desil 1 penyandang disabilitas (tercatat di DTKS)",
+              "% jiwa D1 disabilitas", "%", _R,
+              "jiwa_d1_disabilitas ÷ jiwa_desil_1 × 100. " + DISABILITAS_CATATAN,
+              pembilang="jiwa_d1_disabilitas", penyebut="jiwa_desil_1"),
+    Indicator("pct_kk_d1_disabilitas", "Persentase KK desil 1 dengan anggota penyandang disabilitas",
+              "% KK D1 disabilitas", "%", _R,
+              "kk_d1_disabilitas ÷ kk_desil_1 × 100. " + DISABILITAS_CATATAN,
+              pembilang="kk_d1_disabilitas", penyebut="kk_desil_1"),
     Indicator("kk_d1_kepala_perempuan", "KK desil 1 dengan kepala keluarga perempuan", "KK D1 kepala perempuan", "KK", _R,
               "Keluarga desil 1 yang kepala keluarganya perempuan.", filter="desil = 1 AND kepala_perempuan"),
     Indicator("kk_d1_lantai_tanah", "KK desil 1 berlantai tanah", "KK D1 lantai tanah", "KK", _H,

@@ -10,7 +10,7 @@ import pyarrow as pa
 FAMILY_COLUMNS = (
     "kode_desa", "desil", "di_dtks", "bansos", "pkh", "sembako", "pbi", "kepala_perempuan",
     "lantai_tanah", "rumah_tidak_layak", "air_tidak_layak", "tanpa_jamban", "risiko_stunting",
-    "jiwa", "balita", "anak", "lansia",
+    "jiwa", "balita", "anak", "lansia", "lansia_tunggal", "disabilitas",
 )
 
 
@@ -18,14 +18,17 @@ def match_families(
     con: duckdb.DuckDBPyConnection, keluarga: pa.Table, individu: pa.Table, dtks: pa.Table
 ) -> tuple[pa.Table, dict]:
     """Family flags: in DTKS when any valid member NIK (the head's from the family file
-    included) has an active DTKS record; bansos from the P3KE flags or those records."""
+    included) has an active DTKS record; bansos from the P3KE flags or those records.
+    `disabilitas` counts the family's NIKs whose active DTKS record notes a disability:
+    P3KE carries no disability column, so members not found in DTKS cannot be counted."""
     con.register("kel", keluarga)
     con.register("ind", individu)
     con.register("dtks", dtks)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE dtks_aktif AS
-        SELECT nik, bool_or(pkh) AS pkh, bool_or(sembako) AS sembako, bool_or(pbi) AS pbi
+        SELECT nik, bool_or(pkh) AS pkh, bool_or(sembako) AS sembako, bool_or(pbi) AS pbi,
+            bool_or(disabilitas) AS disabilitas
         FROM dtks WHERE aktif GROUP BY nik;
 
         CREATE OR REPLACE TEMP TABLE nik_keluarga AS
@@ -37,7 +40,7 @@ def match_families(
 
         CREATE OR REPLACE TEMP TABLE keluarga_dtks AS
         SELECT n.kk, bool_or(d.pkh) AS pkh, bool_or(d.sembako) AS sembako, bool_or(d.pbi) AS pbi,
-               count(*) AS nik_padan
+               count(*) AS nik_padan, count(*) FILTER (WHERE d.disabilitas) AS disabilitas
         FROM nik_keluarga n JOIN dtks_aktif d USING (nik) GROUP BY 1;
 
         CREATE OR REPLACE TEMP TABLE anggota AS
@@ -60,7 +63,9 @@ def match_families(
             k.kepala_perempuan, k.lantai_tanah, k.rumah_tidak_layak, k.air_tidak_layak,
             k.tanpa_jamban, k.risiko_stunting,
             coalesce(a.jiwa, 0) AS jiwa, coalesce(a.balita, 0) AS balita,
-            coalesce(a.anak, 0) AS anak, coalesce(a.lansia, 0) AS lansia
+            coalesce(a.anak, 0) AS anak, coalesce(a.lansia, 0) AS lansia,
+            coalesce(a.jiwa = 1 AND a.lansia = 1, false) AS lansia_tunggal,
+            coalesce(d.disabilitas, 0) AS disabilitas
         FROM kel k
         LEFT JOIN keluarga_dtks d USING (kk)
         LEFT JOIN anggota a USING (kk)
@@ -73,6 +78,7 @@ def match_families(
             (SELECT count(*) FROM dtks WHERE aktif) AS dtks_aktif,
             (SELECT count(*) FROM dtks WHERE NOT aktif) AS dtks_tidak_aktif,
             (SELECT count(*) FROM dtks_aktif) AS dtks_nik_unik_aktif,
+            (SELECT count(*) FROM dtks_aktif WHERE disabilitas) AS dtks_nik_aktif_disabilitas,
             (SELECT count(*) FROM nik_keluarga) AS nik_p3ke_valid_unik,
             (SELECT count(*) FROM nik_keluarga n WHERE EXISTS (SELECT 1 FROM dtks_aktif d WHERE d.nik = n.nik)) AS nik_p3ke_padan,
             (SELECT count(*) FROM kel) AS kk,
@@ -85,7 +91,8 @@ def match_families(
         """
     ).fetchall()[0]
     names = [
-        "dtks_dimuat", "dtks_aktif", "dtks_tidak_aktif", "dtks_nik_unik_aktif", "nik_p3ke_valid_unik",
+        "dtks_dimuat", "dtks_aktif", "dtks_tidak_aktif", "dtks_nik_unik_aktif", "dtks_nik_aktif_disabilitas",
+        "nik_p3ke_valid_unik",
         "nik_p3ke_padan", "kk", "kk_padan", "kk_tanpa_nik_valid", "kk_tanpa_anggota", "jiwa_umur_tidak_diketahui",
     ]
     stats = {k: int(v) for k, v in zip(names, row)}

@@ -65,6 +65,11 @@ CREATE OR REPLACE MACRO k_date(t) AS CAST(coalesce(
     CASE WHEN regexp_full_match(t, '[0-9]{5}(\.0+)?')  -- an Excel serial day number
          THEN DATE '1899-12-30' + CAST(CAST(t AS DOUBLE) AS INTEGER) END
     ) AS DATE);
+-- A DTKS disability note: any text but the ways of saying "none".
+CREATE OR REPLACE MACRO k_disabilitas(u) AS coalesce(
+    NOT (u IN ('-', '0', '0.0', 'N', 'T', 'TIDAK', 'TIDAK ADA', 'BUKAN', 'NORMAL', 'FALSE', 'NONE',
+               'NON DISABILITAS', 'BUKAN PENYANDANG DISABILITAS', 'TIDAK DISABILITAS')
+         OR starts_with(u, 'TIDAK ')), false);
 CREATE OR REPLACE MACRO k_age(birth, ref) AS CASE
     WHEN birth IS NOT NULL AND birth <= ref THEN date_sub('year', birth, ref) END;
 """
@@ -124,11 +129,12 @@ SELECT nik_c, k_nik_status(nik_c, nik_angka) AS status_nik,
         OR k_flag(nonaktif_u)
         OR coalesce(meninggal_u NOT IN ('-', '0', 'TIDAK', 'HIDUP', 'FALSE', 'N'), false)
     ) AS aktif,
-    pkh, sembako, pbi
+    pkh, sembako, pbi, k_disabilitas(disabilitas_u) AS disabilitas
 FROM (
     SELECT k_nik_clean(nik) AS nik_c, nik_angka, k_up(status) AS status_u, k_up(is_nonaktif) AS nonaktif_u,
         k_up(keterangan_meninggal) AS meninggal_u,
-        k_any_flag(pkh) AS pkh, k_any_flag(sembako) AS sembako, k_any_flag(pbi) AS pbi
+        k_any_flag(pkh) AS pkh, k_any_flag(sembako) AS sembako, k_any_flag(pbi) AS pbi,
+        k_up(disabilitas) AS disabilitas_u
     FROM {src}
 )
 """
@@ -173,7 +179,7 @@ def split_keluarga(con: duckdb.DuckDBPyConnection, rows: pa.Table, berkas: pa.Ta
     rejects = _rejects(
         con,
         """
-        SELECT b.berkas, 'keluarga' AS jenis, _baris AS baris,
+        SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris,
             CASE WHEN id_keluarga IS NULL THEN 'ID Keluarga P3KE' ELSE 'Desil Kesejahteraan' END AS kolom,
             CASE WHEN id_keluarga IS NULL THEN 'ID keluarga kosong'
                  ELSE 'desil tidak valid (harus 1 sampai 4)' END AS alasan,
@@ -210,8 +216,9 @@ def dedupe_keluarga(con: duckdb.DuckDBPyConnection, keluarga: pa.Table, berkas: 
     rejects = _rejects(
         con,
         """
-        SELECT b.berkas, 'keluarga' AS jenis, r._baris AS baris, 'ID Keluarga P3KE' AS kolom,
-            'ID keluarga duplikat (sudah ada di ' || p.berkas || ' baris ' || r._pertama_baris || ')' AS alasan,
+        SELECT b.berkas, b.lembar, 'keluarga' AS jenis, r._baris AS baris, 'ID Keluarga P3KE' AS kolom,
+            'ID keluarga duplikat (sudah ada di ' || p.berkas || coalesce(', lembar ''' || p.lembar || '''', '')
+                || ' baris ' || r._pertama_baris || ')' AS alasan,
             r.id_keluarga AS nilai
         FROM kel_dup r JOIN berkas b ON b._berkas_ke = r._berkas_ke
         JOIN berkas p ON p._berkas_ke = r._pertama_berkas
@@ -268,7 +275,7 @@ def split_individu(
     rejects = _rejects(
         con,
         """
-        SELECT b.berkas, 'individu' AS jenis, _baris AS baris,
+        SELECT b.berkas, b.lembar, 'individu' AS jenis, _baris AS baris,
             CASE WHEN alasan = 'ID individu duplikat' THEN 'ID Individu' ELSE 'ID Keluarga P3KE' END AS kolom,
             alasan,
             CASE WHEN alasan = 'ID individu duplikat' THEN id_individu ELSE id_keluarga END AS nilai
@@ -295,7 +302,7 @@ def split_dtks(con: duckdb.DuckDBPyConnection, rows: pa.Table, berkas: pa.Table)
     rejects = _rejects(
         con,
         f"""
-        SELECT b.berkas, 'dtks' AS jenis, _baris AS baris, 'NIK' AS kolom,
+        SELECT b.berkas, b.lembar, 'dtks' AS jenis, _baris AS baris, 'NIK' AS kolom,
             'NIK tidak valid: ' || CASE status_nik {labels} END AS alasan,
             mask_nik(nik_c) AS nilai
         FROM dtks_rows JOIN berkas b USING (_berkas_ke)
@@ -303,7 +310,7 @@ def split_dtks(con: duckdb.DuckDBPyConnection, rows: pa.Table, berkas: pa.Table)
         """,
     )
     loaded = con.sql(
-        """SELECT _berkas_ke, _baris, CAST(nik_c AS BIGINT) AS nik, aktif, pkh, sembako, pbi
+        """SELECT _berkas_ke, _baris, CAST(nik_c AS BIGINT) AS nik, aktif, pkh, sembako, pbi, disabilitas
            FROM dtks_rows WHERE status_nik = 'valid'"""
     ).to_arrow_table()
     stats = con.sql("SELECT _berkas_ke, status_nik, count(*) AS n FROM dtks_rows GROUP BY ALL").to_arrow_table()

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from etl.errors import InputError
 from etl import aggregate, boundaries, indicators, match, normalise, regions, write
-from etl.read import REJECT_SCHEMA, RawFile, read_file
+from etl.read import REJECT_SCHEMA, RawFile, file_of_part, read_file
 from etl.schema import DTKS, INDIVIDU, KELUARGA, KIND_LABEL
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -35,6 +35,8 @@ class BuildInputs:
     kode_wilayah: Path | None = None
     code_column: str | None = None
     name_column: str | None = None
+    # CRS of boundary files that carry none (a Shapefile without .prj), e.g. "EPSG:32747".
+    crs: str | None = None
     simplify_tolerance: float = boundaries.WEB_TOLERANCE
     # Prepared boundaries are cached here by content; None prepares them afresh each time.
     cache_dir: Path | None = None
@@ -69,7 +71,7 @@ def _build(inputs: BuildInputs, step: Step) -> dict:
     geo_pool = ThreadPoolExecutor(max_workers=1)
     geo_future = geo_pool.submit(
         boundaries.prepare, inputs.boundaries, inputs.cache_dir, inputs.code_column, inputs.name_column,
-        inputs.simplify_tolerance,
+        inputs.simplify_tolerance, **({"crs": inputs.crs} if inputs.crs else {}),  # TEMP
     )
     try:
         return _build_data(inputs, step, con, geo_future, started, timings, timed)
@@ -102,7 +104,11 @@ def _build_data(inputs: BuildInputs, step: Step, con, geo_future, started: float
     raws: dict[str, list[RawFile]] = {KELUARGA: [], INDIVIDU: [], DTKS: []}
     for (kind, _), raw in zip(jobs, results):
         raws[kind].append(raw)
-    berkas = pa.table({"_berkas_ke": pa.array(range(len(jobs)), type=pa.int32()), "berkas": names})
+    # One row per part (a csv, or a sheet of a workbook): rejects name the file and sheet.
+    parts = [(part.index, raw.name, part.sheet) for raw in results for part in raw.parts]
+    berkas = pa.table({"_berkas_ke": pa.array([p[0] for p in parts], type=pa.int32()),
+                       "berkas": pa.array([p[1] for p in parts], type=pa.string()),
+                       "lembar": pa.array([p[2] for p in parts], type=pa.string())})
     timed("baca", t0)
 
     t0 = time.perf_counter()
@@ -192,7 +198,7 @@ def _resolve_regions(con, keluarga: pa.Table, berkas: pa.Table, ref: regions.Reg
     on = " AND ".join(join.format(c) for c in ("kode_desa_data", "kode_asli", "nama_kabkota", "nama_kecamatan", "nama_desa"))
     con.execute(f"CREATE OR REPLACE TEMP TABLE kel_r AS SELECT kel.*, r.kode_desa, r.cara, r.alasan FROM kel JOIN resolved r ON {on}")
     rejects = con.sql(
-        """SELECT b.berkas, 'keluarga' AS jenis, _baris AS baris, 'Kode Kemdagri' AS kolom, alasan, kode_asli AS nilai
+        """SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris, 'Kode Kemdagri' AS kolom, alasan, kode_asli AS nilai
            FROM kel_r JOIN berkas b USING (_berkas_ke) WHERE kode_desa IS NULL ORDER BY _berkas_ke, _baris"""
     ).to_arrow_table()
     by_name = con.sql(
@@ -220,7 +226,7 @@ def _rejected_family_ids(con, kel_raw: pa.Table, kel_rejects: pa.Table, berkas: 
     con.register("loaded", loaded.select(["id_keluarga"]))
     out = con.sql(
         """SELECT raw.id_keluarga, min(rej.alasan) AS alasan
-           FROM rej JOIN berkas b ON b.berkas = rej.berkas
+           FROM rej JOIN berkas b ON b.berkas = rej.berkas AND b.lembar IS NOT DISTINCT FROM rej.lembar
            JOIN raw ON raw._berkas_ke = b._berkas_ke AND raw._baris = rej.baris
            WHERE raw.id_keluarga IS NOT NULL
              AND raw.id_keluarga NOT IN (SELECT id_keluarga FROM loaded)
@@ -232,12 +238,14 @@ def _rejected_family_ids(con, kel_raw: pa.Table, kel_rejects: pa.Table, berkas: 
 
 
 def _nik_counts(con, table: pa.Table, column: str) -> dict[int, dict[str, int]]:
+    """NIK status counts per input file (summed over its parts)."""
     con.register("t", table.select(["_berkas_ke", column]))
     rows = con.sql(f"SELECT _berkas_ke, {column}, count(*) FROM t GROUP BY ALL").fetchall()
     con.unregister("t")
     out: dict[int, dict[str, int]] = {}
     for idx, status, n in rows:
-        out.setdefault(idx, {})[status] = int(n)
+        counts = out.setdefault(file_of_part(idx), {})
+        counts[status] = counts.get(status, 0) + int(n)
     return out
 
 
@@ -245,32 +253,42 @@ def _summary(inputs, raws, rejects, keluarga, individu, dtks_nik_stats, match_st
     import duckdb
 
     con = duckdb.connect()
-    rej_per_file = {}
+    rej_per_part: dict[tuple[str, str | None], int] = {}
     con.register("rej", rejects)
-    for name, n in con.sql("SELECT berkas, count(*) FROM rej GROUP BY 1").fetchall():
-        rej_per_file[name] = int(n)
+    for name, sheet, n in con.sql("SELECT berkas, lembar, count(*) FROM rej GROUP BY ALL").fetchall():
+        rej_per_part[(name, sheet)] = int(n)
     nik = {
         KELUARGA: _nik_counts(con, keluarga, "status_nik_kepala"),
         INDIVIDU: _nik_counts(con, individu, "status_nik"),
         DTKS: {},
     }
     for row in dtks_nik_stats.to_pylist():
-        nik[DTKS].setdefault(row["_berkas_ke"], {})[row["status_nik"]] = int(row["n"])
+        counts = nik[DTKS].setdefault(file_of_part(row["_berkas_ke"]), {})
+        counts[row["status_nik"]] = counts.get(row["status_nik"], 0) + int(row["n"])
     files = []
     for r in _all(raws):
-        idx = int(r.table["_berkas_ke"][0].as_py()) if r.table.num_rows else None
-        ditolak = rej_per_file.get(r.name, 0)
+        idx = file_of_part(r.parts[0].index)
+        sheets = [
+            {"lembar": part.sheet, "baris_judul_kolom": part.header_line, "baris_dibaca": part.records,
+             "dimuat": part.records - rej_per_part.get((r.name, part.sheet), 0),
+             "ditolak": rej_per_part.get((r.name, part.sheet), 0)}
+            for part in r.parts
+        ]
+        ditolak = sum(n for (name, _), n in rej_per_part.items() if name == r.name)
         files.append(
             {
                 "berkas": r.name,
                 "jenis": r.kind,
                 "format": r.format,
+                "pengodean": r.encoding,
                 "baris_judul_kolom": r.header_line,
                 "pemisah": r.delimiter,
                 "baris_dibaca": r.records,
                 "dimuat": r.records - ditolak,
                 "ditolak": ditolak,
-                "nik": dict(sorted(nik[r.kind].get(idx, {}).items())) if idx is not None else {},
+                "lembar": sheets if r.format != "csv" else [],
+                "lembar_dilewati": r.skipped_sheets,
+                "nik": dict(sorted(nik[r.kind].get(idx, {}).items())),
                 "kolom_dipetakan": {f: r.columns.source_names(f) for f in r.columns.sources},
                 "kolom_tidak_dikenal": r.columns.unknown,
                 "kolom_opsional_tidak_ada": r.columns.missing_optional,

@@ -58,6 +58,9 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
         [
             {
                 "Berkas": f["berkas"], "Jenis": f["jenis"], "Format": f["format"],
+                "Pengodean teks": f["pengodean"] or "",
+                "Lembar dibaca": ", ".join(s["lembar"] for s in f["lembar"]),
+                "Lembar dilewati": ", ".join(s["lembar"] for s in f["lembar_dilewati"]),
                 "Baris judul kolom": f["baris_judul_kolom"], "Baris data dibaca": f["baris_dibaca"],
                 "Dimuat": f["dimuat"], "Ditolak": f["ditolak"],
                 "NIK valid": f["nik"].get("valid", 0),
@@ -84,7 +87,35 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     no_polygon = levels["desa"][(~levels["desa"]["punya_poligon"]) & (levels["desa"]["kk_total"] > 0)][
         ["kode", "nama", "nama_kecamatan", "nama_kabkota", "kk_total", "kk_desil_1"]
     ]
-    rejected_rows = rejects.slice(0, REPORT_REJECT_ROWS).to_pandas()
+    rejected_rows = rejects.slice(0, REPORT_REJECT_ROWS).to_pandas().rename(columns=str.capitalize)
+    sheets_read = pd.DataFrame(
+        [{"Berkas": f["berkas"], "Lembar": s["lembar"], "Status": "dibaca", "Baris judul kolom": s["baris_judul_kolom"],
+          "Baris data dibaca": s["baris_dibaca"], "Dimuat": s["dimuat"], "Ditolak": s["ditolak"], "Alasan": ""}
+         for f in summary["berkas"] for s in f["lembar"]]
+        + [{"Berkas": f["berkas"], "Lembar": s["lembar"], "Status": "dilewati", "Alasan": s["alasan"]}
+           for f in summary["berkas"] for s in f["lembar_dilewati"]],
+        columns=["Berkas", "Lembar", "Status", "Baris judul kolom", "Baris data dibaca", "Dimuat", "Ditolak", "Alasan"],
+    )
+    for col in ("Baris judul kolom", "Baris data dibaca", "Dimuat", "Ditolak"):
+        sheets_read[col] = sheets_read[col].astype("Int64")
+    boundary_rows = []
+    for level, meta in summary["sumber"]["batas_wilayah"].items():
+        fix = meta.get("perbaikan", {})
+        boundary_rows.append({
+            "Tingkat": level, "Sumber": meta.get("sumber"), "Fitur": meta.get("fitur"),
+            "Poligon dibuat valid": fix.get("geometri_diperbaiki", meta.get("geometri_diperbaiki", 0)),
+            "Pasangan tumpang tindih": fix.get("tumpang_tindih", 0),
+            "Luas tumpang tindih (ha)": float(fix.get("luas_tumpang_tindih_ha", 0.0)),
+            "Celah ditutup": fix.get("celah_ditutup", 0), "Luas celah (ha)": float(fix.get("luas_celah_ha", 0.0)),
+            "Koordinat 3D dibuang": "ya" if fix.get("koordinat_3d_dibuang") else "tidak",
+            "CRS sumber": fix.get("crs_sumber", ""), "CRS diasumsikan": "ya" if fix.get("crs_diasumsikan") else "tidak",
+            "Digabung dari desa": "ya" if meta.get("digabung_dari_desa") else "tidak",
+            "Catatan": "; ".join(meta.get("catatan", [])),
+        })
+    boundary = pd.DataFrame(boundary_rows)
+    for col in ("Fitur", "Poligon dibuat valid", "Pasangan tumpang tindih", "Celah ditutup"):
+        if col in boundary:
+            boundary[col] = boundary[col].astype("int64")
     overview = pd.DataFrame(
         [
             ("Tanggal referensi", summary["tanggal_referensi"]),
@@ -98,6 +129,9 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
             ("Tingkat padan DTKS KK desil 1 (%)", summary["pencocokan"]["pct_kk_d1_padan_dtks"]),
             ("Wilayah dicocokkan lewat nama", len(summary["wilayah"]["dicocokkan_nama"])),
             ("Desa berpenghuni tanpa poligon", len(no_polygon)),
+            ("Lembar buku kerja dilewati", sum(len(f["lembar_dilewati"]) for f in summary["berkas"])),
+            ("Poligon batas diperbaiki (dibuat valid, tumpang tindih, celah)",
+             int(sum(r["Poligon dibuat valid"] + r["Pasangan tumpang tindih"] + r["Celah ditutup"] for r in boundary_rows))),
         ],
         columns=["Uraian", "Nilai"],
     )
@@ -107,6 +141,8 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     sheets = [
         ("Ringkasan", overview),
         ("Per berkas", files),
+        ("Per lembar", sheets_read),
+        ("Batas wilayah", boundary),
         ("Alasan penolakan", reasons),
         ("Status NIK", pd.DataFrame(nik_rows, columns=["Jenis", "Status NIK", "Jumlah"])),
         ("Dicocokkan lewat nama", by_name),
@@ -119,9 +155,10 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
     number = book.add_format({"num_format": "#,##0"})
+    decimal = book.add_format({"num_format": "#,##0.00"})
     for name, frame in sheets:
         sheet = book.add_worksheet(name)
-        _write_sheet(sheet, frame, head, number)
+        _write_sheet(sheet, frame, head, number, decimal)
         if name == "Baris ditolak" and rejects.num_rows > REPORT_REJECT_ROWS:
             sheet.write(
                 len(rejected_rows) + 2, 0,
@@ -131,13 +168,18 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     book.close()
 
 
-def _write_sheet(sheet, frame: pd.DataFrame, head, number) -> None:
-    """Header row frozen and filtered, columns sized to their content, rows in order."""
+def _write_sheet(sheet, frame: pd.DataFrame, head, number, decimal) -> None:
+    """Header row frozen and filtered, columns sized to their content, rows in order;
+    counts with thousands separators and decimals with two places, also in mixed columns."""
+    mixed = []
     for i, col in enumerate(frame.columns):
         sample = frame[col].head(200).tolist()
         width = max([len(str(col))] + [len(str(v)) for v in sample])
-        is_count = pd.api.types.is_integer_dtype(frame[col].dtype)
-        sheet.set_column(i, i, min(max(10, width + 2), 70), number if is_count else None)
+        dtype = frame[col].dtype
+        fmt = number if pd.api.types.is_integer_dtype(dtype) else decimal if pd.api.types.is_float_dtype(dtype) else None
+        sheet.set_column(i, i, min(max(10, width + 2), 70), fmt)
+        if dtype == object:
+            mixed.append(i)
     sheet.write_row(0, 0, [str(c) for c in frame.columns], head)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
@@ -145,3 +187,7 @@ def _write_sheet(sheet, frame: pd.DataFrame, head, number) -> None:
     columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
     for r, row in enumerate(zip(*columns), start=1):
         sheet.write_row(r, 0, row)
+        for i in mixed:  # e.g. the overview's "Nilai": numbers among text
+            v = row[i]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                sheet.write_number(r, i, v, number if float(v).is_integer() else decimal)
