@@ -16,7 +16,9 @@ COMPARISON = [
     ("Bansos reguler", [("kk_d1_pkh", "kk_desil_1"), ("kk_d1_sembako", "kk_desil_1"), ("kk_d1_pbi", "kk_desil_1"),
                         ("kk_d1_bansos", "kk_desil_1")]),
     ("Kelompok rentan", [("jiwa_d1_balita", "jiwa_desil_1"), ("jiwa_d1_anak", "jiwa_desil_1"),
-                         ("jiwa_d1_lansia", "jiwa_desil_1"), ("kk_d1_kepala_perempuan", "kk_desil_1")]),
+                         ("jiwa_d1_lansia", "jiwa_desil_1"), ("kk_d1_lansia_tunggal", "kk_desil_1"),
+                         ("jiwa_d1_disabilitas", "jiwa_desil_1"), ("kk_d1_disabilitas", "kk_desil_1"),
+                         ("kk_d1_kepala_perempuan", "kk_desil_1")]),
     ("Rumah, air, sanitasi, stunting", [("kk_d1_rumah_tidak_layak", "kk_desil_1"), ("kk_d1_lantai_tanah", "kk_desil_1"),
                                         ("kk_d1_air_tidak_layak", "kk_desil_1"), ("kk_d1_tanpa_jamban", "kk_desil_1"),
                                         ("kk_d1_risiko_stunting", "kk_desil_1")]),
@@ -92,7 +94,11 @@ def profile(snapshot, view: View) -> list:
         [html.Thead(html.Tr([html.Th("")] + [html.Th(name, className="small text-end") for name, _ in columns])), html.Tbody(body)],
         size="sm", className="mb-1 profil-banding",
     )
-    note = html.Div("Persentase dari KK desil 1 (jiwa: dari jiwa desil 1).", className="form-text")
+    note = html.Div(
+        ["Persentase dari KK desil 1 (jiwa: dari jiwa desil 1). ",
+         html.Span("Disabilitas: " + indicators.DISABILITAS_CATATAN, id="profil-catatan-disabilitas")],
+        className="form-text",
+    )
     desil = dcc.Graph(figure=figures.desil_figure(region), config={"displayModeBar": False}, className="desil")
     desil_heading = html.Div(
         [html.H3("Sebaran desil", className="h6 mb-0"),

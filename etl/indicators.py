@@ -157,3 +157,58 @@ def add_rates(frame):
             den = frame[ind.penyebut].astype("float64")
             frame[ind.kolom] = (frame[ind.pembilang].astype("float64") * 100.0 / den).where(den > 0)
     return frame
+
+
+# ----------------------------------------------------------------------------- the catalogue document
+
+_TERMS = """Terms:
+- **family (KK)**: one P3KE family, identified by `ID Keluarga P3KE`; a repeated ID counts once.
+- **D1 family**: a family with `Desil Kesejahteraan` = 1 (the extreme-poor group, "miskin ekstrem").
+- **member (jiwa)**: a person in the P3KE individual file, linked to a family by `ID Keluarga P3KE`.
+  The head's NIK from the family file counts as a member NIK too.
+- **valid NIK**: exactly 16 digits after removing spaces and a leading apostrophe, not all zeros,
+  and stored as text. A NIK that arrives as a number (a numeric Excel cell, or scientific
+  notation in a CSV) is invalid: Excel keeps only 15 significant digits. Only valid NIKs are
+  ever matched; invalid ones are counted and reported.
+- **in DTKS**: at least one valid member NIK of the family is present in the DTKS extract as an
+  active record (a record flagged non-active, deceased or `is_nonaktif` does not count).
+- **regular bansos** (bansos reguler Kemensos): PKH, Sembako/BPNT, PBI-JK, from the P3KE family
+  flags or any member's active DTKS record.
+- **disability**: a member's active DTKS record carries a disability note
+  (`keterangan_disabilitas`, `Disabilitas`, …; "-", "TIDAK ADA" and the like mean none). P3KE
+  has no disability column, so only members found in DTKS can be counted: a lower bound.
+- **age**: whole years at the snapshot's reference date, from `Tanggal Lahir`; when that is
+  missing or unparseable, the release's age column (`Usia 2023`, …) is used.
+- **region**: the family's nagari/desa/kelurahan from `Kode Kemdagri` (dotted form
+  `13.06.01.2001`). Kecamatan, kab/kota and province values are sums over their desa; rates
+  are recomputed from those sums, never averaged.
+"""
+
+
+def catalogue_markdown() -> str:
+    """docs/indikator.md, generated from the registry (a test keeps the file current)."""
+    lines = [
+        f"# Indicator catalogue (v{CATALOGUE_VERSION})",
+        "",
+        "Generated from `etl/indicators.py` by `python -m etl.indicators`; do not edit by hand. One",
+        "definition for the ETL, the map, the tables, the exports and the tests. Column names are the",
+        "contract between the snapshot and everything that reads it. Counts are exact integers; rates",
+        "are percentages of the stated denominator (empty when the denominator is 0).",
+        "",
+        _TERMS,
+    ]
+    for group in dict.fromkeys(i.kelompok for i in INDICATORS):
+        lines += [f"## {group}", "", "| kolom | indikator | satuan | definisi |", "|---|---|---|---|"]
+        for i in INDICATORS:
+            if i.kelompok == group:
+                lines.append(f"| `{i.kolom}` | {i.label} | {i.satuan} | {i.definisi} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parents[1] / "docs" / "indikator.md"
+    target.write_text(catalogue_markdown(), encoding="utf-8")
+    print(f"{target} ({len(INDICATORS)} indikator)")

@@ -18,7 +18,8 @@ from etl import indicators
 # Indicators that can be weighted (counts and rates of need among desil-1 families).
 CRITERIA = (
     "kk_desil_1", "kk_d1_non_dtks", "pct_d1_non_dtks", "kk_d1_dtks_tanpa_bansos", "pct_d1_dtks_tanpa_bansos",
-    "pct_d1_bansos", "jiwa_d1_balita", "jiwa_d1_anak", "jiwa_d1_lansia", "kk_d1_kepala_perempuan",
+    "pct_d1_bansos", "jiwa_d1_balita", "jiwa_d1_anak", "jiwa_d1_lansia", "kk_d1_lansia_tunggal",
+    "jiwa_d1_disabilitas", "kk_d1_disabilitas", "kk_d1_kepala_perempuan",
     "kk_d1_rumah_tidak_layak", "kk_d1_air_tidak_layak", "kk_d1_tanpa_jamban", "kk_d1_risiko_stunting",
 )
 
@@ -26,8 +27,10 @@ PRESETS: dict[str, dict[str, float]] = {
     "Kemiskinan ekstrem": {"kk_desil_1": 3, "kk_d1_non_dtks": 1, "kk_d1_rumah_tidak_layak": 1},
     "Exclusion error DTKS": {"kk_d1_non_dtks": 3, "pct_d1_non_dtks": 2, "kk_desil_1": 1},
     "Bansos belum tepat sasaran": {"kk_d1_dtks_tanpa_bansos": 3, "pct_d1_bansos": 2},
-    "Kelompok rentan": {"jiwa_d1_balita": 2, "kk_d1_risiko_stunting": 2, "jiwa_d1_lansia": 1,
-                        "kk_d1_kepala_perempuan": 1, "jiwa_d1_anak": 1},
+    # The 2023 programme's groups for bansos and social rehabilitation: children, the
+    # elderly (above all those living alone) and persons with disabilities.
+    "Kelompok rentan": {"jiwa_d1_balita": 2, "kk_d1_risiko_stunting": 2, "jiwa_d1_disabilitas": 2,
+                        "kk_d1_lansia_tunggal": 2, "jiwa_d1_lansia": 1, "kk_d1_kepala_perempuan": 1, "jiwa_d1_anak": 1},
 }
 DEFAULT_PRESET = "Kemiskinan ekstrem"
 

@@ -26,6 +26,16 @@ F8  "Desil 5" -> rejected.      F9  empty ID -> rejected.      line 13: too few 
 F10 13.71.01.1001 (kota). Head I valid; I's DTKS record says deceased -> not in DTKS, but
     P3KE "Penerima SEMBAKO" = Ya -> receives bansos. Members I (73, Excel date cell),
     one with an empty NIK (13), one with a 15-digit NIK (18: turned 18 yesterday).
+
+Disability (DTKS notes): A's active record notes "DISABILITAS FISIK" -> F1 counts 1 person;
+D's says "TIDAK ADA" and H's "-" (none); E's is in a desil-2 family; K's record is NONAKTIF,
+G's NIK is invalid on the P3KE side and I's record says deceased -> none of those counts.
+Elderly living alone: F5 is the only desil-1 family with a single member aged 60+ (G, 70).
+
+Formats: keluarga.csv is UTF-8 with a byte-order mark; individu.xlsx has a cover sheet
+("Sampul") and its data split over "Data 1" (title row, header on row 2, 9 members) and
+"Data 2" (header repeated on row 1, 4 members: F99 and F7's on rows 4 and 5);
+dtks_b.txt is Excel's "Unicode Text" (UTF-16 LE with BOM, tabs, CRLF).
 """
 
 from __future__ import annotations
@@ -81,6 +91,8 @@ EXPECTED_PROVINSI = {
     "kk_d1_pkh": 1, "kk_d1_sembako": 1, "kk_d1_pbi": 1,
     "pct_d1_non_dtks": 40.0, "pct_d1_dtks_tanpa_bansos": 20.0, "pct_d1_bansos": 60.0,
     "jiwa_d1_balita": 2, "jiwa_d1_anak": 4, "jiwa_d1_lansia": 4,
+    "jiwa_d1_disabilitas": 1, "kk_d1_disabilitas": 1, "pct_jiwa_d1_disabilitas": 10.0, "pct_kk_d1_disabilitas": 20.0,
+    "kk_d1_lansia_tunggal": 1,
     "kk_d1_kepala_perempuan": 2, "kk_d1_lantai_tanah": 1, "kk_d1_rumah_tidak_layak": 2,
     "kk_d1_air_tidak_layak": 3, "kk_d1_tanpa_jamban": 2, "kk_d1_risiko_stunting": 1,
 }
@@ -90,7 +102,7 @@ def write_family_csv(path: Path) -> Path:
     lines = ["DATA KELUARGA P3KE (UJI)", "Sumber: uji;;;", ";".join(FAMILY_HEADER)]
     for row in FAMILY_ROWS:
         lines.append("F11;KAB. CONTOH;SATU" if row is None else ";".join(row))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     return path
 
 
@@ -98,11 +110,13 @@ def write_individu_xlsx(path: Path) -> Path:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet()
-    sheet.write_string(0, 0, "DATA INDIVIDU P3KE (UJI)")
+    book.add_worksheet("Sampul").write_string(0, 0, "Data individu P3KE Kab. Contoh: dua lembar data")
+    first, second = book.add_worksheet("Data 1"), book.add_worksheet("Data 2")
+    first.write_string(0, 0, "DATA INDIVIDU P3KE (UJI)")
     header = ["ID Keluarga P3KE", "ID Individu", "Nama", "NIK", "Tanggal Lahir", "Usia 2023"]
     for c, h in enumerate(header):
-        sheet.write_string(1, c, h)
+        first.write_string(1, c, h)
+        second.write_string(0, c, h)
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
     rows = [
         ("F1", "F1-1", "Warga Satu", A, "1985-01-01", "38"),
@@ -119,7 +133,8 @@ def write_individu_xlsx(path: Path) -> Path:
         ("F99", "F99-1", "Warga Duabelas", "1301010101800014", "1980-01-01", "43"),
         ("F7", "F7-1", "Warga Tigabelas", "1201010101800011", "1980-01-01", "43"),
     ]
-    for r, row in enumerate(rows, start=2):
+    placed = [(first, r) for r in range(2, 11)] + [(second, r) for r in range(1, 5)]
+    for (sheet, r), row in zip(placed, rows):
         for c, v in enumerate(row):
             if isinstance(v, float):
                 sheet.write_number(r, c, v)
@@ -134,24 +149,24 @@ def write_individu_xlsx(path: Path) -> Path:
 def write_dtks(folder: Path) -> list[Path]:
     a = folder / "dtks_a.csv"
     a.write_text(
-        "ID DTKS|Nik|Nama|Bansos_Pkh|Bansos_Bpnt|Pbi_Jkn|Status\n"
-        f"D1|{A}|Warga Satu|Ya|Tidak|Tidak|AKTIF\n"
-        f"D2|{D}|Warga Empat|0|0|0|AKTIF\n"
-        f"D3|{E}|Warga Enam|1|0|0|AKTIF\n"
-        f"D4|{H}|Warga Kepala|Tidak|Tidak|Ya|AKTIF\n"
-        f"D5|{K}|Warga Delapan|Ya|Tidak|Tidak|NONAKTIF\n"
-        f"D6|{G}|Warga Tujuh|Ya|Ya|Ya|AKTIF\n",
+        "ID DTKS|Nik|Nama|Bansos_Pkh|Bansos_Bpnt|Pbi_Jkn|Status|Disabilitas\n"
+        f"D1|{A}|Warga Satu|Ya|Tidak|Tidak|AKTIF|DISABILITAS FISIK\n"
+        f"D2|{D}|Warga Empat|0|0|0|AKTIF|TIDAK ADA\n"
+        f"D3|{E}|Warga Enam|1|0|0|AKTIF|DISABILITAS SENSORIK NETRA\n"
+        f"D4|{H}|Warga Kepala|Tidak|Tidak|Ya|AKTIF|-\n"
+        f"D5|{K}|Warga Delapan|Ya|Tidak|Tidak|NONAKTIF|DISABILITAS MENTAL\n"
+        f"D6|{G}|Warga Tujuh|Ya|Ya|Ya|AKTIF|DISABILITAS GANDA\n",
         encoding="utf-8",
     )
-    b = folder / "dtks_b.tsv"
-    b.write_text(
-        "NIK\tPKH\tBPNT\tPBI\tis_nonaktif\tketerangan_meninggal\n"
-        f"{I}\t0\t1\t0\tfalse\tMENINGGAL\n"
-        "1.30101E+15\t1\t0\t0\tfalse\t\n"
-        "9999999999999999\t0\t0\t1\ttrue\t\n"
-        "\t0\t0\t0\tfalse\t\n",
-        encoding="utf-8",
+    b = folder / "dtks_b.txt"  # Excel's "Unicode Text"
+    text = (
+        "NIK\tPKH\tBPNT\tPBI\tis_nonaktif\tketerangan_meninggal\tketerangan_disabilitas\r\n"
+        f"{I}\t0\t1\t0\tfalse\tMENINGGAL\tDISABILITAS FISIK\r\n"
+        "1.30101E+15\t1\t0\t0\tfalse\t\t\r\n"
+        "9999999999999999\t0\t0\t1\ttrue\t\t\r\n"
+        "\t0\t0\t0\tfalse\t\t\r\n"
     )
+    b.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
     return [a, b]
 
 

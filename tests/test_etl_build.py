@@ -63,7 +63,7 @@ def test_every_row_is_loaded_or_rejected_with_a_reason(snapshot):
     files = {f["berkas"]: f for f in summary["berkas"]}
     assert (files["keluarga.csv"]["baris_dibaca"], files["keluarga.csv"]["dimuat"], files["keluarga.csv"]["ditolak"]) == (11, 6, 5)
     assert (files["individu.xlsx"]["baris_dibaca"], files["individu.xlsx"]["dimuat"], files["individu.xlsx"]["ditolak"]) == (13, 11, 2)
-    assert files["dtks_a.csv"]["dimuat"] == 6 and files["dtks_b.tsv"]["ditolak"] == 2
+    assert files["dtks_a.csv"]["dimuat"] == 6 and files["dtks_b.txt"]["ditolak"] == 2
     assert files["keluarga.csv"]["baris_judul_kolom"] == 3 and files["keluarga.csv"]["pemisah"] == ";"
     assert files["keluarga.csv"]["kolom_tidak_dikenal"] == ["Catatan Petugas"]
     for f in summary["berkas"]:
@@ -76,13 +76,54 @@ def test_every_row_is_loaded_or_rejected_with_a_reason(snapshot):
     assert kel.loc[11, "alasan"].startswith("desil tidak valid") and kel.loc[11, "nilai"] == "Desil 5"
     assert kel.loc[12, "alasan"] == "ID keluarga kosong"
     assert kel.loc[13, "alasan"].startswith("jumlah kolom tidak sesuai")
+    assert kel["lembar"].isna().all()
     ind = rejects[rejects["berkas"] == "individu.xlsx"].set_index("baris")
-    assert ind.loc[14, "alasan"] == "ID keluarga tidak ada di berkas keluarga"
-    assert ind.loc[15, "alasan"].startswith("keluarganya ditolak: kode wilayah tidak dikenal")
-    dtks = rejects[rejects["berkas"] == "dtks_b.tsv"].set_index("baris")
+    assert list(ind["lembar"]) == ["Data 2", "Data 2"]  # rows 4 and 5 of the second data sheet
+    assert ind.loc[4, "alasan"] == "ID keluarga tidak ada di berkas keluarga"
+    assert ind.loc[5, "alasan"].startswith("keluarganya ditolak: kode wilayah tidak dikenal")
+    dtks = rejects[rejects["berkas"] == "dtks_b.txt"].set_index("baris")
     assert dtks.loc[3, "alasan"] == "NIK tidak valid: tersimpan sebagai angka (digit terakhir hilang)"
     assert dtks.loc[5, "alasan"] == "NIK tidak valid: kosong"
     assert summary["baris"]["ditolak"] == len(rejects) == 9
+
+
+def test_encodings_and_sheets_are_reported_per_file(snapshot):
+    out, summary = snapshot
+    files = {f["berkas"]: f for f in summary["berkas"]}
+    assert files["keluarga.csv"]["pengodean"] == "UTF-8 dengan BOM"
+    assert files["dtks_a.csv"]["pengodean"] == "UTF-8"
+    assert (files["dtks_b.txt"]["pengodean"], files["dtks_b.txt"]["pemisah"]) == ("UTF-16 LE dengan BOM", "\t")
+    ind = files["individu.xlsx"]
+    assert ind["pengodean"] is None and ind["format"] == "xlsx"
+    assert ind["lembar"] == [
+        {"lembar": "Data 1", "baris_judul_kolom": 2, "baris_dibaca": 9, "dimuat": 9, "ditolak": 0},
+        {"lembar": "Data 2", "baris_judul_kolom": 1, "baris_dibaca": 4, "dimuat": 2, "ditolak": 2},
+    ]
+    assert ind["lembar_dilewati"] == [{"lembar": "Sampul", "alasan": "tidak ada baris judul kolom yang dikenali"}]
+    report = pd.read_excel(out / "laporan_kualitas.xlsx", sheet_name=None, engine="calamine")
+    per_sheet = report["Per lembar"]
+    assert list(per_sheet["Lembar"]) == ["Data 1", "Data 2", "Sampul"]
+    assert list(per_sheet["Status"]) == ["dibaca", "dibaca", "dilewati"]
+    assert list(per_sheet["Ditolak"].fillna(-1)) == [0, 2, -1]
+    rejected = report["Baris ditolak"]
+    assert sorted(rejected.loc[rejected["Berkas"] == "individu.xlsx", "Lembar"]) == ["Data 2", "Data 2"]
+    per_file = report["Per berkas"].set_index("Berkas")
+    assert per_file.loc["dtks_b.txt", "Pengodean teks"] == "UTF-16 LE dengan BOM"
+    assert per_file.loc["individu.xlsx", "Lembar dilewati"] == "Sampul"
+
+
+def test_disability_counts_only_active_dtks_records_of_desil_1_members(snapshot):
+    out, summary = snapshot
+    alpha = _row(out, "desa", "13.01.01.2001")  # F1 (A's record notes a disability) and F2 ("TIDAK ADA")
+    assert (alpha.jiwa_d1_disabilitas, alpha.kk_d1_disabilitas) == (1, 1)
+    assert alpha.pct_kk_d1_disabilitas == pytest.approx(50.0) and alpha.pct_jiwa_d1_disabilitas == pytest.approx(20.0)
+    assert _row(out, "desa", "13.01.01.2002").jiwa_d1_disabilitas == 0  # E: desil 2
+    assert _row(out, "desa", "13.01.02.2002").jiwa_d1_disabilitas == 0  # K: NONAKTIF
+    assert _row(out, "desa", "13.71.01.1001").jiwa_d1_disabilitas == 0  # I: deceased
+    gamma = _row(out, "desa", "13.01.02.2001")  # F5: G's NIK unusable; one member, aged 70
+    assert (gamma.jiwa_d1_disabilitas, gamma.kk_d1_lansia_tunggal) == (0, 1)
+    # Active DTKS NIKs with a note: A, E, G (G's record is fine; only the P3KE side is not).
+    assert summary["pencocokan"]["dtks_nik_aktif_disabilitas"] == 3
 
 
 def test_nik_validity_is_counted_and_reported(snapshot):
