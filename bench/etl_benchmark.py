@@ -25,7 +25,7 @@ import duckdb  # noqa: E402
 
 from etl import config  # noqa: E402
 from etl.demo import generate  # noqa: E402
-from etl.read import EXCEL_SUFFIXES, _sniff_text, _sql_str  # noqa: E402
+from etl.read import EXCEL_SUFFIXES, SNIFF_BYTES, _sql_str, detect_encoding  # noqa: E402
 from etl.schema import LAYOUTS, header_score  # noqa: E402
 
 
@@ -48,8 +48,12 @@ def raw_scan(files: list[Path], threads: int | None) -> tuple[int, float]:
 
     def count(path: Path) -> int:
         if path.suffix.lower() in EXCEL_SUFFIXES:
-            return len(load_workbook(str(path)).get_sheet_by_index(0).to_python()) - 1
-        text, encoding = _sniff_text(path)
+            book = load_workbook(str(path))
+            return sum(len(book.get_sheet_by_index(i).to_python()) - 1 for i in range(len(book.sheet_names)))
+        head = path.open("rb").read(SNIFF_BYTES)
+        codec, _ = detect_encoding(head, whole_file=len(head) < SNIFF_BYTES)
+        text = head.decode(codec, errors="ignore")
+        encoding = "utf-16" if codec.startswith("utf-16") else "latin-1" if codec == "cp1252" else "utf-8"
         lines = text.splitlines()[:40]
         layout = LAYOUTS[_kind(path)]
         best = max(

@@ -87,7 +87,7 @@ def profile(snapshot, view: View) -> list:
             cells = [html.Td(i.label_pendek, className="small")]
             for j, (_, reg) in enumerate(columns):
                 share = fmt.persen(_share(reg, kolom, penyebut))
-                text = f"{fmt.angka(int(reg[kolom]))} ({share})" if j == 0 else share
+                text = f"{fmt.angka(reg[kolom])} ({share})" if j == 0 else share
                 cells.append(html.Td(text, className="small text-end"))
             body.append(html.Tr(cells))
     table = dbc.Table(

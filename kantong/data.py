@@ -143,6 +143,11 @@ def _load(path: str, stamp: int) -> Snapshot:
     for level in LEVELS:
         frame = pd.read_parquet(folder / f"{level}.parquet").set_index("kode", drop=False)
         frame.index.name = None
+        # A snapshot built with an older catalogue lacks the newer indicators: they show as
+        # "no value" until it is rebuilt, rather than breaking the app.
+        for kolom in indicators.KOLOM:
+            if kolom not in frame.columns:
+                frame[kolom] = float("nan")
         tables[level] = frame
     return Snapshot(id=f"{folder.name}-{stamp:x}", path=folder, summary=summary, tables=tables)
 

@@ -187,3 +187,30 @@ def test_failed_rebuild_keeps_the_previous_snapshot(tmp_path, snapshot):
         build(inputs)
     assert (out / "summary.json").read_text() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".snap")] == []
+
+
+def test_unreadable_workbook_stops_with_exit_code_2_and_the_file_named(tmp_path, capsys):
+    paths = fixtures.write_all(tmp_path)
+    broken = tmp_path / "individu_rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 bukan buku kerja")
+    code = main(["build", "--keluarga", *map(str, paths["keluarga"]), "--individu", str(broken), "--dtks",
+                 *map(str, paths["dtks"]), "--boundaries", str(paths["boundaries"]),
+                 "--reference-date", "2023-08-22", "--out", str(tmp_path / "snap")])
+    err = capsys.readouterr().err
+    assert code == 2 and "individu_rusak.xlsx" in err and "tidak dapat dibaca" in err
+    assert "Traceback" not in err
+
+
+def test_an_old_snapshot_without_the_newer_indicators_still_loads(tmp_path, snapshot):
+    import shutil
+
+    from kantong.data import SnapshotStore
+
+    out, _ = snapshot
+    old = tmp_path / "snapshots" / "lama"
+    shutil.copytree(out, old)
+    for level in ("desa", "kecamatan", "kabkota", "provinsi"):
+        frame = pd.read_parquet(old / f"{level}.parquet")
+        frame.drop(columns=["jiwa_d1_disabilitas", "kk_d1_lansia_tunggal"]).to_parquet(old / f"{level}.parquet")
+    prov = SnapshotStore(tmp_path / "snapshots").latest().provinsi
+    assert math.isnan(prov["jiwa_d1_disabilitas"]) and prov["kk_desil_1"] == 5

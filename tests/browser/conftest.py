@@ -26,7 +26,7 @@ def snapshot_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("app")
     files = generate(root / "input", scale=0.02, seed=2023)
     build(BuildInputs(keluarga=files.keluarga, individu=files.individu, dtks=files.dtks,
-                      boundaries=config.SHARED_DATA / "boundaries", kode_wilayah=config.KODE_WILAYAH,
+                      boundaries=config.BOUNDARIES, kode_wilayah=config.KODE_WILAYAH,
                       reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE),
                       out=root / "snapshots" / "uji", cache_dir=root / "cache"))
     return root / "snapshots"
