@@ -156,7 +156,8 @@ def map_columns(layout: Layout, headers: list[str]) -> tuple[ColumnMap, list[str
         hits: list[int] = []
         candidates = list(fld.aliases)
         for alias in candidates:
-            idx = [i for i, h in enumerate(norm) if h == alias and i not in used]
+            # Aliases can fold to one name ("Bansos_Pkh", "Bansos PKH"): a column is taken once.
+            idx = [i for i, h in enumerate(norm) if h == alias and i not in used and i not in hits]
             if idx:
                 hits.extend(idx[:1])
                 if not fld.any_of:

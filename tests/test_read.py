@@ -7,13 +7,19 @@ import pytest
 
 from etl.errors import InputError
 from etl.read import detect_encoding, part_index, read_file
-from etl.schema import KELUARGA_LAYOUT, map_columns, normalise_header
+from etl.schema import DTKS_LAYOUT, KELUARGA_LAYOUT, map_columns, normalise_header
 
 
 def test_header_names_fold_case_spacing_and_punctuation():
     assert normalise_header(" Desa/Kelurahan ") == "desa kelurahan"
     assert normalise_header("DESA_KELURAHAN") == "desa kelurahan"
     assert normalise_header("Memiliki fasilitas  Buang-Air Besar") == "memiliki fasilitas buang air besar"
+
+
+def test_a_column_is_mapped_once_when_aliases_fold_together():
+    colmap, _ = map_columns(DTKS_LAYOUT, ["Nik", "Bansos_Pkh", "Pbi_Jkn", "BPNT", "SEMBAKO_ADAPTIF"])
+    assert colmap.source_names("pkh") == ["Bansos_Pkh"] and colmap.source_names("pbi") == ["Pbi_Jkn"]
+    assert colmap.source_names("sembako") == ["BPNT", "SEMBAKO_ADAPTIF"]
 
 
 def test_old_family_layout_maps_to_the_same_fields():
