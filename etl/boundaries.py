@@ -1,5 +1,11 @@
 """Boundary polygons: read any OGR source, detect code/name columns, repair, simplify for the web.
 
+Layers as BIG and Dukcapil publish them are repaired when read: polygons are made valid,
+3-D coordinates dropped, and a layer whose neighbours overlap or leave narrow gaps is
+cleaned as one coverage (GEOS coverage clean), so that kecamatan and kab/kota dissolved from
+desa come out whole. What was repaired, and how much area it moved, is reported per layer
+(`BoundaryLayer.perbaikan`).
+
 Web simplification works on the whole coverage at once (GEOS coverage clean + simplify), so
 neighbouring nagari keep sharing exactly the same border: no gaps or slivers appear between
 them, however far the lines are simplified.
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
+from shapely.errors import GEOSException
 
 from etl.errors import InputError
 
@@ -36,9 +45,19 @@ NAME_CANDIDATES = {
 }
 PARENT_NAME_COLUMNS = {"nama_kecamatan": "WADMKC", "nama_kabkota": "WADMKK"}
 
+# Indonesia lies within 11° of the equator, where a degree is 110.6–111.3 km in either
+# direction: one figure converts metres to degrees closely enough for a gap width.
+METRES_PER_DEGREE = 111_320.0
+GAP_WIDTH_M = 60.0  # gaps narrower than this between neighbours are closed
+GAP_WIDTH = GAP_WIDTH_M / METRES_PER_DEGREE  # the same, in degrees (layers are in EPSG:4326)
 WEB_PRECISION = 1e-5  # degrees, about 1 m: finer than any boundary source is accurate
 WEB_TOLERANCE = 0.001  # degrees, about 110 m: invisible at the scale of a nagari map
-GAP_WIDTH = 0.0005  # slivers narrower than about 55 m between neighbours are closed
+EQUAL_AREA_CRS = 6933  # areas of overlaps and gaps are measured here (WGS 84 / NSIDC EASE-Grid 2.0)
+# Overlaps and gaps under 1 m² are rounding noise of reprojection, below the accuracy of any
+# boundary source: they are repaired like the others but not counted in the report.
+MIN_REPORTED_M2 = 1.0
+CRS_EXAMPLE = "--crs EPSG:32747"
+GEOMETRY_KIND = {0: "titik", 1: "garis", 2: "garis", 4: "titik", 5: "garis", 7: "kumpulan geometri"}
 
 
 def normalise_code(value: object) -> str | None:
@@ -67,6 +86,20 @@ def level_of(code: str) -> str:
     return DIGITS[len(code.replace(".", ""))]
 
 
+def empty_perbaikan(crs_sumber: str = "tidak ada", crs_diasumsikan: bool = False) -> dict:
+    """The repair report of a layer where nothing was repaired."""
+    return {
+        "geometri_diperbaiki": 0,
+        "tumpang_tindih": 0,
+        "luas_tumpang_tindih_ha": 0.0,
+        "celah_ditutup": 0,
+        "luas_celah_ha": 0.0,
+        "koordinat_3d_dibuang": False,
+        "crs_sumber": crs_sumber,
+        "crs_diasumsikan": crs_diasumsikan,
+    }
+
+
 @dataclass
 class BoundaryLayer:
     level: str
@@ -77,6 +110,9 @@ class BoundaryLayer:
     repaired: int = 0
     dissolved: bool = False
     notes: list[str] = field(default_factory=list)
+    # geometri_diperbaiki, tumpang_tindih, luas_tumpang_tindih_ha, celah_ditutup, luas_celah_ha,
+    # koordinat_3d_dibuang, crs_sumber, crs_diasumsikan (see empty_perbaikan)
+    perbaikan: dict = field(default_factory=empty_perbaikan)
 
 
 def _ogr_files(path: Path) -> list[Path]:
@@ -119,10 +155,353 @@ def repair(geoms: np.ndarray) -> tuple[np.ndarray, int]:
     return fixed, int(invalid.sum())
 
 
-def read_boundaries(path: str | Path, code_column: str | None = None, name_column: str | None = None) -> dict[str, BoundaryLayer]:
-    """Every layer found under `path`, keyed by level; kecamatan and kab/kota are dissolved
-    from desa when the source has no layer of their own."""
+def _angka(value: float, decimals: int = 0) -> str:
+    """A number as Indonesian text: 1.234,56."""
+    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+
+
+def _crs_label(crs: pyproj.CRS) -> str:
+    authority = crs.to_authority()
+    return ":".join(authority) if authority else crs.name
+
+
+def _parse_crs(crs: str | None, path: Path) -> pyproj.CRS | None:
+    if crs is None:
+        return None
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except Exception as err:  # pyproj raises CRSError, but any failure means the same to the officer
+        raise InputError(str(path), f"CRS '{crs}' tidak dikenali ({err}); tuliskan misalnya {CRS_EXAMPLE}") from err
+
+
+def _area_m2(geoms: np.ndarray) -> np.ndarray:
+    if len(geoms) == 0:
+        return np.zeros(0)
+    return gpd.GeoSeries(geoms, crs=4326).to_crs(EQUAL_AREA_CRS).area.to_numpy()
+
+
+# ----------------------------------------------------------------------------- one layer of a file
+
+
+@dataclass
+class _ReadLayer:
+    level: str
+    frame: gpd.GeoDataFrame
+    source: str
+    code_column: str
+    name_column: str | None
+    perbaikan: dict
+    notes: list[str]
+
+
+def _feature(frame: pd.DataFrame, position: int) -> str:
+    return f"ke-{int(frame['_fitur'].iat[position])} (kode {frame['kode'].iat[position]})"
+
+
+def _to_lonlat(frame: gpd.GeoDataFrame, crs: pyproj.CRS | None, source: str) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
+    """The layer in EPSG:4326; a layer without CRS takes `crs`, or is assumed to be in
+    longitude/latitude when every coordinate lies in that range."""
+    notes: list[str] = []
+    if frame.crs is not None:
+        perbaikan = empty_perbaikan(_crs_label(frame.crs))
+    elif crs is not None:
+        frame = frame.set_crs(crs)
+        perbaikan = empty_perbaikan(_crs_label(crs))
+        notes.append(f"lapisan tidak punya CRS; dibaca sebagai {_crs_label(crs)} sesuai --crs")
+    else:
+        west, south, east, north = frame.total_bounds
+        if not (np.isfinite([west, south, east, north]).all() and -180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise InputError(source, "lapisan tidak punya CRS (mis. .prj hilang) dan koordinatnya bukan bujur/lintang: "
+                                     f"sebutkan CRS-nya dengan --crs, mis. {CRS_EXAMPLE}")
+        frame = frame.set_crs(4326)
+        perbaikan = empty_perbaikan("tidak ada", crs_diasumsikan=True)
+        notes.append("lapisan tidak punya CRS (mis. .prj hilang); karena semua koordinatnya dalam rentang "
+                     "bujur/lintang, dianggap EPSG:4326 (sebutkan CRS lain dengan --crs bila keliru)")
+    if frame.crs.to_epsg() != 4326:
+        try:
+            frame = frame.to_crs(4326)
+        except Exception as err:  # pyproj errors vary with the CRS
+            raise InputError(source, f"koordinat tidak dapat diubah dari {perbaikan['crs_sumber']} "
+                                     f"ke bujur/lintang ({err})") from err
+    return frame, perbaikan, notes
+
+
+def _polygonal(out: gpd.GeoDataFrame, source: str) -> np.ndarray:
+    """Polygon geometries only: polygon parts are kept from mixed collections; a point or a
+    line where a boundary should be stops the run, naming the feature."""
+    geoms = out.geometry.to_numpy().copy()
+    types = shapely.get_type_id(geoms)
+    for i in np.flatnonzero(types == 7):
+        parts = shapely.get_parts(geoms[i])
+        polygons = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
+        if len(polygons):
+            geoms[i] = shapely.multipolygons(shapely.get_parts(polygons)) if len(polygons) > 1 else polygons[0]
+            types[i] = shapely.get_type_id(geoms[i])
+    bad = np.flatnonzero(~np.isin(types, (3, 6)))
+    if len(bad):
+        first = bad[0]
+        others = f" ({len(bad) - 1} fitur lain juga bukan poligon)" if len(bad) > 1 else ""
+        raise InputError(source, f"geometrinya berupa {GEOMETRY_KIND.get(int(types[first]), 'bukan poligon')}, "
+                                 f"sedangkan batas wilayah harus berupa poligon{others}", fitur=_feature(out, first))
+    return geoms
+
+
+def _read_layer(file: Path, layer_name: str, source: str, code_column: str | None, name_column: str | None,
+                crs: pyproj.CRS | None) -> _ReadLayer | None:
+    try:
+        frame = gpd.read_file(file, layer=layer_name, engine="pyogrio")
+    except Exception as err:  # pyogrio/GDAL errors differ per driver; all mean an unreadable layer
+        raise InputError(source, f"lapisan batas wilayah tidak dapat dibaca ({err})") from err
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        return None  # a table without geometry beside the boundaries (e.g. in a GeoPackage)
+    if frame.empty:
+        raise InputError(source, "lapisan batas wilayah kosong (tidak ada fitur)")
+    col, level = _detect_code_column(frame, code_column, source)
+    if level not in ("desa", "kecamatan", "kabkota"):
+        return None
+    ncol = _detect_name_column(frame, level, name_column)
+    frame, perbaikan, notes = _to_lonlat(frame, crs, source)
+    out = gpd.GeoDataFrame(
+        {
+            "kode": frame[col].map(normalise_code),
+            "nama": frame[ncol].astype("string").str.strip() if ncol else pd.Series(pd.NA, index=frame.index, dtype="string"),
+            "_fitur": np.arange(1, len(frame) + 1),  # the feature's number in the file, for messages
+        },
+        geometry=frame.geometry.values,
+        crs=4326,
+    )
+    for parent, src_col in PARENT_NAME_COLUMNS.items():
+        if level == "desa" and src_col in frame.columns:
+            out[parent] = frame[src_col].astype("string").str.strip()
+    bad = out["kode"].isna() | out.geometry.isna() | out.geometry.is_empty
+    if bad.any():
+        notes.append(f"{int(bad.sum())} fitur tanpa kode atau geometri dilewati")
+    out = out[~bad].reset_index(drop=True)
+    if out.empty:
+        raise InputError(source, "tidak ada fitur yang punya kode wilayah dan geometri", kolom=col)
+
+    geoms = _polygonal(out, source)
+    not_finite = ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
+    if not_finite.any():
+        raise InputError(source, "koordinatnya tidak dapat diubah ke bujur/lintang "
+                                 f"(di luar jangkauan {perbaikan['crs_sumber']})",
+                         fitur=_feature(out, int(np.flatnonzero(not_finite)[0])))
+    if shapely.has_z(geoms).any():
+        geoms = shapely.force_2d(geoms)
+        perbaikan["koordinat_3d_dibuang"] = True
+        notes.append("koordinat 3-D (ketinggian Z) dibuang")
+    try:
+        geoms, repaired = repair(geoms)
+    except GEOSException:
+        for i, geom in enumerate(geoms):  # find the feature GEOS cannot make valid
+            try:
+                repair(np.array([geom]))
+            except GEOSException as err:
+                raise InputError(source, f"poligon tidak dapat dibuat valid ({err})", fitur=_feature(out, i)) from err
+        raise
+    perbaikan["geometri_diperbaiki"] = repaired
+    collapsed = shapely.is_empty(geoms)  # polygons without area vanish when made valid
+    if collapsed.any():
+        notes.append(f"{int(collapsed.sum())} fitur berpoligon tanpa luas dilewati")
+    out = out.set_geometry(geoms)[~collapsed].reset_index(drop=True)
+
+    dup = out["kode"].duplicated(keep=False)
+    if dup.any():
+        # One region drawn as several features: merge them rather than drop any.
+        notes.append(f"{int(out.loc[dup, 'kode'].nunique())} kode dengan beberapa fitur digabung")
+        try:
+            out = out.dissolve(by="kode", aggfunc="first", as_index=False)
+        except GEOSException as err:
+            raise InputError(source, f"fitur berkode sama tidak dapat digabung ({err})",
+                             fitur=_feature(out, int(np.flatnonzero(dup)[0]))) from err
+    return _ReadLayer(level, out.drop(columns="_fitur"), source, col, ncol, perbaikan, notes)
+
+
+# ----------------------------------------------------------------------------- coverage cleaning
+
+
+@dataclass
+class _Cleaning:
+    geoms: np.ndarray
+    is_coverage: bool  # neighbours now share identical edges, without overlaps
+    cleaned: bool = False  # False when the layer already was a coverage (or could not be cleaned)
+    overlaps: int = 0
+    overlap_m2: float = 0.0
+    gaps: int = 0
+    gap_m2: float = 0.0
+    measured: bool = True
+    error: str | None = None
+
+
+def _overlaps(geoms: np.ndarray) -> tuple[int, float]:
+    """Pairs of polygons whose interiors overlap, and the area they share."""
+    pairs = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pairs = pairs[:, pairs[0] < pairs[1]]
+    areas = _area_m2(shapely.intersection(geoms[pairs[0]], geoms[pairs[1]]))
+    areas = areas[areas >= MIN_REPORTED_M2]
+    return len(areas), float(areas.sum())
+
+
+def _holes(geoms: np.ndarray) -> np.ndarray:
+    """Areas enclosed by the layer that no polygon covers: the gaps cleaning may close."""
+    polygons = shapely.get_parts(shapely.union_all(geoms))
+    rings = [ring for polygon in polygons
+             for ring in shapely.get_interior_ring(polygon, range(shapely.get_num_interior_rings(polygon)))]
+    if not rings:
+        return np.empty(0, dtype=object)
+    # A hole ring may touch itself where several gaps meet at a point: split it into its gaps.
+    parts = shapely.get_parts(shapely.make_valid(shapely.polygons(np.array(rings, dtype=object))))
+    return parts[shapely.get_type_id(parts) == 3]
+
+
+def _inner_points(polygons: np.ndarray) -> np.ndarray:
+    """Centres of the largest circles inside: unlike point_on_surface, never on a float
+    sliver that a union can leave hanging off a gap."""
+    if len(polygons) == 0:
+        return np.empty(0, dtype=object)
+    return shapely.get_point(shapely.maximum_inscribed_circle(polygons, 1e-6), 0)  # 1e-6° is about 10 cm
+
+
+def clean_coverage(geoms: np.ndarray) -> _Cleaning:
+    """Overlaps resolved (each goes to the neighbour with the longest shared border) and gaps
+    narrower than GAP_WIDTH_M closed, as GEOS coverage cleaning does; also measures both.
+    `geoms` must be valid polygons in EPSG:4326."""
+    try:
+        if shapely.coverage_is_valid(geoms, gap_width=GAP_WIDTH):
+            return _Cleaning(geoms, is_coverage=True)
+    except GEOSException:
+        pass  # not a coverage GEOS can check: clean it
+    # Cleaning is the slow part; the measuring runs beside it on the other core.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cleaning = pool.submit(shapely.coverage_clean, geoms, gap_width=GAP_WIDTH)
+        try:
+            overlaps, overlap_m2 = _overlaps(geoms)
+            holes = _holes(geoms)
+            centres = _inner_points(holes)
+            measured = True
+        except GEOSException:
+            overlaps, overlap_m2, measured = 0, 0.0, False
+            holes = centres = np.empty(0, dtype=object)
+        try:
+            cleaned = cleaning.result()
+        except GEOSException as err:
+            return _Cleaning(geoms, is_coverage=False, measured=False, error=str(err))
+    gaps, gap_m2 = 0, 0.0
+    if len(holes):
+        kept = cleaned[~(shapely.is_missing(cleaned) | shapely.is_empty(cleaned))]
+        try:
+            try:
+                covered = shapely.coverage_union_all(kept)
+            except GEOSException:
+                covered = shapely.union_all(kept)
+        except GEOSException:
+            measured = False
+        else:
+            shapely.prepare(covered)
+            closed = shapely.contains_properly(covered, centres)  # the gap was merged into a neighbour
+            areas = _area_m2(holes[closed])
+            areas = areas[areas >= MIN_REPORTED_M2]
+            gaps, gap_m2 = len(areas), float(areas.sum())
+    return _Cleaning(cleaned, True, True, overlaps, overlap_m2, gaps, gap_m2, measured)
+
+
+def _clean_layer(layer: BoundaryLayer, before_dissolve: bool) -> bool:
+    """Clean one layer read from files in place; True when it is now a valid coverage."""
+    frame = layer.frame
+    result = clean_coverage(frame.geometry.to_numpy())
+    if result.error is not None:
+        layer.notes.append(f"poligon tidak dapat dirapikan sebagai satu cakupan ({result.error}); "
+                           "tumpang tindih dan celah dibiarkan seperti sumbernya")
+        return False
+    kept = ~(shapely.is_missing(result.geoms) | shapely.is_empty(result.geoms))
+    if not kept.all():
+        lost = frame.loc[~kept, "kode"].tolist()
+        layer.notes.append(f"{len(lost)} poligon seluruhnya tertutup poligon tetangga dan tidak lagi punya wilayah "
+                           f"sendiri: {', '.join(lost[:5])}" + (" dan lainnya" if len(lost) > 5 else ""))
+    layer.frame = frame.set_geometry(result.geoms)[kept].reset_index(drop=True)
+    fix = layer.perbaikan
+    fix["tumpang_tindih"] += result.overlaps
+    fix["luas_tumpang_tindih_ha"] = round(fix["luas_tumpang_tindih_ha"] + result.overlap_m2 / 1e4, 2)
+    fix["celah_ditutup"] += result.gaps
+    fix["luas_celah_ha"] = round(fix["luas_celah_ha"] + result.gap_m2 / 1e4, 2)
+    when = " sebelum penggabungan" if before_dissolve else ""
+    found = []
+    if result.overlaps:
+        found.append(f"{_angka(result.overlaps)} pasang poligon tumpang tindih ({_angka(result.overlap_m2 / 1e4, 2)} ha)")
+    if result.gaps:
+        found.append(f"{_angka(result.gaps)} celah lebih sempit dari {_angka(GAP_WIDTH_M)} m ({_angka(result.gap_m2 / 1e4, 2)} ha)")
+    if not result.cleaned:
+        pass
+    elif not result.measured:
+        layer.notes.append(f"tumpang tindih dan celah lebih sempit dari {_angka(GAP_WIDTH_M)} m diperbaiki{when}, "
+                           "tetapi jumlah dan luasnya tidak dapat diukur")
+    elif found:
+        layer.notes.append(f"{' dan '.join(found)} diperbaiki{when}")
+    else:
+        layer.notes.append(f"batas antartetangga yang tidak berimpit tepat dirapikan{when}")
+    return result.is_coverage
+
+
+def _dissolve(desa: BoundaryLayer, level: str, digits: int, is_coverage: bool) -> BoundaryLayer:
+    """Kecamatan or kab/kota as the union of their desa."""
+    frame = desa.frame
+    key = frame["kode"].str.slice(0, digits)
+    parent_name = f"nama_{level}"
+    names = frame[parent_name] if parent_name in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="string")
+    grouped = pd.DataFrame({"kode": key, "nama": names, "i": np.arange(len(frame))}).groupby("kode", sort=True)
+    desa_geoms = frame.geometry.to_numpy()
+    geoms, plain = [], []
+    for kode, idx in grouped:
+        parts = desa_geoms[idx["i"].to_numpy()]
+        try:
+            # Coverage union only on a clean coverage: on anything else it may leave slivers unseen.
+            geoms.append(shapely.coverage_union_all(parts) if is_coverage else shapely.union_all(parts))
+            continue
+        except GEOSException:
+            pass
+        try:
+            geoms.append(shapely.union_all(parts))
+            plain.append(kode)
+        except GEOSException as err:
+            raise InputError(desa.source, f"poligon desa tidak dapat digabung menjadi {level} ({err})",
+                             fitur=f"{level} {kode}") from err
+    out = gpd.GeoDataFrame(
+        {"kode": list(grouped.groups.keys()), "nama": grouped["nama"].first().astype("string").values},
+        geometry=geoms,
+        crs=4326,
+    )
+    notes = ["dibentuk dengan menggabungkan poligon desa yang sudah diperbaiki (desa tanpa poligon menjadi lubang)"]
+    if not is_coverage:
+        notes.append("poligon desa belum rapi sebagai satu cakupan, sehingga digabung dengan penggabungan biasa; "
+                     "celah kecil antardesa dapat tersisa sebagai lubang")
+    elif plain:
+        notes.append(f"{len(plain)} {level} digabung dengan penggabungan biasa karena penggabungan cakupan gagal: "
+                     + ", ".join(plain[:5]) + (" dan lainnya" if len(plain) > 5 else ""))
+    perbaikan = empty_perbaikan(desa.perbaikan["crs_sumber"], desa.perbaikan["crs_diasumsikan"])
+    return BoundaryLayer(level, out, f"gabungan dari {desa.source}", "kode", None, dissolved=True,
+                         notes=notes, perbaikan=perbaikan)
+
+
+def _merge_perbaikan(total: dict, more: dict) -> None:
+    for key in ("geometri_diperbaiki", "tumpang_tindih", "celah_ditutup"):
+        total[key] += more[key]
+    for key in ("luas_tumpang_tindih_ha", "luas_celah_ha"):
+        total[key] = round(total[key] + more[key], 2)
+    for key in ("koordinat_3d_dibuang", "crs_diasumsikan"):
+        total[key] = total[key] or more[key]
+    if more["crs_sumber"] not in total["crs_sumber"].split(", "):
+        total["crs_sumber"] += f", {more['crs_sumber']}"
+
+
+def read_boundaries(path: str | Path, code_column: str | None = None, name_column: str | None = None,
+                    crs: str | None = None) -> dict[str, BoundaryLayer]:
+    """Every layer found under `path`, keyed by level, repaired; kecamatan and kab/kota are
+    dissolved from desa when the source has no layer of their own.
+
+    `crs` (e.g. "EPSG:32747") is the CRS of layers that carry none (a Shapefile without
+    `.prj`); layers with their own CRS keep it."""
     path = Path(path)
+    source_crs = _parse_crs(crs, path)
     layers: dict[str, BoundaryLayer] = {}
     for file in _ogr_files(path):
         try:
@@ -130,70 +509,29 @@ def read_boundaries(path: str | Path, code_column: str | None = None, name_colum
         except Exception as err:  # pyogrio raises DataSourceError subclasses
             raise InputError(file.name, f"bukan berkas batas wilayah yang dapat dibaca ({err})") from err
         for layer_name in names:
-            frame = gpd.read_file(file, layer=layer_name, engine="pyogrio")
             source = f"{file.name}" + (f":{layer_name}" if len(names) > 1 else "")
-            if frame.empty:
+            read = _read_layer(file, layer_name, source, code_column, name_column, source_crs)
+            if read is None:
                 continue
-            col, level = _detect_code_column(frame, code_column, source)
-            if level not in ("desa", "kecamatan", "kabkota"):
-                continue
-            ncol = _detect_name_column(frame, level, name_column)
-            if frame.crs is None:
-                frame = frame.set_crs(4326)
-            elif frame.crs.to_epsg() != 4326:
-                frame = frame.to_crs(4326)
-            out = gpd.GeoDataFrame(
-                {
-                    "kode": frame[col].map(normalise_code),
-                    "nama": frame[ncol].astype("string").str.strip() if ncol else pd.Series(pd.NA, index=frame.index, dtype="string"),
-                },
-                geometry=frame.geometry.values,
-                crs=4326,
-            )
-            for parent, src_col in PARENT_NAME_COLUMNS.items():
-                if level == "desa" and src_col in frame.columns:
-                    out[parent] = frame[src_col].astype("string").str.strip()
-            notes = []
-            bad = out["kode"].isna() | out.geometry.isna() | out.geometry.is_empty
-            if bad.any():
-                notes.append(f"{int(bad.sum())} fitur tanpa kode atau geometri dilewati")
-            out = out[~bad]
-            dup = out["kode"].duplicated(keep=False)
-            if dup.any():
-                # One region drawn as several features: merge them rather than drop any.
-                notes.append(f"{int(out.loc[dup, 'kode'].nunique())} kode dengan beberapa fitur digabung")
-                out = out.dissolve(by="kode", aggfunc="first", as_index=False)
-            geoms, repaired = repair(out.geometry.values)
-            out = out.set_geometry(geoms)
-            if level in layers:
-                prev = layers[level]
-                merged = pd.concat([prev.frame, out[~out["kode"].isin(prev.frame["kode"])]], ignore_index=True)
+            if read.level in layers:
+                prev = layers[read.level]
+                new = read.frame[~read.frame["kode"].isin(prev.frame["kode"])]
+                merged = pd.concat([prev.frame, new], ignore_index=True)
                 prev.frame = gpd.GeoDataFrame(merged, geometry="geometry", crs=4326)
-                prev.source += f", {source}"
-                prev.repaired += repaired
-                prev.notes += notes
+                prev.source += f", {read.source}"
+                prev.repaired += read.perbaikan["geometri_diperbaiki"]
+                prev.notes += read.notes
+                _merge_perbaikan(prev.perbaikan, read.perbaikan)
             else:
-                layers[level] = BoundaryLayer(level, out.reset_index(drop=True), source, col, ncol, repaired, notes=notes)
+                layers[read.level] = BoundaryLayer(read.level, read.frame, read.source, read.code_column, read.name_column,
+                                                   read.perbaikan["geometri_diperbaiki"], notes=read.notes,
+                                                   perbaikan=read.perbaikan)
     if "desa" not in layers:
         raise InputError(str(path), "lapisan batas desa/nagari/kelurahan (kode 10 digit) tidak ditemukan")
-    desa = layers["desa"].frame
-    for level, digits in (("kecamatan", 8), ("kabkota", 5)):
-        if level in layers:
-            continue
-        key = desa["kode"].str.slice(0, digits)
-        parent_name = f"nama_{level}"
-        names = desa[parent_name] if parent_name in desa.columns else pd.Series(pd.NA, index=desa.index, dtype="string")
-        grouped = pd.DataFrame({"kode": key, "nama": names, "i": np.arange(len(desa))}).groupby("kode", sort=True)
-        geoms = [shapely.coverage_union_all(desa.geometry.values[idx["i"].to_numpy()]) for _, idx in grouped]
-        frame = gpd.GeoDataFrame(
-            {"kode": list(grouped.groups.keys()), "nama": grouped["nama"].first().astype("string").values},
-            geometry=geoms,
-            crs=4326,
-        )
-        layers[level] = BoundaryLayer(
-            level, frame, f"gabungan dari {layers['desa'].source}", "kode", None, dissolved=True,
-            notes=["dibentuk dengan menggabungkan poligon desa (desa tanpa poligon menjadi lubang)"],
-        )
+    missing = [level for level in ("kecamatan", "kabkota") if level not in layers]
+    coverage = {level: _clean_layer(layer, before_dissolve=level == "desa" and bool(missing)) for level, layer in layers.items()}
+    for level in missing:
+        layers[level] = _dissolve(layers["desa"], level, {"kecamatan": 8, "kabkota": 5}[level], coverage["desa"])
     return layers
 
 
@@ -237,10 +575,9 @@ def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     )
 
 
-
 # ----------------------------------------------------------------------------- prepared layers
 
-PREPARED_VERSION = 1  # bump when the preparation changes, to invalidate caches
+PREPARED_VERSION = 2  # bump when the preparation changes, to invalidate caches
 
 
 @dataclass
@@ -251,14 +588,14 @@ class PreparedLayer:
     attributes: pd.DataFrame  # kode, nama (desa: + nama_kecamatan, nama_kabkota where known)
     labels: pd.DataFrame  # kode, lon, lat, bbox_*
     geojson: Path
-    meta: dict  # sumber, kolom_kode, kolom_nama, fitur, geometri_diperbaiki, digabung_dari_desa, catatan
+    meta: dict  # sumber, kolom_kode, kolom_nama, fitur, geometri_diperbaiki, digabung_dari_desa, catatan, perbaikan
     web: dict  # fitur, byte, byte_gzip, titik
 
 
-def _cache_key(path: Path, code_column: str | None, name_column: str | None, tolerance: float) -> str:
+def _cache_key(path: Path, code_column: str | None, name_column: str | None, tolerance: float, crs: str | None) -> str:
     import hashlib
 
-    h = hashlib.sha256(f"{PREPARED_VERSION}|{code_column}|{name_column}|{tolerance!r}".encode())
+    h = hashlib.sha256(f"{PREPARED_VERSION}|{code_column}|{name_column}|{tolerance!r}|{crs}".encode())
     for file in _ogr_files(path):
         h.update(file.name.encode())
         with file.open("rb") as fh:
@@ -273,23 +610,28 @@ def prepare(
     code_column: str | None = None,
     name_column: str | None = None,
     tolerance: float = WEB_TOLERANCE,
+    crs: str | None = None,
 ) -> dict[str, PreparedLayer]:
     """Read, repair and simplify every level once; later builds on the same boundary
-    files (by content) reuse the result from `cache_dir`."""
+    files (by content) and options reuse the result from `cache_dir`. `crs` is the CRS of
+    layers that carry none (see read_boundaries)."""
     import json
 
     from etl.write import atomic_dir
 
     path = Path(path)
-    target = Path(cache_dir) / _cache_key(path, code_column, name_column, tolerance)
+    target = Path(cache_dir) / _cache_key(path, code_column, name_column, tolerance, crs)
     if (target / "meta.json").is_file():
         return _load_prepared(target)
-    layers = read_boundaries(path, code_column, name_column)
+    layers = read_boundaries(path, code_column, name_column, crs)
     with atomic_dir(target) as tmp:
         meta = {}
         for level in ("desa", "kecamatan", "kabkota"):
             layer = layers[level]
-            web = simplify_for_web(layer.frame, tolerance)
+            try:
+                web = simplify_for_web(layer.frame, tolerance)
+            except GEOSException as err:
+                raise InputError(layer.source, f"poligon {level} tidak dapat disederhanakan untuk peta ({err})") from err
             stats = write_geojson(web, tmp / f"{level}.geojson")
             attrs = pd.DataFrame(layer.frame.drop(columns="geometry"))
             attrs.to_parquet(tmp / f"{level}_atribut.parquet", index=False)
@@ -297,7 +639,8 @@ def prepare(
             meta[level] = {
                 "meta": {"sumber": layer.source, "kolom_kode": layer.code_column, "kolom_nama": layer.name_column,
                          "fitur": int(len(layer.frame)), "geometri_diperbaiki": layer.repaired,
-                         "digabung_dari_desa": layer.dissolved, "catatan": layer.notes},
+                         "digabung_dari_desa": layer.dissolved, "catatan": layer.notes,
+                         "perbaikan": layer.perbaikan},
                 "web": stats,
             }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

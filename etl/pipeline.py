@@ -71,7 +71,7 @@ def _build(inputs: BuildInputs, step: Step) -> dict:
     geo_pool = ThreadPoolExecutor(max_workers=1)
     geo_future = geo_pool.submit(
         boundaries.prepare, inputs.boundaries, inputs.cache_dir, inputs.code_column, inputs.name_column,
-        inputs.simplify_tolerance, **({"crs": inputs.crs} if inputs.crs else {}),  # TEMP
+        inputs.simplify_tolerance, crs=inputs.crs,
     )
     try:
         return _build_data(inputs, step, con, geo_future, started, timings, timed)
