@@ -430,9 +430,9 @@ def _clean_layer(layer: BoundaryLayer, before_dissolve: bool) -> bool:
         found.append(f"{_angka(result.overlaps)} pasang poligon tumpang tindih ({_angka(result.overlap_m2 / 1e4, 2)} ha)")
     if result.gaps:
         found.append(f"{_angka(result.gaps)} celah lebih sempit dari {_angka(GAP_WIDTH_M)} m ({_angka(result.gap_m2 / 1e4, 2)} ha)")
-    if not result.cleaned:
-        pass
-    elif not result.measured:
+    if not result.cleaned:  # already a coverage: nothing was changed
+        return result.is_coverage
+    if not result.measured:
         layer.notes.append(f"tumpang tindih dan celah lebih sempit dari {_angka(GAP_WIDTH_M)} m diperbaiki{when}, "
                            "tetapi jumlah dan luasnya tidak dapat diukur")
     elif found:

@@ -75,6 +75,12 @@ def test_drill_down_profile_and_breadcrumb(server, browser, store):
     assert text_of(browser, "#profil-kk-d1-non-dtks") == fmt.angka(int(target["kk_d1_non_dtks"]))
     assert text_of(browser, "#profil-kk-d1-dtks-tanpa-bansos") == fmt.angka(int(target["kk_d1_dtks_tanpa_bansos"]))
     assert text_of(browser, "#profil-pct-d1-bansos") == fmt.persen(target["pct_d1_bansos"])
+    # The vulnerable groups the programme names, with the limit of the disability count said.
+    rows = {r.find_element(By.CSS_SELECTOR, "td").text: r.find_elements(By.CSS_SELECTOR, "td")[1].text
+            for r in browser.find_elements(By.CSS_SELECTOR, ".profil-banding tbody tr") if r.find_elements(By.CSS_SELECTOR, "td")}
+    assert rows["Disabilitas D1"].startswith(fmt.angka(int(target["jiwa_d1_disabilitas"])) + " (")
+    assert rows["KK D1 lansia sendiri"].startswith(fmt.angka(int(target["kk_d1_lansia_tunggal"])) + " (")
+    assert "Hanya anggota yang ditemukan di DTKS" in text_of(browser, "#profil-catatan-disabilitas")
     crumbs = text_of(browser, "#jejak")
     assert "Sumatera Barat" in crumbs and "Kabupaten Agam" in crumbs and target["nama"] in crumbs
     save_screenshot(browser, "04_profil_nagari")
