@@ -214,3 +214,23 @@ def test_an_old_snapshot_without_the_newer_indicators_still_loads(tmp_path, snap
         frame.drop(columns=["jiwa_d1_disabilitas", "kk_d1_lansia_tunggal"]).to_parquet(old / f"{level}.parquet")
     prov = SnapshotStore(tmp_path / "snapshots").latest().provinsi
     assert math.isnan(prov["jiwa_d1_disabilitas"]) and prov["kk_desil_1"] == 5
+
+
+def test_boundaries_without_crs_need_crs_on_the_command_line(tmp_path, capsys):
+    import geopandas as gpd
+
+    paths = fixtures.write_all(tmp_path)
+    shp = tmp_path / "batas_shp"
+    shp.mkdir()
+    gpd.read_file(paths["boundaries"] / "desa_big.geojson").to_crs(32747).to_file(shp / "desa.shp")
+    (shp / "desa.prj").unlink()  # as Shapefiles often arrive
+    args = ["build", "--keluarga", *map(str, paths["keluarga"]), "--individu", *map(str, paths["individu"]),
+            "--dtks", *map(str, paths["dtks"]), "--boundaries", str(shp), "--reference-date", "2023-08-22",
+            "--out", str(tmp_path / "snap")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "desa.shp" in err and "--crs" in err and "Traceback" not in err
+    assert main(args + ["--crs", "EPSG:32747"]) == 0
+    summary = json.loads((tmp_path / "snap" / "summary.json").read_text())
+    assert summary["sumber"]["batas_wilayah"]["desa"]["perbaikan"]["crs_sumber"] == "EPSG:32747"
+    assert _row(tmp_path / "snap", "provinsi", "13").kk_desil_1 == fixtures.EXPECTED_PROVINSI["kk_desil_1"]
