@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from plotly.io.json import to_json_plotly  # noqa: E402
 
 from etl import config  # noqa: E402
-from kantong import priority  # noqa: E402
+from kantong import priority, report  # noqa: E402
 from kantong.data import SnapshotStore  # noqa: E402
 
 
@@ -31,24 +31,23 @@ def main() -> None:
     ap.add_argument("--snapshots", type=Path, default=config.SNAPSHOT_ROOT)
     ap.add_argument("--runs", type=int, default=50)
     args = ap.parse_args()
-    from callbacks.priority import priority_map_values, score_updates, scored_for
 
     snapshot = SnapshotStore(args.snapshots).latest()
     n = len(snapshot.table("desa"))
     rng = np.random.default_rng(0)
     score_ms, total_ms, sizes = [], [], []
-    scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))  # warm imports and the normalised table
+    priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))  # warm imports and the normalised table
     for _ in range(args.runs):
         weights = {c: float(w) for c, w in zip(priority.CRITERIA, rng.integers(0, 6, len(priority.CRITERIA)))}
         weights["kk_desil_1"] = weights["kk_desil_1"] or 1.0
         t0 = time.perf_counter()
-        scored = scored_for(snapshot, weights)
+        scored = priority.scored_for(snapshot, weights)
         ranking = priority.top_n(scored, n)  # the full ranking, as the table shows it
         assert len(ranking) <= n
         t1 = time.perf_counter()
         # What the two callbacks send: the rows' new score, rank and tier, and the map's new values.
-        rows = to_json_plotly(score_updates(scored))
-        figure = to_json_plotly(priority_map_values(snapshot, scored))
+        rows = to_json_plotly(priority.score_updates(scored))
+        figure = to_json_plotly(report.score_map_values(snapshot, scored))
         t2 = time.perf_counter()
         score_ms.append((t1 - t0) * 1000)
         total_ms.append((t2 - t0) * 1000)

@@ -8,7 +8,8 @@ contributions add up to the score. Counts favour large pockets, rates severe one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -143,3 +144,106 @@ def default_targets(region: pd.Series, year: int) -> dict:
         # one in ten D1 families graduates out of extreme poverty
         "target_graduasi": int(np.ceil(0.1 * d1)),
     }
+
+
+# ----------------------------------------------------------------------------- choosing nagari
+
+
+@dataclass(frozen=True)
+class SelectionRule:
+    """How nagari are chosen: the k best per kab/kota (2023: k = 1), the N best in the
+    province, or as many as a budget pays for at `kk_per_nagari` families per nagari."""
+
+    aturan: str = "per_kabkota"  # "per_kabkota", "teratas" or "anggaran"
+    k: int = 1
+    n: int = 19
+    anggaran: float = 570_000_000
+    biaya_per_kk: float = 1_000_000
+    kk_per_nagari: int = FAMILIES_PER_NAGARI
+
+    @classmethod
+    def from_form(cls, values: dict) -> SelectionRule:
+        """From the page's inputs (or a saved plan): empty fields take the defaults."""
+        default = cls()
+        parsed = {}
+        for f in fields(cls):
+            value = values.get(f.name)
+            if value in (None, ""):
+                parsed[f.name] = getattr(default, f.name)
+            elif f.name == "aturan":
+                parsed[f.name] = str(value)
+            else:
+                parsed[f.name] = type(getattr(default, f.name))(value)
+        return cls(**parsed)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def select(self, scored: Scored) -> list[str]:
+        if self.aturan == "teratas":
+            return top_n(scored, self.n)
+        if self.aturan == "anggaran":
+            return by_budget(scored, self.anggaran, self.biaya_per_kk, self.kk_per_nagari or FAMILIES_PER_NAGARI)
+        return top_k_per_kabkota(scored, self.k)
+
+
+def scored_for(snapshot, weights: dict[str, float]) -> Scored:
+    """Scores depend only on the snapshot and the weights: computed once per pair."""
+    return _scored_cached(snapshot.id, snapshot, tuple(sorted(weights.items())))
+
+
+@lru_cache(maxsize=32)
+def _scored_cached(snapshot_id: str, snapshot, weights: tuple) -> Scored:
+    return score(snapshot.table("desa"), dict(weights), _normalised(snapshot_id, snapshot))
+
+
+@lru_cache(maxsize=4)
+def _normalised(snapshot_id: str, snapshot) -> pd.DataFrame:
+    return normalise(snapshot.table("desa"))
+
+
+def ranking_rows(desa: pd.DataFrame, scored: Scored, selected: list[str] | None = None) -> list[dict]:
+    """Every nagari with its score, rank, tier, every indicator and whether it is chosen."""
+    cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.KOLOM)
+    table = desa[cols].join(scored.table[["skor", "peringkat", "tingkat_prioritas"]])
+    table["pilih"] = table["kode"].isin(selected or [])
+    table = table.sort_values("peringkat", na_position="last")
+    table["skor"] = table["skor"].round(2)
+    for kolom in indicators.PERSEN_KOLOM:
+        table[kolom] = table[kolom].round(1)
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def score_updates(scored: Scored) -> dict:
+    """Score, rank and tier of every nagari as parallel lists (compact JSON)."""
+    table = scored.table
+    skor = table["skor"].round(2)
+    return {
+        "kode": table["kode"].tolist(),
+        "skor": [None if pd.isna(v) else float(v) for v in skor],
+        "peringkat": [None if pd.isna(v) else int(v) for v in table["peringkat"]],
+        "tingkat": table["tingkat_prioritas"].tolist(),
+    }
+
+
+TARGET_FIELDS = ("tahun", "target_usul_dtks", "target_terima_bansos", "target_graduasi")
+
+
+def plan_rows(desa: pd.DataFrame, scored: Scored, selected: list[str], year: int,
+              existing: list[dict] | None = None) -> list[dict]:
+    """The rows of a plan, best rank first: each chosen nagari with its figures and its
+    targets; targets already edited (in `existing`) are kept, new nagari start from their
+    defaults."""
+    kept = {row["kode"]: row for row in (existing or [])}
+    ranks = scored.table["peringkat"]
+    rows = []
+    for kode in sorted((k for k in selected if k in desa.index),
+                       key=lambda k: (ranks.get(k) if pd.notna(ranks.get(k)) else 10**9, k)):
+        region = desa.loc[kode]
+        skor = scored.table.loc[kode, "skor"] if kode in scored.table.index else None
+        base = {"kode": kode, "nama": region["nama"], "nama_kecamatan": region["nama_kecamatan"],
+                "nama_kabkota": region["nama_kabkota"], "skor": None if pd.isna(skor) else round(float(skor), 2),
+                "kk_desil_1": int(region["kk_desil_1"]), "kk_d1_non_dtks": int(region["kk_d1_non_dtks"])}
+        targets = {k: kept[kode][k] for k in TARGET_FIELDS} if kode in kept else default_targets(region, year)
+        rows.append({**base, **targets})
+    return rows

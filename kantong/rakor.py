@@ -81,15 +81,9 @@ class Deck:
 def automatic_plan(snapshot: Snapshot, year: int) -> PlanRows:
     """One nagari per kab/kota, the highest-scoring with the default weights: the 2023
     field assessment's rule, for a deck built before any plan is saved."""
-    desa = snapshot.table("desa")
-    scored = priority.score(desa, priority.weights_for(priority.DEFAULT_PRESET))
-    rows = []
-    for kode in priority.top_k_per_kabkota(scored, 1):
-        region = desa.loc[kode]
-        rows.append({"kode": kode, "nama": region["nama"], "nama_kecamatan": region["nama_kecamatan"],
-                     "nama_kabkota": region["nama_kabkota"], "skor": round(float(scored.table.loc[kode, "skor"]), 2),
-                     "kk_desil_1": int(region["kk_desil_1"]), "kk_d1_non_dtks": int(region["kk_d1_non_dtks"]),
-                     **priority.default_targets(region, year)})
+    scored = priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))
+    chosen = priority.SelectionRule().select(scored)
+    rows = priority.plan_rows(snapshot.table("desa"), scored, chosen, year)
     return PlanRows("Usulan otomatis", f"Belum memakai rencana tersimpan: 1 nagari dengan skor tertinggi per kab/kota "
                                        f"(bobot \u201c{priority.DEFAULT_PRESET}\u201d).", rows)
 

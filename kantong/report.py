@@ -186,3 +186,38 @@ def contribution_parts(scored: priority.Scored, kode: str) -> list[tuple[str, fl
     """(indicator, score points) of each weighted indicator of a nagari."""
     row = scored.contributions.loc[kode]
     return [(indicators.get(c).label_pendek, float(v)) for c, v in row.items() if v > 0]
+
+
+# ----------------------------------------------------------------------------- priority page
+
+
+def score_map_figure(snapshot: Snapshot, scored: priority.Scored, selected: list[str], geojson) -> go.Figure:
+    """The on-screen map of priority scores, the chosen nagari outlined."""
+    frame, classes = score_map_frame(snapshot, scored)
+    desa = snapshot.table("desa")
+    return figures.map_figure(frame, classes, SKOR, geojson, outline=[k for k in selected if k in desa.index])
+
+
+def score_map_values(snapshot: Snapshot, scored: priority.Scored) -> dict:
+    """What changes on that map when the weights change: values, classes, colours."""
+    frame, classes = score_map_frame(snapshot, scored)
+    return figures.map_values(frame, classes, SKOR)
+
+
+RANKING_COLUMNS = [
+    exports.Column("peringkat", "Peringkat", exports.INT), exports.Column("kode", "Kode"),
+    exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
+    exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
+    exports.Column("tingkat_prioritas", "Tingkat prioritas"),
+] + indicator_columns()
+
+PLAN_COLUMNS = [
+    exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),
+    exports.Column("nama_kecamatan", "Kecamatan"), exports.Column("nama_kabkota", "Kab/kota"),
+    exports.Column("skor", "Skor", exports.FLOAT), exports.Column("kk_desil_1", "KK desil 1", exports.INT),
+    exports.Column("kk_d1_non_dtks", "KK desil 1 belum DTKS", exports.INT),
+    exports.Column("tahun", "Tahun", exports.TEXT),
+    exports.Column("target_usul_dtks", "Target diusulkan ke DTKS", exports.INT),
+    exports.Column("target_terima_bansos", "Target KK D1 menerima bansos", exports.INT),
+    exports.Column("target_graduasi", "Target KK D1 graduasi", exports.INT),
+]

@@ -203,6 +203,7 @@ def page(snapshot, plans) -> dbc.Container:
     return dbc.Container(
         [
             dcc.Store(id="pilihan", data=[]),
+            dcc.Store(id="bobot"),  # {indicator: weight}, from the sliders (assets/kantong/prioritas.js)
             # Which snapshot the table and the map were filled from; until then, send them whole.
             dcc.Store(id="grid-terisi"),
             dcc.Store(id="skor-baru"),

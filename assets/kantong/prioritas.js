@@ -36,3 +36,14 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
         return noUpdate;
     }
 });
+
+/* The weight sliders, collected once into one {indicator: weight} store that every
+   callback of the page reads, instead of each reading the sliders by position. */
+window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kantong, {
+    bobot: function (values) {
+        const ids = window.dash_clientside.callback_context.inputs_list[0];
+        const weights = {};
+        ids.forEach(function (input, i) { weights[input.id.kolom] = Number(values[i] || 0); });
+        return weights;
+    }
+});
