@@ -11,17 +11,10 @@ from kantong.data import LEVEL_LABEL, level_of, rank_in
 from kantong.view import View
 from layouts.main import IMAGE_FORMATS, download_menu
 
-# (indicator, denominator) rows of the comparison table, grouped.
+# (indicator, denominator) rows of the comparison table, grouped, as the registry places them.
 COMPARISON = [
-    ("Bansos reguler", [("kk_d1_pkh", "kk_desil_1"), ("kk_d1_sembako", "kk_desil_1"), ("kk_d1_pbi", "kk_desil_1"),
-                        ("kk_d1_bansos", "kk_desil_1")]),
-    ("Kelompok rentan", [("jiwa_d1_balita", "jiwa_desil_1"), ("jiwa_d1_anak", "jiwa_desil_1"),
-                         ("jiwa_d1_lansia", "jiwa_desil_1"), ("kk_d1_lansia_tunggal", "kk_desil_1"),
-                         ("jiwa_d1_disabilitas", "jiwa_desil_1"), ("kk_d1_disabilitas", "kk_desil_1"),
-                         ("kk_d1_kepala_perempuan", "kk_desil_1")]),
-    ("Rumah, air, sanitasi, stunting", [("kk_d1_rumah_tidak_layak", "kk_desil_1"), ("kk_d1_lantai_tanah", "kk_desil_1"),
-                                        ("kk_d1_air_tidak_layak", "kk_desil_1"), ("kk_d1_tanpa_jamban", "kk_desil_1"),
-                                        ("kk_d1_risiko_stunting", "kk_desil_1")]),
+    (section, [(kolom, indicators.get(kolom).penyebut_banding) for kolom in columns])
+    for section, columns in indicators.PROFIL.items()
 ]
 
 

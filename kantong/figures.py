@@ -123,11 +123,11 @@ def map_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator)
     scale, zmin, zmax = _colorscale(classes)
     value = frame["nilai"].to_numpy(dtype="float64")
     rank = frame["peringkat"].astype("float64").to_numpy()
-    decimals = 1 if ind.satuan == "%" else 0
+    decimals = ind.desimal
     customdata = np.column_stack([np.round(value, decimals), rank])
     customdata = [[None if np.isnan(x) else (int(x) if decimals == 0 else float(x)) for x in row] for row in customdata]
     ranked = int(np.sum(~np.isnan(rank)))
-    unit = "%" if ind.satuan == "%" else f" {ind.satuan}"
+    unit = "%" if ind.is_rate else f" {ind.satuan}"
     return {
         "z": classes.kelas.tolist(),
         "zmin": zmin,

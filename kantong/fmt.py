@@ -42,18 +42,18 @@ def persen(value, digits: int = 1) -> str:
 
 def nilai(indicator: Indicator, value) -> str:
     """A value with its unit: '1.234 KK', '12,5%'."""
-    if indicator.satuan == "%":
+    if indicator.is_rate:
         return persen(value)
     return "–" if _missing(value) else f"{angka(value)} {indicator.satuan}"
 
 
 def nilai_pendek(indicator: Indicator, value) -> str:
-    return persen(value) if indicator.satuan == "%" else angka(value)
+    return persen(value) if indicator.is_rate else angka(value)
 
 
 def d3_format(indicator: Indicator) -> str:
     """The plotly hover format matching `nilai_pendek`."""
-    return ",.1f" if indicator.satuan == "%" else ",.0f"
+    return ",.1f" if indicator.is_rate else ",.0f"
 
 
 def tanggal(value: str | dt.date | None) -> str:

@@ -16,13 +16,9 @@ import pandas as pd
 
 from etl import indicators
 
-# Indicators that can be weighted (counts and rates of need among desil-1 families).
-CRITERIA = (
-    "kk_desil_1", "kk_d1_non_dtks", "pct_d1_non_dtks", "kk_d1_dtks_tanpa_bansos", "pct_d1_dtks_tanpa_bansos",
-    "pct_d1_bansos", "jiwa_d1_balita", "jiwa_d1_anak", "jiwa_d1_lansia", "kk_d1_lansia_tunggal",
-    "jiwa_d1_disabilitas", "kk_d1_disabilitas", "kk_d1_kepala_perempuan",
-    "kk_d1_rumah_tidak_layak", "kk_d1_air_tidak_layak", "kk_d1_tanpa_jamban", "kk_d1_risiko_stunting",
-)
+# Indicators that can be weighted (counts and rates of need among desil-1 families): the
+# registry marks them.
+CRITERIA = indicators.KRITERIA
 
 PRESETS: dict[str, dict[str, float]] = {
     "Kemiskinan ekstrem": {"kk_desil_1": 3, "kk_d1_non_dtks": 1, "kk_d1_rumah_tidak_layak": 1},

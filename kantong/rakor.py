@@ -89,16 +89,21 @@ def automatic_plan(snapshot: Snapshot, year: int) -> PlanRows:
 
 
 def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
+    """(label, value, note) of a key figure; the note is what the registry relates to it: a
+    rate's numerator and denominator, a count's share, or its companion figure."""
     ind = indicators.get(kolom)
-    value = snapshot_row[kolom]
+    rate = indicators.rate_of(kolom)
     note = ""
-    if kolom in ("kk_d1_non_dtks", "kk_d1_dtks_tanpa_bansos"):
-        note = f"{fmt.persen(snapshot_row['pct_' + kolom[3:]])} dari KK desil 1"
-    elif kolom == "kk_desil_1":
-        note = f"{fmt.angka(int(snapshot_row['jiwa_desil_1']))} jiwa"
-    elif kolom == "pct_d1_bansos":
-        note = f"{fmt.angka(int(snapshot_row['kk_d1_bansos']))} KK menerima PKH/Sembako/PBI-JK"
-    return ind.label, fmt.nilai(ind, value), note
+    if ind.is_rate:
+        den = indicators.get(ind.penyebut)
+        note = (f"{fmt.angka(snapshot_row[ind.pembilang])} dari {fmt.angka(snapshot_row[ind.penyebut])} "
+                f"{den.label_pendek}")
+    elif rate is not None:
+        note = f"{fmt.persen(snapshot_row[rate.kolom])} dari {indicators.get(rate.penyebut).label_pendek}"
+    elif ind.pendamping:
+        companion = indicators.get(ind.pendamping)
+        note = fmt.nilai(companion, snapshot_row[ind.pendamping])
+    return ind.label, fmt.nilai(ind, snapshot_row[kolom]), note
 
 
 def _plan_table(rows: list[dict], first_number: int) -> Table:

@@ -65,7 +65,7 @@ def view_classes(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, figures.
 
 def indicator_columns() -> list[exports.Column]:
     """Every catalogue indicator as a table column, with its unit in the header."""
-    return [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.satuan == "%" else exports.INT)
+    return [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.is_rate else exports.INT)
             for i in indicators.INDICATORS]
 
 

@@ -46,7 +46,7 @@ def ranking_columns() -> list[dict]:
         {"field": "tingkat_prioritas", "headerName": "Tingkat", "width": 150, "filter": "agTextColumnFilter"},
     ]
     for ind in indicators.INDICATORS:
-        cols.append(_number_col(ind.kolom, ind.label_pendek, pct=ind.satuan == "%"))
+        cols.append(_number_col(ind.kolom, ind.label_pendek, pct=ind.is_rate))
     return cols
 
 

@@ -19,3 +19,29 @@ def test_disability_indicators_say_only_dtks_members_count():
     for kolom in ("jiwa_d1_disabilitas", "kk_d1_disabilitas", "pct_jiwa_d1_disabilitas", "pct_kk_d1_disabilitas"):
         ind = indicators.get(kolom)
         assert ind.kelompok == "Kelompok rentan" and "Hanya anggota yang ditemukan di DTKS" in ind.definisi
+
+
+def test_key_fact_notes_come_from_the_registry():
+    import pandas as pd
+
+    from kantong import rakor
+
+    # The hand-counted fixture province (tests/fixtures.py): 5 D1 families of 10 members,
+    # 2 outside DTKS (40%), 3 receiving bansos (60%).
+    row = pd.Series({"kk_desil_1": 5, "jiwa_desil_1": 10, "kk_d1_non_dtks": 2, "pct_d1_non_dtks": 40.0,
+                     "kk_d1_dtks_tanpa_bansos": 1, "pct_d1_dtks_tanpa_bansos": 20.0, "kk_d1_bansos": 3,
+                     "pct_d1_bansos": 60.0})
+    assert rakor.key_fact(row, "kk_desil_1") == ("Keluarga desil 1 (miskin ekstrem)", "5 KK", "10 jiwa")
+    assert rakor.key_fact(row, "kk_d1_non_dtks")[1:] == ("2 KK", "40,0% dari KK desil 1")
+    assert rakor.key_fact(row, "pct_d1_bansos")[1:] == ("60,0%", "3 dari 5 KK desil 1")
+
+
+def test_profile_sections_and_priority_criteria_come_from_the_registry():
+    from callbacks.profile import COMPARISON
+    from kantong import priority
+
+    assert priority.CRITERIA == tuple(i.kolom for i in indicators.INDICATORS if i.kriteria)
+    rows = {kolom: penyebut for _, section in COMPARISON for kolom, penyebut in section}
+    assert rows["jiwa_d1_disabilitas"] == "jiwa_desil_1" and rows["kk_d1_disabilitas"] == "kk_desil_1"
+    assert rows["kk_d1_pkh"] == "kk_desil_1" and set(rows) == {i.kolom for i in indicators.INDICATORS if i.profil}
+    assert [name for name, _ in COMPARISON] == ["Bansos reguler", "Kelompok rentan", "Rumah, air, sanitasi, stunting"]
