@@ -188,22 +188,36 @@ class SnapshotStore:
         raise SnapshotNotFound(snapshot_id)
 
 
-def indicator_values(snapshot: Snapshot, level: str, scope: str, kolom: str) -> pd.DataFrame:
+def indicator_values(snapshot: Snapshot, level: str, scope: str, kolom: str,
+                     min_penyebut: int | None = None) -> pd.DataFrame:
     """The regions of a map view with the value and rank of one indicator.
 
     Rank 1 is the most need (the highest value, or the lowest for indicators where more
-    is better); regions without a value are not ranked.
+    is better); regions without a value are not ranked. A rate whose denominator is below
+    `min_penyebut` (default: the setting MIN_PENYEBUT) is "terlalu sedikit" (`sedikit`):
+    one or two families put it at 0% or 100% by chance, so it gets no value or rank here.
     """
     ind = indicators.get(kolom)
     frame = snapshot.regions_in(scope, level)
-    cols = ["kode", "nama", "kk_total", "punya_poligon", kolom]
+    cols = ["kode", "nama", "kk_total", "punya_poligon", kolom] + ([ind.penyebut] if ind.is_rate else [])
     cols += [c for c in ("nama_kecamatan", "nama_kabkota", "lon", "lat", "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara")
              if c in frame.columns]
-    out = frame[cols].rename(columns={kolom: "nilai"})
+    out = frame[list(dict.fromkeys(cols))].rename(columns={kolom: "nilai"})
     out["nilai"] = out["nilai"].astype("float64")
     out.loc[out["kk_total"] == 0, "nilai"] = float("nan")  # no P3KE family: nothing to rank
+    out["sedikit"] = too_few(out, ind, min_penyebut) & out["nilai"].notna()
+    out.loc[out["sedikit"], "nilai"] = float("nan")
     out["peringkat"] = out["nilai"].rank(method="min", ascending=ind.arah < 0).astype("Int64")
     return out
+
+
+def too_few(frame: pd.DataFrame, ind: indicators.Indicator, min_penyebut: int | None = None) -> pd.Series:
+    """Regions whose rate rests on too few families or people to be compared."""
+    if not ind.is_rate:
+        return pd.Series(False, index=frame.index)
+    minimum = config.MIN_PENYEBUT if min_penyebut is None else min_penyebut
+    den = frame[ind.penyebut].astype("float64")
+    return (den > 0) & (den < minimum)
 
 
 def rank_in(snapshot: Snapshot, kode: str, kolom: str, within: str) -> tuple[int | None, int]:

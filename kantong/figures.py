@@ -25,6 +25,8 @@ from kantong.view import PALETTES
 K_CLASSES = 5
 NO_FAMILY_COLOUR = "#b8b8b8"  # no P3KE family at all
 NOT_APPLICABLE_COLOUR = "#ececec"  # families, but the rate has no denominator (no desil-1 family)
+# A rate on too few families to compare: a pale green-grey that no sequential palette here uses.
+TOO_FEW_COLOUR = "#d3e4d6"
 BORDER_COLOUR = "#ffffff"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
@@ -33,30 +35,36 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 class Classes:
     """Classification of one indicator over the regions of a view."""
 
-    kelas: np.ndarray  # per region: -2 no family, -1 not applicable, 0..k-1 class
+    kelas: np.ndarray  # per region: -3 too few, -2 no family, -1 not applicable, 0..k-1 class
     batas: list[float]  # upper bound of each class
     bawah: float  # minimum value
     jumlah: list[int]  # regions per class
     warna: list[str]  # colour per class
     tanpa_keluarga: int
     tidak_berlaku: int
+    terlalu_sedikit: int = 0
+    min_penyebut: int = 0  # the threshold behind `terlalu_sedikit`, for the legend
 
 
-def classify(values: pd.Series, has_family: pd.Series, ind: indicators.Indicator, method: str, palette: str) -> Classes:
+def classify(values: pd.Series, has_family: pd.Series, ind: indicators.Indicator, method: str, palette: str,
+             too_few: pd.Series | None = None, min_penyebut: int = 0) -> Classes:
     """Classes by quantiles, natural breaks (Fisher-Jenks) or equal intervals.
 
-    Regions with no P3KE family, and regions whose rate has no denominator, are kept out
-    of the classification and get their own colours."""
+    Regions with no P3KE family, regions whose rate has no denominator, and regions whose
+    rate rests on too few families (`too_few`) are kept out of the classification and get
+    their own colours."""
     v = values.to_numpy(dtype="float64")
     fam = has_family.to_numpy(dtype=bool)
-    valid = fam & ~np.isnan(v)
-    kelas = np.where(fam, -1, -2)
+    few = np.zeros(len(v), dtype=bool) if too_few is None else too_few.to_numpy(dtype=bool) & fam
+    valid = fam & ~np.isnan(v) & ~few
+    kelas = np.where(few, -3, np.where(fam, -1, -2))
+    extra = {"terlalu_sedikit": int(few.sum()), "min_penyebut": int(min_penyebut)}
     colours = list(PALETTES[palette][1])
     if ind.arah < 0:
         colours = colours[::-1]  # where more is better, the darkest colour still marks need
     data = v[valid]
     if len(data) == 0:
-        return Classes(kelas, [], float("nan"), [], [], int((~fam).sum()), int((fam & ~valid).sum()))
+        return Classes(kelas, [], float("nan"), [], [], int((~fam).sum()), int((fam & ~valid & ~few).sum()), **extra)
     unique = np.unique(data)
     k = min(K_CLASSES, len(unique))
     with warnings.catch_warnings():
@@ -70,7 +78,7 @@ def classify(values: pd.Series, has_family: pd.Series, ind: indicators.Indicator
             bins = mapclassify.EqualInterval(data, k=k).bins
         else:
             bins = mapclassify.Quantiles(data, k=k).bins
-    if ind.satuan != "%":
+    if not ind.is_rate:
         bins = np.floor(bins)  # counts: class bounds are whole numbers, as the legend says
     bins = np.unique(bins)  # quantiles of skewed counts repeat; one class per distinct bound
     idx = np.minimum(np.searchsorted(bins, data, side="left"), len(bins) - 1)
@@ -85,7 +93,8 @@ def classify(values: pd.Series, has_family: pd.Series, ind: indicators.Indicator
         jumlah=[int((idx == i).sum()) for i in range(len(bins))],
         warna=[colours[i] for i in pick],
         tanpa_keluarga=int((~fam).sum()),
-        tidak_berlaku=int((fam & ~valid).sum()),
+        tidak_berlaku=int((fam & ~valid & ~few).sum()),
+        **extra,
     )
 
 
@@ -93,7 +102,7 @@ def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, 
     """(colour, label, count) for each legend entry, in Indonesian number format."""
     rows = []
     lower = classes.bawah
-    whole = ind.satuan != "%"
+    whole = not ind.is_rate
     for i, (upper, colour, n) in enumerate(zip(classes.batas, classes.warna, classes.jumlah)):
         # Counts are whole numbers: after "5 – 10" comes "11 – 29", not "10 – 29".
         start = lower if i == 0 or not whole else np.floor(lower) + 1
@@ -101,6 +110,10 @@ def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, 
         hi = fmt.nilai_pendek(ind, upper)
         rows.append((colour, hi if lo == hi else f"{lo} – {hi}", n))
         lower = upper
+    if classes.terlalu_sedikit:
+        basis = indicators.get(ind.penyebut).label_pendek if ind.is_rate else ""
+        rows.append((TOO_FEW_COLOUR, f"Terlalu sedikit (di bawah {fmt.angka(classes.min_penyebut)} {basis})".replace(" )", ")"),
+                     classes.terlalu_sedikit))
     if classes.tidak_berlaku:
         rows.append((NOT_APPLICABLE_COLOUR, "Tidak berlaku (tidak ada KK desil 1)", classes.tidak_berlaku))
     if classes.tanpa_keluarga:
@@ -109,13 +122,13 @@ def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, 
 
 
 def _colorscale(classes: Classes) -> tuple[list, float, float]:
-    """A stepped colour scale over z = class index, with the two grey classes below 0."""
-    colours = [NO_FAMILY_COLOUR, NOT_APPLICABLE_COLOUR] + (classes.warna or ["#ffffff"])
+    """A stepped colour scale over z = class index, with the three special classes below 0."""
+    colours = [TOO_FEW_COLOUR, NO_FAMILY_COLOUR, NOT_APPLICABLE_COLOUR] + (classes.warna or ["#ffffff"])
     n = len(colours)
     scale = []
     for i, c in enumerate(colours):
         scale += [[i / n, c], [(i + 1) / n, c]]
-    return scale, -2.5, n - 2.5
+    return scale, -3.5, n - 3.5
 
 
 def map_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator) -> dict:
@@ -126,6 +139,8 @@ def map_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator)
     decimals = ind.desimal
     customdata = np.column_stack([np.round(value, decimals), rank])
     customdata = [[None if np.isnan(x) else (int(x) if decimals == 0 else float(x)) for x in row] for row in customdata]
+    for row, note in zip(customdata, _too_few_notes(frame, ind)):
+        row.append(note)
     ranked = int(np.sum(~np.isnan(rank)))
     unit = "%" if ind.is_rate else f" {ind.satuan}"
     return {
@@ -136,9 +151,18 @@ def map_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator)
         "customdata": customdata,
         "hovertemplate": (
             "%{text}<br><b>" + ind.label_pendek + ": %{customdata[0]:" + fmt.d3_format(ind) + "}" + unit
-            + "</b><br>Peringkat %{customdata[1]} dari " + fmt.angka(ranked) + "<extra></extra>"
+            + "</b>%{customdata[2]}<br>Peringkat %{customdata[1]} dari " + fmt.angka(ranked) + "<extra></extra>"
         ),
     }
+
+
+def _too_few_notes(frame: pd.DataFrame, ind: indicators.Indicator) -> list[str]:
+    """Hover notes for rates that rest on too few families to be compared."""
+    if "sedikit" not in frame or not ind.is_rate:
+        return [""] * len(frame)
+    basis = indicators.get(ind.penyebut)
+    return [f"<br><i>terlalu sedikit untuk dibandingkan ({fmt.nilai(basis, n)})</i>" if few else ""
+            for few, n in zip(frame["sedikit"], frame[ind.penyebut])]
 
 
 def hover_text(frame: pd.DataFrame) -> list[str]:
@@ -295,6 +319,8 @@ class PrintText:
 
 
 def _class_colour(kelas: int, classes: Classes) -> str:
+    if kelas == -3:
+        return TOO_FEW_COLOUR
     if kelas == -2:
         return NO_FAMILY_COLOUR
     if kelas == -1:

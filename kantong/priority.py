@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from etl import indicators
+from kantong.data import too_few
 
 # Indicators that can be weighted (counts and rates of need among desil-1 families): the
 # registry marks them.
@@ -42,12 +43,15 @@ def weights_for(preset: str) -> dict[str, float]:
     return {c: float(PRESETS[preset].get(c, 0)) for c in CRITERIA}
 
 
-def normalise(frame: pd.DataFrame, criteria=CRITERIA) -> pd.DataFrame:
-    """Each criterion scaled to 0–1 over the eligible nagari (0 where not measurable)."""
+def normalise(frame: pd.DataFrame, criteria=CRITERIA, min_penyebut: int | None = None) -> pd.DataFrame:
+    """Each criterion scaled to 0–1 over the eligible nagari (0 where not measurable). A rate
+    on too few families (see kantong.data.too_few) counts as not measurable: 2 of 2 families
+    is not a worse pocket than 400 of 500."""
     eligible = frame["kk_desil_1"] > 0
     out = pd.DataFrame(index=frame.index)
     for kolom in criteria:
-        values = frame[kolom].astype("float64").where(eligible)
+        measurable = eligible & ~too_few(frame, indicators.get(kolom), min_penyebut)
+        values = frame[kolom].astype("float64").where(measurable)
         lo, hi = values.min(), values.max()
         scaled = (values - lo) / (hi - lo) if hi > lo else values * 0.0
         if indicators.get(kolom).arah < 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from etl import indicators
+from etl import config, indicators
 from kantong import exports, figures, fmt, geometry, priority
 from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values, level_of
 from kantong.view import CLASSIFICATIONS, View
@@ -59,7 +59,7 @@ def view_classes(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, figures.
     the same for the screen map, the printed map and the presentation."""
     frame = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)
     classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, indicators.get(view.indikator),
-                               view.klasifikasi, view.warna)
+                               view.klasifikasi, view.warna, too_few=frame["sedikit"], min_penyebut=config.MIN_PENYEBUT)
     return frame, classes
 
 

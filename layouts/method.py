@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from etl import indicators
+from etl import config, indicators
 from kantong import fmt, priority
 
 
@@ -61,6 +61,15 @@ def page(snapshot) -> dbc.Container:
                         html.Li("Menerima bansos: semua KK desil 1 yang terdaftar di DTKS (yang sudah menerima ditambah yang belum)."),
                         html.Li("Graduasi: sepersepuluh KK desil 1, dibulatkan ke atas. Semua target dapat disunting."),
                     ]),
+                    html.H2("Persentase dari angka kecil", className="h5 mt-3"),
+                    html.P(
+                        f"Persentase sebuah nagari yang hanya memiliki satu atau dua KK desil 1 bernilai 0% atau 100% karena "
+                        f"kebetulan, sehingga memenuhi kelas tertinggi dan terendah peta serta puncak peringkat. Karena itu, "
+                        f"persentase yang penyebutnya kurang dari {fmt.angka(config.MIN_PENYEBUT)} KK (atau jiwa) ditandai "
+                        f"\u201cterlalu sedikit\u201d: diberi warna sendiri di peta dengan baris legenda dan jumlahnya, tidak "
+                        f"ikut klasifikasi, peringkat, maupun skor prioritas, sedangkan jumlah KK-nya tetap tampil di profil "
+                        f"dan tabel. Batas ini dapat diubah oleh pengelola (pengaturan KANTONG_MIN_PENYEBUT)."
+                    ),
                     html.H2("Definisi indikator", className="h5 mt-3"),
                     dbc.Table([html.Thead(html.Tr([html.Th("Kolom"), html.Th("Indikator"), html.Th("Satuan"), html.Th("Definisi")])),
                                html.Tbody(catalogue)], size="sm", responsive=True, className="small"),

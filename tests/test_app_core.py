@@ -79,9 +79,14 @@ def test_values_and_ranks_of_a_view(root):
     assert frame.loc["13.01.02.2001", "nilai"] == 1 and frame.loc["13.71.01.1001", "nilai"] == 1
     assert frame.loc["13.01.02.2001", "peringkat"] == 1  # ties share the best rank
     assert np.isnan(frame.loc["13.01.01.2002", "nilai"]) or frame.loc["13.01.01.2002", "nilai"] == 0
-    # Coverage: more is better, so the lowest coverage ranks first.
-    cover = indicator_values(snapshot, "kabkota", "13", "pct_d1_bansos")
+    # Coverage: more is better, so the lowest coverage ranks first (50% of 4 D1 families in
+    # 13.01, 100% of 1 in 13.71), when rates on so few families are compared at all.
+    cover = indicator_values(snapshot, "kabkota", "13", "pct_d1_bansos", min_penyebut=1)
     assert cover.loc["13.01", "peringkat"] == 1 and cover.loc["13.71", "peringkat"] == 2
+    # By default (10) both rest on too few families: no value and no rank, counts kept.
+    cover = indicator_values(snapshot, "kabkota", "13", "pct_d1_bansos")
+    assert cover["sedikit"].tolist() == [True, True] and cover["peringkat"].isna().all()
+    assert cover["kk_desil_1"].tolist() == [4, 1]
     assert rank_in(snapshot, "13.01.01.2001", "kk_desil_1", "13.01") == (1, 4)
 
 
@@ -95,6 +100,19 @@ def test_classification_keeps_no_family_and_not_applicable_apart():
     assert sum(classes.jumlah) == 5
     rows = figures.legend_rows(classes, ind)
     assert rows[0][1] == "0,0% – 8,0%" and rows[-1][1] == "Tidak ada keluarga P3KE"
+
+
+def test_rates_on_too_few_families_have_their_own_class_and_legend_row():
+    ind = indicators.get("pct_d1_non_dtks")
+    values = pd.Series([0.0, 10.0, 20.0, 100.0, np.nan, 50.0])
+    has_family = pd.Series([True, True, True, True, True, False])
+    few = pd.Series([False, False, False, True, False, False])  # e.g. 1 of 1 desil-1 family
+    classes = figures.classify(values, has_family, ind, "interval", "oranye", too_few=few, min_penyebut=10)
+    assert classes.kelas.tolist()[3:] == [-3, -1, -2]
+    assert (classes.terlalu_sedikit, classes.tidak_berlaku, classes.tanpa_keluarga) == (1, 1, 1)
+    assert classes.batas[-1] == 20.0  # the 100% of one family does not stretch the classes
+    rows = figures.legend_rows(classes, ind)
+    assert (figures.TOO_FEW_COLOUR, "Terlalu sedikit (di bawah 10 KK desil 1)", 1) in rows
 
 
 def test_count_classes_have_whole_number_bounds():

@@ -116,3 +116,14 @@ def test_plan_rows_best_rank_first_keeping_edited_targets():
                                                                "target_terima_bansos": 10, "target_graduasi": 2}
     assert rows[0]["skor"] == pytest.approx(66.67, abs=0.01)
     assert {k: rows[1][k] for k in priority.TARGET_FIELDS} == {k: edited[0][k] for k in priority.TARGET_FIELDS}
+
+
+def test_rates_on_too_few_families_score_nothing():
+    # N1 (10 D1, 5 outside DTKS = 50%) against a nagari of 2 D1 families, both outside (100%).
+    frame = _frame()
+    frame.loc["13.01.01.2002", ["kk_desil_1", "kk_d1_non_dtks", "pct_d1_non_dtks"]] = [2, 2, 100.0]
+    normalised = priority.normalise(frame, min_penyebut=10)
+    assert normalised.loc["13.01.01.2002", "pct_d1_non_dtks"] == 0.0  # too few to compare
+    # The others scale over 0% (N3) .. 50% (N1, N5).
+    assert normalised.loc["13.01.01.2001", "pct_d1_non_dtks"] == 1.0
+    assert priority.normalise(frame, min_penyebut=1).loc["13.01.01.2002", "pct_d1_non_dtks"] == 1.0
