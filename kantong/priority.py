@@ -32,7 +32,7 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 DEFAULT_PRESET = "Kemiskinan ekstrem"
 
-# Tiers by rank among eligible nagari (share of them, cumulative).
+# Tiers (jenjang) by rank among eligible nagari (share of them, cumulative).
 TIERS = (("Prioritas utama", 0.05), ("Prioritas tinggi", 0.20), ("Prioritas sedang", 0.50), ("Prioritas rendah", 1.0))
 NOT_ELIGIBLE = "Tidak ada KK desil 1"
 
@@ -62,7 +62,7 @@ def normalise(frame: pd.DataFrame, criteria=CRITERIA, min_penyebut: int | None =
 
 @dataclass(frozen=True)
 class Scored:
-    table: pd.DataFrame  # kode, nama, nama_kecamatan, nama_kabkota, kk_desil_1, skor, peringkat, tingkat
+    table: pd.DataFrame  # kode, nama, nama_kecamatan, nama_kabkota, kk_desil_1, skor, peringkat, jenjang_prioritas
     contributions: pd.DataFrame  # per criterion, points of the score (rows add up to skor)
 
 
@@ -84,7 +84,7 @@ def score(frame: pd.DataFrame, weights: dict[str, float], normalised: pd.DataFra
     tier = pd.Series(NOT_ELIGIBLE, index=table.index, dtype="object")
     for label, share in reversed(TIERS):
         tier[table["peringkat"].notna() & (table["peringkat"].astype("float64") <= np.ceil(share * n))] = label
-    table["tingkat_prioritas"] = tier
+    table["jenjang_prioritas"] = tier
     return Scored(table, contrib)
 
 
@@ -205,7 +205,7 @@ def _normalised(snapshot_id: str, snapshot) -> pd.DataFrame:
 def ranking_rows(desa: pd.DataFrame, scored: Scored, selected: list[str] | None = None) -> list[dict]:
     """Every nagari with its score, rank, tier, every indicator and whether it is chosen."""
     cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.KOLOM)
-    table = desa[cols].join(scored.table[["skor", "peringkat", "tingkat_prioritas"]])
+    table = desa[cols].join(scored.table[["skor", "peringkat", "jenjang_prioritas"]])
     table["pilih"] = table["kode"].isin(selected or [])
     table = table.sort_values("peringkat", na_position="last")
     table["skor"] = table["skor"].round(2)
@@ -222,7 +222,7 @@ def score_updates(scored: Scored) -> dict:
         "kode": table["kode"].tolist(),
         "skor": [None if pd.isna(v) else float(v) for v in skor],
         "peringkat": [None if pd.isna(v) else int(v) for v in table["peringkat"]],
-        "tingkat": table["tingkat_prioritas"].tolist(),
+        "jenjang": table["jenjang_prioritas"].tolist(),
     }
 
 

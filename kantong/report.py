@@ -208,7 +208,7 @@ RANKING_COLUMNS = [
     exports.Column("peringkat", "Peringkat", exports.INT), exports.Column("kode", "Kode"),
     exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
     exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
-    exports.Column("tingkat_prioritas", "Tingkat prioritas"),
+    exports.Column("jenjang_prioritas", "Jenjang prioritas"),
 ] + indicator_columns()
 
 PLAN_COLUMNS = [

@@ -42,7 +42,7 @@ def page(snapshot) -> dbc.Container:
                     ),
                     html.H3("Preset bobot", className="h6"),
                     dbc.Table([html.Thead(html.Tr([html.Th("Preset"), html.Th("Bobot")])), html.Tbody(presets)], size="sm"),
-                    html.H3("Tingkat prioritas", className="h6"),
+                    html.H3("Jenjang prioritas", className="h6"),
                     html.Ul(tiers),
                     html.H2("Aturan pemilihan", className="h5 mt-3"),
                     html.Ul([

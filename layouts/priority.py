@@ -43,7 +43,7 @@ def ranking_columns() -> list[dict]:
         {"field": "nama_kabkota", "headerName": "Kab/kota", "width": 170, "filter": "agTextColumnFilter"},
         {"field": "skor", "headerName": "Skor", "width": 100, "type": "rightAligned", "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": "angka(params.value, 1)"}, "sort": "desc"},
-        {"field": "tingkat_prioritas", "headerName": "Tingkat", "width": 150, "filter": "agTextColumnFilter"},
+        {"field": "jenjang_prioritas", "headerName": "Jenjang", "width": 150, "filter": "agTextColumnFilter"},
     ]
     for ind in indicators.INDICATORS:
         cols.append(_number_col(ind.kolom, ind.label_pendek, pct=ind.is_rate))

@@ -35,7 +35,7 @@ def test_score_is_the_weighted_mean_of_min_max_scaled_criteria():
     assert t.loc["13.01.01.2001", "skor"] == pytest.approx(25.0)
     assert t.loc["13.01.01.2003", "skor"] == pytest.approx(50.0)
     assert t.loc["13.71.01.1001", "skor"] == pytest.approx((1 / 3 + 1) / 2 * 100)
-    assert pd.isna(t.loc["13.01.01.2004", "skor"]) and t.loc["13.01.01.2004", "tingkat_prioritas"] == priority.NOT_ELIGIBLE
+    assert pd.isna(t.loc["13.01.01.2004", "skor"]) and t.loc["13.01.01.2004", "jenjang_prioritas"] == priority.NOT_ELIGIBLE
     # Contributions add up to the score.
     assert scored.contributions.loc["13.71.01.1001"].sum() == pytest.approx(t.loc["13.71.01.1001", "skor"])
     assert scored.contributions.loc["13.71.01.1001", "kk_d1_non_dtks"] == pytest.approx(50.0)
@@ -78,7 +78,7 @@ def test_coverage_counts_assessed_families_up_to_thirty_per_nagari():
 
 def test_tiers_follow_rank_shares():
     scored = priority.score(_frame(), {"kk_desil_1": 1})
-    tiers = scored.table.set_index("nama")["tingkat_prioritas"]
+    tiers = scored.table.set_index("nama")["jenjang_prioritas"]
     # 4 eligible: utama ceil(0.2)=1, tinggi ceil(0.8)=1, sedang ceil(2)=2, rendah the rest
     assert tiers["N3"] == "Prioritas utama" and tiers["N5"] == "Prioritas sedang"
     assert tiers["N4"] == priority.NOT_ELIGIBLE

@@ -14,9 +14,9 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
                 if (i === undefined) { return; }
                 node.data.skor = data.skor[i];
                 node.data.peringkat = data.peringkat[i];
-                node.data.tingkat_prioritas = data.tingkat[i];
+                node.data.jenjang_prioritas = data.jenjang[i];
             });
-            api.refreshCells({columns: ["skor", "peringkat", "tingkat_prioritas"], force: true});
+            api.refreshCells({columns: ["skor", "peringkat", "jenjang_prioritas"], force: true});
             api.onSortChanged();
         });
         return noUpdate;
