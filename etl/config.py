@@ -27,6 +27,10 @@ PLANS_DB = Path(os.environ.get("KANTONG_PLANS", DATA_DIR / "rencana.sqlite"))
 KODE_WILAYAH = Path(os.environ.get("KANTONG_KODE_WILAYAH", DATA_DIR / "wilayah" / "13_kode_wilayah.csv"))
 PENDUDUK_KABKOTA = DATA_DIR / "wilayah" / "13_kabkota_penduduk.csv"
 
+# Who publishes the maps, tables and decks; by default the provincial social affairs office
+# of the snapshot's province ("Dinas Sosial Provinsi <nama>").
+INSTANSI = os.environ.get("KANTONG_INSTANSI") or None
+
 # Rates resting on fewer families (or people) than this are "terlalu sedikit": shown as such,
 # kept out of map classes, rankings and the priority score (the small-numbers problem).
 MIN_PENYEBUT = int(os.environ.get("KANTONG_MIN_PENYEBUT", "10"))

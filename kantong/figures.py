@@ -196,7 +196,7 @@ def map_view_box(frame: pd.DataFrame, width: int = 600, height: int = 460) -> di
     the map's real size (layout.meta.bbox)."""
     box = bounding_box(frame)
     if box is None:
-        return {"center": {"lon": 100.5, "lat": -0.8}, "zoom": 6.3}  # Sumatera Barat
+        return {"center": {"lon": 118.0, "lat": -2.5}, "zoom": 3.2}  # nothing drawn: all of Indonesia
     west, south, east, north = box
 
     def merc(lat: float) -> float:
@@ -401,7 +401,7 @@ def print_map_figure(
         if o is not None:
             shapes.append({"type": "path", "path": o.path, "xref": "x", "yref": "y", "fillrule": "evenodd",
                            "fillcolor": "rgba(0,0,0,0)", "line": {"color": "#111111", "width": 2.5}})
-    box = extent(drawn) or (98.5, -3.5, 102.0, 1.0)
+    box = extent(drawn) or (95.0, -11.0, 141.0, 6.0)  # nothing drawn: all of Indonesia
     west, south, east, north = box
     pad_x, pad_y = (east - west) * 0.03 + 1e-3, (north - south) * 0.03 + 1e-3
 

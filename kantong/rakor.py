@@ -130,10 +130,10 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
     size = {"width": int(MAP_W * 100), "height": int(MAP_H * 100)}
     plain = PrintText()
     slides = [Slide(
-        "judul", "Penanggulangan Kemiskinan Ekstrem Provinsi Sumatera Barat",
+        "judul", f"Penanggulangan Kemiskinan Ekstrem Provinsi {province['nama']}",
         f"Bahan rapat koordinasi · {ind.label}",
         lines=[f"Data P3KE dan DTKS per {tanggal} (snapshot {snapshot.path.name})",
-               f"Rencana: {plan.nama}", f"Disusun {fmt.tanggal(built_on)} · Dinas Sosial Provinsi Sumatera Barat"],
+               f"Rencana: {plan.nama}", f"Disusun {fmt.tanggal(built_on)} · {report.publisher(snapshot)}"],
     )]
 
     view = View(tingkat="kabkota", wilayah=kode_prov, indikator=indikator, klasifikasi=klasifikasi, warna=warna,
@@ -166,7 +166,7 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
         rank = ranks.get(kode)
         facts = [key_fact(region, k) for k in KEY_INDICATORS]
         facts.append((f"Peringkat {ind.label_pendek}", "–" if pd.isna(rank) else f"{fmt.angka(int(rank))} dari {fmt.angka(ranked)}",
-                      "di Sumatera Barat"))
+                      f"di {province['nama']}"))
         slide = Slide(
             "kabkota", str(region["nama"]), f"{ind.label} per nagari/desa · data per {tanggal}",
             figure=report.map_print(snapshot, kab_view, plain, highlight=[r["kode"] for r in chosen], **size),
@@ -322,7 +322,7 @@ def pptx_bytes(slides: list[Slide], footer: str) -> bytes:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor") -> bytes:
+def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", author: str = "Kantong") -> bytes:
     """The same slides as pptx_bytes, one 16:9 page each (reportlab, built-in fonts)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
@@ -335,7 +335,7 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor") -> b
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=(W, H))
     c.setTitle(title)
-    c.setAuthor("Dinas Sosial Provinsi Sumatera Barat")
+    c.setAuthor(author)
     blue = colors.Color(*(v / 255 for v in TITLE_COLOUR))
     grey = colors.Color(*(v / 255 for v in MUTED))
 
@@ -432,7 +432,7 @@ def build(snapshot: Snapshot, indikator: str, plan: PlanRows, renderer, progress
     footer = footer_text(snapshot)
     pptx = pptx_bytes(slides, footer)
     step(maps + 1, steps, "Menulis PowerPoint")
-    pdf = pdf_bytes(slides, footer)
+    pdf = pdf_bytes(slides, footer, author=report.publisher(snapshot))
     step(steps, steps, "Menulis PDF")
     stem = "_".join(["paket-rakor", indikator.replace("_", "-"), snapshot.tanggal_referensi])
     return Deck([replace(s, figure=None) for s in slides], pptx, pdf, stem)

@@ -16,7 +16,6 @@ from kantong.view import CLASSIFICATIONS, View
 
 SKOR = indicators.Indicator("skor", "Skor prioritas", "Skor", "poin", "Prioritas",
                             "Rata-rata berbobot indikator terpilih yang diskalakan 0–1, dikali 100.")
-PRODUCER = "diolah Dinas Sosial Provinsi Sumatera Barat (Kantong)"
 
 
 def scope_name(snapshot: Snapshot, kode: str) -> str:
@@ -24,9 +23,15 @@ def scope_name(snapshot: Snapshot, kode: str) -> str:
     return f"Kecamatan {name}" if level_of(kode) == "kecamatan" else name
 
 
+def publisher(snapshot: Snapshot) -> str:
+    """The office that publishes what Kantong draws: the setting KANTONG_INSTANSI, or the
+    social affairs office of the snapshot's province."""
+    return config.INSTANSI or f"Dinas Sosial Provinsi {snapshot.provinsi['nama']}"
+
+
 def source_line(snapshot: Snapshot) -> str:
     return (f"Sumber: P3KE (Kemenko PMK) dan DTKS (Kemensos), tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}; "
-            f"snapshot {snapshot.path.name}; {PRODUCER}.")
+            f"snapshot {snapshot.path.name}; diolah {publisher(snapshot)} (Kantong).")
 
 
 def map_text(snapshot: Snapshot, view: View) -> figures.PrintText:
@@ -162,7 +167,7 @@ def priority_map_print(snapshot: Snapshot, scored: priority.Scored, weights: dic
     desa = snapshot.table("desa")
     chosen = [k for k in selected if k in desa.index]
     text = figures.PrintText(
-        title="Skor prioritas nagari/desa: Sumatera Barat",
+        title=f"Skor prioritas nagari/desa: {snapshot.provinsi['nama']}",
         subtitle=f"Bobot: {weights_text(weights)} · {fmt.angka(len(chosen))} nagari terpilih · "
                  f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),

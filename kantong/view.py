@@ -25,14 +25,14 @@ PALETTES = {
 DEFAULT_INDICATOR = "kk_d1_non_dtks"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class View:
     tingkat: str = "kabkota"  # which polygons are drawn
-    wilayah: str = "13"  # the scope: province, kab/kota or kecamatan code
+    wilayah: str  # the scope: the snapshot's province, a kab/kota or a kecamatan code
     indikator: str = DEFAULT_INDICATOR
     klasifikasi: str = "kuantil"
     warna: str = "oranye"
-    profil: str = "13"  # the region whose profile is open
+    profil: str  # the region whose profile is open
 
     def to_query(self) -> str:
         return "?" + urlencode(asdict(self))
