@@ -45,7 +45,9 @@ def name_key(value: object, level: str) -> str:
 
 
 def kab_type(value: object) -> str:
-    text = re.sub(r"[^A-Z ]+", " ", str(value or "").upper()).strip()
+    if value is None or pd.isna(value):  # a layer dissolved from desa alone has no kab/kota names
+        return ""
+    text = re.sub(r"[^A-Z ]+", " ", str(value).upper()).strip()
     if text.startswith("KOTA"):
         return "KOTA"
     if text.startswith("KAB"):

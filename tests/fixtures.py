@@ -212,3 +212,53 @@ def build_inputs(folder: Path, out: Path):
     paths = write_all(folder)
     return BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
                        boundaries=paths["boundaries"], reference_date=REFERENCE_DATE, out=out)
+
+
+# ----------------------------------------------------------------------------- another province
+
+OTHER_PROVINCE = "63"  # Kalimantan Selatan's code; every name and person below is invented
+OTHER_DESA = [  # kode, desa, kecamatan, kab/kota, D1 families, of them outside DTKS
+    ("63.01.01.2001", "Sungai Alang", "Hulu Satu", "Kabupaten Banua Uji", 12, 3),
+    ("63.01.01.2002", "Pantai Hambawang", "Hulu Satu", "Kabupaten Banua Uji", 4, 4),
+    ("63.01.02.2001", "Tanjung Uji", "Hulu Dua", "Kabupaten Banua Uji", 20, 10),
+    ("63.71.01.1001", "Kelurahan Pasar Uji", "Kota Uji Tengah", "Kota Uji", 8, 0),
+]
+
+
+def write_other_province(folder: Path) -> dict:
+    """A small province of its own codes: 2 kab/kota, 3 kecamatan, 4 desa (as a desa-only
+    boundary layer) and, per desa, the D1 families above with one member each, those in
+    DTKS having an active record. Expected D1 families: 44, of them 17 outside DTKS."""
+    folder.mkdir(parents=True, exist_ok=True)
+    family = ["ID Keluarga P3KE,Kabupaten/Kota,Kecamatan,Desa/Kelurahan,Kode Kemdagri,Desil Kesejahteraan,"
+              "NIK Kepala Keluarga"]
+    members = ["ID Keluarga P3KE,NIK,Tanggal Lahir"]
+    dtks = ["NIK,PKH,BPNT,PBI,Status"]
+    features = []
+    for d, (kode, desa, kec, kab, d1, outside) in enumerate(OTHER_DESA):
+        digits = kode.replace(".", "")
+        for i in range(d1):
+            nik = f"{digits[:6]}0101{80 + d:02d}{i + 1:04d}"
+            family.append(f"U{d}{i:03d},{kab.upper()},{kec.upper()},{desa.upper()},{digits},1,{nik}")
+            members.append(f"U{d}{i:03d},{nik},1980-01-01")
+            if i >= outside:
+                dtks.append(f"{nik},1,0,1,AKTIF")
+        x, y = 115.0 + 0.1 * d, -3.0
+        features.append({"type": "Feature", "properties": {"kode": kode, "nama": desa},
+                         "geometry": _square(x, y) if d < 3 else _square(x + 0.2, y)})
+    (folder / "keluarga_uji.csv").write_text("\n".join(family) + "\n", encoding="utf-8")
+    (folder / "individu_uji.csv").write_text("\n".join(members) + "\n", encoding="utf-8")
+    (folder / "dtks_uji.csv").write_text("\n".join(dtks) + "\n", encoding="utf-8")
+    batas = folder / "batas_uji"
+    batas.mkdir(exist_ok=True)
+    (batas / "desa.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return {"keluarga": [folder / "keluarga_uji.csv"], "individu": [folder / "individu_uji.csv"],
+            "dtks": [folder / "dtks_uji.csv"], "boundaries": batas}
+
+
+def other_province_inputs(folder: Path, out: Path):
+    from etl.pipeline import BuildInputs
+
+    paths = write_other_province(folder)
+    return BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
+                       boundaries=paths["boundaries"], reference_date=REFERENCE_DATE, out=out)
