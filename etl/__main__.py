@@ -27,7 +27,12 @@ def _date(text: str) -> dt.date:
 
 
 def _fmt(n) -> str:
-    return f"{n:,}".replace(",", ".") if isinstance(n, int) else ("–" if n is None else f"{n:,.1f}".replace(",", "#").replace(".", ",").replace("#", "."))
+    """Indonesian number format: 1.234.567 and 12,5."""
+    if isinstance(n, int):
+        return f"{n:,}".replace(",", ".")
+    if n is None:
+        return "–"
+    return f"{n:,.1f}".replace(",", "#").replace(".", ",").replace("#", ".")
 
 
 def run_build(inputs: BuildInputs) -> dict:
@@ -83,26 +88,32 @@ def _report(summary: dict, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="ETL Kantong: P3KE + DTKS + batas wilayah → snapshot indikator")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl", description="ETL Kantong: P3KE + DTKS + batas wilayah → snapshot indikator"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="bangun snapshot dari berkas ekspor P3KE dan DTKS")
     b.add_argument("--keluarga", nargs="+", type=Path, required=True, help="berkas keluarga P3KE (csv/xlsx)")
     b.add_argument("--individu", nargs="+", type=Path, required=True, help="berkas individu P3KE (csv/xlsx)")
     b.add_argument("--dtks", nargs="+", type=Path, required=True, help="ekstrak DTKS/DTSEN per orang (csv/xlsx)")
-    b.add_argument("--boundaries", type=Path, default=None, help="berkas atau folder batas wilayah (GeoJSON, Shapefile, zip, GeoPackage)")
+    b.add_argument("--boundaries", type=Path, default=None,
+                   help="berkas atau folder batas wilayah (GeoJSON, Shapefile, zip, GeoPackage)")
     b.add_argument("--reference-date", type=_date, required=True, help="tanggal referensi umur, YYYY-MM-DD")
     b.add_argument("--out", type=Path, required=True, help="folder snapshot yang ditulis")
-    b.add_argument("--kode-wilayah", type=Path, default=None, help="daftar kode wilayah resmi (kode,nama,tingkat), opsional")
-    b.add_argument("--kolom-kode", default=None, help="nama kolom kode wilayah pada berkas batas (jika tidak terdeteksi)")
+    b.add_argument("--kode-wilayah", type=Path, default=None,
+                   help="daftar kode wilayah resmi (kode,nama,tingkat), opsional")
+    b.add_argument("--kolom-kode", default=None,
+                   help="nama kolom kode wilayah pada berkas batas (jika tidak terdeteksi)")
     b.add_argument("--kolom-nama", default=None, help="nama kolom nama wilayah pada berkas batas")
-    b.add_argument("--crs", default=None, help="CRS berkas batas yang tidak menyebutkannya (mis. Shapefile tanpa .prj), "
-                                              "mis. EPSG:32747")
+    b.add_argument("--crs", default=None,
+                   help="CRS berkas batas yang tidak menyebutkannya (mis. Shapefile tanpa .prj), mis. EPSG:32747")
     b.add_argument("--threads", type=int, default=None)
     b.add_argument("--tanpa-cache", action="store_true", help="siapkan ulang batas wilayah, abaikan cache")
 
     d = sub.add_parser("demo", help="buat data demo sintetis untuk seluruh Sumatera Barat lalu bangun snapshot")
-    d.add_argument("--skala", type=float, default=1.0, help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat")
+    d.add_argument("--skala", type=float, default=1.0,
+                   help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat")
     d.add_argument("--seed", type=int, default=2023)
     d.add_argument("--input-dir", type=Path, default=config.DEMO_INPUT, help="folder berkas demo yang dibuat")
     d.add_argument("--out", type=Path, default=config.SNAPSHOT_ROOT / "demo", help="folder snapshot")

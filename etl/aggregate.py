@@ -7,19 +7,21 @@ import pandas as pd
 import pyarrow as pa
 
 from etl import indicators
+from etl.boundaries import PreparedLayer
+from etl.duck import registered
 from etl.regions import RegionReference
 
 PARENT_DIGITS = {"kecamatan": 8, "kabkota": 5, "provinsi": 2}
 
 
 def count_by_desa(con: duckdb.DuckDBPyConnection, families: pa.Table) -> pd.DataFrame:
-    con.register("fam", families)
-    frame = con.sql(f"SELECT kode_desa, {indicators.count_sql()} FROM fam GROUP BY kode_desa").df()
-    con.unregister("fam")
-    return frame
+    with registered(con, fam=families):
+        return con.sql(f"SELECT kode_desa, {indicators.count_sql()} FROM fam GROUP BY kode_desa").df()
 
 
-def build_levels(counts: pd.DataFrame, ref: RegionReference, desa_names_from_data: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def build_levels(
+    counts: pd.DataFrame, ref: RegionReference, desa_names_from_data: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
     """Indicator tables for desa, kecamatan, kabkota and provinsi.
 
     desa has one row per code in the reference (boundaries, code list) or in the data,
@@ -37,7 +39,8 @@ def build_levels(counts: pd.DataFrame, ref: RegionReference, desa_names_from_dat
     desa["kode_kabkota"] = desa["kode"].str.slice(0, 5)
     desa["kode_provinsi"] = desa["kode"].str.slice(0, 2)
     # Digit 7 of the desa part: 1 kelurahan, 2 desa/nagari.
-    desa["jenis"] = desa["kode"].str.slice(9, 10).map({"1": "kelurahan", "2": "desa/nagari"}).fillna("lainnya").astype("string")
+    jenis = desa["kode"].str.slice(9, 10).map({"1": "kelurahan", "2": "desa/nagari"})
+    desa["jenis"] = jenis.fillna("lainnya").astype("string")
 
     levels = {"desa": desa}
     for level, digits in PARENT_DIGITS.items():
@@ -69,3 +72,11 @@ def build_levels(counts: pd.DataFrame, ref: RegionReference, desa_names_from_dat
         extra = [c for c in frame.columns if c not in id_cols and c not in indicators.KOLOM]
         levels[level] = frame[id_cols + extra + list(indicators.KOLOM)].sort_values("kode", ignore_index=True)
     return levels
+
+
+def add_label_points(levels: dict[str, pd.DataFrame], layers: dict[str, PreparedLayer]) -> dict[str, pd.DataFrame]:
+    """The map's label point and bounding box of each region, where the boundaries have one."""
+    labelled = dict(levels)
+    for level in ("desa", "kecamatan", "kabkota"):
+        labelled[level] = levels[level].merge(layers[level].labels, on="kode", how="left")
+    return labelled

@@ -13,6 +13,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
+from etl.duck import registered, temp_table
 from etl.read import REJECT_SCHEMA
 
 # NIK validity classes. Only `valid` is ever matched.
@@ -174,35 +175,29 @@ def split_keluarga(con: duckdb.DuckDBPyConnection, rows: pa.Table, berkas: pa.Ta
     """Family rows without an ID or with a desil outside 1-4 are rejected here. Duplicate
     IDs are rejected after region resolution (see `dedupe_keluarga`), so a copy with a
     usable region is never discarded in favour of one without."""
-    con.register("kel_rows", rows)
-    con.register("berkas", berkas)
-    rejects = _rejects(
-        con,
-        """
-        SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris,
-            CASE WHEN id_keluarga IS NULL THEN 'ID Keluarga P3KE' ELSE 'Desil Kesejahteraan' END AS kolom,
-            CASE WHEN id_keluarga IS NULL THEN 'ID keluarga kosong'
-                 ELSE 'desil tidak valid (harus 1 sampai 4)' END AS alasan,
-            CASE WHEN id_keluarga IS NULL THEN NULL ELSE desil_asli END AS nilai
-        FROM kel_rows JOIN berkas b USING (_berkas_ke)
-        WHERE id_keluarga IS NULL OR desil IS NULL
-        ORDER BY _berkas_ke, _baris
-        """,
-    )
-    loaded = con.sql(
-        "SELECT * EXCLUDE (desil_asli) FROM kel_rows WHERE id_keluarga IS NOT NULL AND desil IS NOT NULL"
-    ).to_arrow_table()
-    con.unregister("kel_rows")
+    with registered(con, kel_rows=rows, berkas=berkas):
+        rejects = _rejects(
+            con,
+            """
+            SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris,
+                CASE WHEN id_keluarga IS NULL THEN 'ID Keluarga P3KE' ELSE 'Desil Kesejahteraan' END AS kolom,
+                CASE WHEN id_keluarga IS NULL THEN 'ID keluarga kosong'
+                     ELSE 'desil tidak valid (harus 1 sampai 4)' END AS alasan,
+                CASE WHEN id_keluarga IS NULL THEN NULL ELSE desil_asli END AS nilai
+            FROM kel_rows JOIN berkas b USING (_berkas_ke)
+            WHERE id_keluarga IS NULL OR desil IS NULL
+            ORDER BY _berkas_ke, _baris
+            """,
+        )
+        loaded = con.sql(
+            "SELECT * EXCLUDE (desil_asli) FROM kel_rows WHERE id_keluarga IS NOT NULL AND desil IS NOT NULL"
+        ).to_arrow_table()
     return loaded, rejects
 
 
 def dedupe_keluarga(con: duckdb.DuckDBPyConnection, keluarga: pa.Table, berkas: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Keep the first row of each family ID (file order); reject the later copies."""
-    con.register("kel", keluarga)
-    con.register("berkas", berkas)
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE kel_dup AS
+    copies = """
         SELECT id_keluarga, _berkas_ke, _baris,
             row_number() OVER w AS _ke,
             first(_berkas_ke) OVER w AS _pertama_berkas,
@@ -212,27 +207,42 @@ def dedupe_keluarga(con: duckdb.DuckDBPyConnection, keluarga: pa.Table, berkas: 
         WINDOW w AS (PARTITION BY id_keluarga ORDER BY _berkas_ke, _baris
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         """
-    )
-    rejects = _rejects(
-        con,
-        """
-        SELECT b.berkas, b.lembar, 'keluarga' AS jenis, r._baris AS baris, 'ID Keluarga P3KE' AS kolom,
-            'ID keluarga duplikat (sudah ada di ' || p.berkas || coalesce(', lembar ''' || p.lembar || '''', '')
-                || ' baris ' || r._pertama_baris || ')' AS alasan,
-            r.id_keluarga AS nilai
-        FROM kel_dup r JOIN berkas b ON b._berkas_ke = r._berkas_ke
-        JOIN berkas p ON p._berkas_ke = r._pertama_berkas
-        WHERE r._ke > 1 ORDER BY r._berkas_ke, r._baris
-        """,
-    )
-    # `kk`: a compact integer key for the family, used by every later join.
-    loaded = con.sql(
-        """SELECT kel.*, CAST(row_number() OVER () AS INTEGER) AS kk
-           FROM kel ANTI JOIN (SELECT _berkas_ke, _baris FROM kel_dup WHERE _ke > 1) d USING (_berkas_ke, _baris)"""
-    ).to_arrow_table()
-    con.execute("DROP TABLE kel_dup")
-    con.unregister("kel")
+    with registered(con, kel=keluarga, berkas=berkas), temp_table(con, "kel_dup", copies):
+        rejects = _rejects(
+            con,
+            """
+            SELECT b.berkas, b.lembar, 'keluarga' AS jenis, r._baris AS baris, 'ID Keluarga P3KE' AS kolom,
+                'ID keluarga duplikat (sudah ada di ' || p.berkas || coalesce(', lembar ''' || p.lembar || '''', '')
+                    || ' baris ' || r._pertama_baris || ')' AS alasan,
+                r.id_keluarga AS nilai
+            FROM kel_dup r JOIN berkas b ON b._berkas_ke = r._berkas_ke
+            JOIN berkas p ON p._berkas_ke = r._pertama_berkas
+            WHERE r._ke > 1 ORDER BY r._berkas_ke, r._baris
+            """,
+        )
+        # `kk`: a compact integer key for the family, used by every later join.
+        loaded = con.sql(
+            """SELECT kel.*, CAST(row_number() OVER () AS INTEGER) AS kk
+               FROM kel ANTI JOIN (SELECT _berkas_ke, _baris FROM kel_dup WHERE _ke > 1) d USING (_berkas_ke, _baris)"""
+        ).to_arrow_table()
     return loaded, rejects
+
+
+def rejected_family_ids(
+    con: duckdb.DuckDBPyConnection, rows: pa.Table, rejects: pa.Table, berkas: pa.Table, loaded: pa.Table
+) -> pa.Table:
+    """(id_keluarga, alasan) of rejected family rows whose ID was not loaded from any row,
+    so that `split_individu` can give their members the family's reason."""
+    raw = rows.select(["_berkas_ke", "_baris", "id_keluarga"])
+    with registered(con, raw=raw, rej=rejects, berkas=berkas, loaded=loaded.select(["id_keluarga"])):
+        return con.sql(
+            """SELECT raw.id_keluarga, min(rej.alasan) AS alasan
+               FROM rej JOIN berkas b ON b.berkas = rej.berkas AND b.lembar IS NOT DISTINCT FROM rej.lembar
+               JOIN raw ON raw._berkas_ke = b._berkas_ke AND raw._baris = rej.baris
+               WHERE raw.id_keluarga IS NOT NULL
+                 AND raw.id_keluarga NOT IN (SELECT id_keluarga FROM loaded)
+               GROUP BY 1"""
+        ).to_arrow_table()
 
 
 def split_individu(
@@ -248,13 +258,7 @@ def split_individu(
     `keluarga_ditolak` holds (id_keluarga, alasan) of family rows that were rejected, so a
     member of such a family is rejected with that reason rather than "unknown family".
     """
-    con.register("ind_rows", rows)
-    con.register("berkas", berkas)
-    con.register("kel", keluarga_ids)
-    con.register("kel_tolak", keluarga_ditolak)
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE individu_c AS
+    members = """
         SELECT i.*, k.kk,
             CASE
                 WHEN i.id_keluarga IS NULL THEN 'ID keluarga kosong'
@@ -271,24 +275,24 @@ def split_individu(
                    FROM ind_rows WHERE id_individu IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d
             ON d.id_individu = i.id_individu
         """
-    )
-    rejects = _rejects(
-        con,
-        """
-        SELECT b.berkas, b.lembar, 'individu' AS jenis, _baris AS baris,
-            CASE WHEN alasan = 'ID individu duplikat' THEN 'ID Individu' ELSE 'ID Keluarga P3KE' END AS kolom,
-            alasan,
-            CASE WHEN alasan = 'ID individu duplikat' THEN id_individu ELSE id_keluarga END AS nilai
-        FROM individu_c JOIN berkas b USING (_berkas_ke)
-        WHERE alasan IS NOT NULL ORDER BY _berkas_ke, _baris
-        """,
-    )
-    loaded = con.sql(
-        "SELECT _berkas_ke, _baris, kk, nik, status_nik, umur FROM individu_c WHERE alasan IS NULL"
-    ).to_arrow_table()
-    con.execute("DROP TABLE individu_c")
-    for name in ("ind_rows", "kel", "kel_tolak"):
-        con.unregister(name)
+    with (
+        registered(con, ind_rows=rows, berkas=berkas, kel=keluarga_ids, kel_tolak=keluarga_ditolak),
+        temp_table(con, "individu_c", members),
+    ):
+        rejects = _rejects(
+            con,
+            """
+            SELECT b.berkas, b.lembar, 'individu' AS jenis, _baris AS baris,
+                CASE WHEN alasan = 'ID individu duplikat' THEN 'ID Individu' ELSE 'ID Keluarga P3KE' END AS kolom,
+                alasan,
+                CASE WHEN alasan = 'ID individu duplikat' THEN id_individu ELSE id_keluarga END AS nilai
+            FROM individu_c JOIN berkas b USING (_berkas_ke)
+            WHERE alasan IS NOT NULL ORDER BY _berkas_ke, _baris
+            """,
+        )
+        loaded = con.sql(
+            "SELECT _berkas_ke, _baris, kk, nik, status_nik, umur FROM individu_c WHERE alasan IS NULL"
+        ).to_arrow_table()
     return loaded, rejects
 
 
@@ -296,23 +300,21 @@ def split_dtks(con: duckdb.DuckDBPyConnection, rows: pa.Table, berkas: pa.Table)
     """A DTKS record with an invalid NIK can never be matched, so it is rejected with the
     reason. Non-active and deceased records are loaded (and counted) but never count as
     "in DTKS". Returns (loaded, rejects, NIK status counts per file)."""
-    con.register("dtks_rows", rows)
-    con.register("berkas", berkas)
     labels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in NIK_STATUS_LABEL.items())
-    rejects = _rejects(
-        con,
-        f"""
-        SELECT b.berkas, b.lembar, 'dtks' AS jenis, _baris AS baris, 'NIK' AS kolom,
-            'NIK tidak valid: ' || CASE status_nik {labels} END AS alasan,
-            mask_nik(nik_c) AS nilai
-        FROM dtks_rows JOIN berkas b USING (_berkas_ke)
-        WHERE status_nik <> 'valid' ORDER BY _berkas_ke, _baris
-        """,
-    )
-    loaded = con.sql(
-        """SELECT _berkas_ke, _baris, CAST(nik_c AS BIGINT) AS nik, aktif, pkh, sembako, pbi, disabilitas
-           FROM dtks_rows WHERE status_nik = 'valid'"""
-    ).to_arrow_table()
-    stats = con.sql("SELECT _berkas_ke, status_nik, count(*) AS n FROM dtks_rows GROUP BY ALL").to_arrow_table()
-    con.unregister("dtks_rows")
+    with registered(con, dtks_rows=rows, berkas=berkas):
+        rejects = _rejects(
+            con,
+            f"""
+            SELECT b.berkas, b.lembar, 'dtks' AS jenis, _baris AS baris, 'NIK' AS kolom,
+                'NIK tidak valid: ' || CASE status_nik {labels} END AS alasan,
+                mask_nik(nik_c) AS nilai
+            FROM dtks_rows JOIN berkas b USING (_berkas_ke)
+            WHERE status_nik <> 'valid' ORDER BY _berkas_ke, _baris
+            """,
+        )
+        loaded = con.sql(
+            """SELECT _berkas_ke, _baris, CAST(nik_c AS BIGINT) AS nik, aktif, pkh, sembako, pbi, disabilitas
+               FROM dtks_rows WHERE status_nik = 'valid'"""
+        ).to_arrow_table()
+        stats = con.sql("SELECT _berkas_ke, status_nik, count(*) AS n FROM dtks_rows GROUP BY ALL").to_arrow_table()
     return loaded, rejects, stats

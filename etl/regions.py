@@ -6,10 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from etl.boundaries import PreparedLayer, normalise_code
+from etl.duck import registered, temp_table
 from etl.errors import InputError
+from etl.read import REJECT_SCHEMA
 
 # Kemendagri province codes (Permendagri 58/2021 and the 2022 Papua splits).
 PROVINSI = {
@@ -27,6 +31,8 @@ PROVINSI = {
 CARA_KODE = "kode"
 CARA_KODE_TANPA_POLIGON = "kode_tanpa_poligon"
 CARA_NAMA = "nama"
+# The column a region reject names (the family file's region code).
+KOLOM_KODE = "Kode Kemdagri"
 
 
 def name_key(value: object, level: str) -> str:
@@ -88,7 +94,8 @@ def build_reference(layers: dict[str, PreparedLayer], code_list: pd.DataFrame | 
     aliases = []
     for level, digits in (("desa", 13), ("kecamatan", 8), ("kabkota", 5)):
         frame = pd.DataFrame(
-            {"kode": layers[level].attributes["kode"].astype("string"), "nama": layers[level].attributes["nama"].astype("string")}
+            {"kode": layers[level].attributes["kode"].astype("string"),
+             "nama": layers[level].attributes["nama"].astype("string")}
         )
         frame["punya_poligon"] = True
         if code_list is not None:
@@ -102,11 +109,18 @@ def build_reference(layers: dict[str, PreparedLayer], code_list: pd.DataFrame | 
             frame = frame.drop(columns="nama_daftar")
         levels[level] = frame.sort_values("kode", ignore_index=True)
     prov_codes = sorted(set(levels["kabkota"]["kode"].str.slice(0, 2)) | set(levels["desa"]["kode"].str.slice(0, 2)))
-    levels["provinsi"] = pd.DataFrame({"kode": prov_codes, "nama": [PROVINSI.get(c, f"Provinsi {c}") for c in prov_codes]}, dtype="string")
+    prov_names = [PROVINSI.get(c, f"Provinsi {c}") for c in prov_codes]
+    levels["provinsi"] = pd.DataFrame({"kode": prov_codes, "nama": prov_names}, dtype="string")
     if code_list is not None:
         named = code_list[code_list["kode"].str.len() == 2].set_index("kode")["nama"]
         levels["provinsi"]["nama"] = levels["provinsi"]["kode"].map(named).fillna(levels["provinsi"]["nama"])
     return RegionReference(**levels, aliases=pd.concat(aliases, ignore_index=True) if aliases else None)
+
+
+def load_reference(layers: dict[str, PreparedLayer], kode_wilayah: Path | None) -> RegionReference:
+    """The reference from the prepared boundaries and, when given, the official code list."""
+    code_list = read_code_list(kode_wilayah) if kode_wilayah else None
+    return build_reference(layers, code_list)
 
 
 def resolve(keys: pd.DataFrame, ref: RegionReference) -> pd.DataFrame:
@@ -124,13 +138,13 @@ def resolve(keys: pd.DataFrame, ref: RegionReference) -> pd.DataFrame:
     # Name lookups: kab key -> codes; (kab code, kec key) -> codes; (kec code, desa key) -> codes
     kab_by_name: dict[str, list[tuple[str, str]]] = {}
     kab_names, kec_names, desa_names = (ref.names_of(lvl) for lvl in ("kabkota", "kecamatan", "desa"))
-    for kode, nama in zip(kab_names["kode"], kab_names["nama"]):
+    for kode, nama in zip(kab_names["kode"], kab_names["nama"], strict=True):
         kab_by_name.setdefault(name_key(nama, "kabkota"), []).append((kab_type(nama), kode))
     kec_by_name: dict[tuple[str, str], list[str]] = {}
-    for kode, nama in zip(kec_names["kode"], kec_names["nama"]):
+    for kode, nama in zip(kec_names["kode"], kec_names["nama"], strict=True):
         kec_by_name.setdefault((kode[:5], name_key(nama, "kecamatan")), []).append(kode)
     desa_by_name: dict[tuple[str, str], list[str]] = {}
-    for kode, nama in zip(desa_names["kode"], desa_names["nama"]):
+    for kode, nama in zip(desa_names["kode"], desa_names["nama"], strict=True):
         desa_by_name.setdefault((kode[:8], name_key(nama, "desa")), []).append(kode)
 
     kode_desa, cara, alasan = [], [], []
@@ -155,7 +169,7 @@ def resolve(keys: pd.DataFrame, ref: RegionReference) -> pd.DataFrame:
 
 
 def _by_name(row, kab_by_name, kec_by_name, desa_by_name) -> tuple[str | None, str]:
-    if not (isinstance(row.nama_kabkota, str) and isinstance(row.nama_kecamatan, str) and isinstance(row.nama_desa, str)):
+    if not all(isinstance(name, str) for name in (row.nama_kabkota, row.nama_kecamatan, row.nama_desa)):
         return None, "nama kabupaten/kota, kecamatan dan desa tidak lengkap untuk dicocokkan"
     wanted = kab_type(row.nama_kabkota)
     # "Kab. Solok" must not match "Kota Solok"; a name without a type word matches either,
@@ -171,3 +185,57 @@ def _by_name(row, kab_by_name, kec_by_name, desa_by_name) -> tuple[str | None, s
     if len(desas) != 1:
         return None, f"desa '{row.nama_desa}' {'ambigu' if desas else 'tidak ditemukan'} di Kec. {row.nama_kecamatan}"
     return desas[0], ""
+
+
+# The columns that say where a family row claims to live.
+KEY_COLUMNS = ("kode_desa_data", "kode_asli", "nama_kabkota", "nama_kecamatan", "nama_desa")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What placing the families found, for the rejects and the report."""
+
+    rejects: pa.Table  # rows without a desa (REJECT_SCHEMA), column KOLOM_KODE
+    by_name: pd.DataFrame  # kode_asli, names, kode_desa, kk: rows placed by their names
+    data_names: pd.DataFrame  # kode, nama: the data's name for a desa the boundaries lack
+
+
+def place_families(
+    con: duckdb.DuckDBPyConnection, keluarga: pa.Table, berkas: pa.Table, ref: RegionReference
+) -> tuple[pa.Table, Placement]:
+    """Place every family row in a desa: each distinct (code, names) key is resolved once,
+    then joined back. Returns the rows with a desa (kode_desa and cara added) and the placement."""
+    with registered(con, kel=keluarga, berkas=berkas):
+        keys = con.sql(f"SELECT DISTINCT {', '.join(KEY_COLUMNS)} FROM kel").df()
+        resolved = resolve(keys, ref)
+        on = " AND ".join(f"kel.{c} IS NOT DISTINCT FROM r.{c}" for c in KEY_COLUMNS)
+        joined = f"SELECT kel.*, r.kode_desa, r.cara, r.alasan FROM kel JOIN resolved r ON {on}"
+        with registered(con, resolved=resolved), temp_table(con, "kel_r", joined):
+            placement = Placement(
+                rejects=_region_rejects(con),
+                by_name=con.sql(
+                    f"""SELECT kode_asli, nama_kabkota, nama_kecamatan, nama_desa, kode_desa, count(*) AS kk
+                        FROM kel_r WHERE cara = '{CARA_NAMA}' GROUP BY ALL ORDER BY kode_desa"""
+                ).df(),
+                data_names=_data_names(con),
+            )
+            loaded = con.sql("SELECT * EXCLUDE (alasan) FROM kel_r WHERE kode_desa IS NOT NULL").to_arrow_table()
+    return loaded, placement
+
+
+def _region_rejects(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    return con.sql(
+        f"""SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris, '{KOLOM_KODE}' AS kolom, alasan,
+                kode_asli AS nilai
+            FROM kel_r JOIN berkas b USING (_berkas_ke) WHERE kode_desa IS NULL ORDER BY _berkas_ke, _baris"""
+    ).to_arrow_table().cast(REJECT_SCHEMA)
+
+
+def _data_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The name the data gives a desa that the boundaries lack (most frequent spelling)."""
+    names = con.sql(
+        f"""SELECT kode_desa AS kode, mode(nama_desa) AS nama FROM kel_r
+            WHERE cara = '{CARA_KODE_TANPA_POLIGON}' AND nama_desa IS NOT NULL GROUP BY 1"""
+    ).df()
+    names["nama"] = names["nama"].map(lambda s: s.title() if isinstance(s, str) and s.isupper() else s)
+    return names

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 from etl import indicators
 
 REPORT_REJECT_ROWS = 100_000  # the xlsx report lists this many rejected rows; all are in ditolak.parquet
+LEVEL_FILES = ("desa", "kecamatan", "kabkota", "provinsi")
 
 
 @contextmanager
@@ -38,6 +40,18 @@ def atomic_dir(out: Path):
     os.replace(tmp, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_snapshot(folder: Path, levels: dict[str, pd.DataFrame], geojson: Mapping[str, Path], rejects: pa.Table,
+                   summary: dict) -> None:
+    """Everything but summary.json (written last, with the timings): the indicator tables,
+    the web boundaries, the rejected rows and the quality report."""
+    for level in LEVEL_FILES:
+        write_table(levels[level], folder / f"{level}.parquet")
+    for level, path in geojson.items():
+        shutil.copyfile(path, folder / f"{level}.geojson")
+    write_rejects(rejects, folder / "ditolak.parquet")
+    write_quality_report(summary, levels, rejects, folder / "laporan_kualitas.xlsx")
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -131,12 +145,14 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
             ("Desa berpenghuni tanpa poligon", len(no_polygon)),
             ("Lembar buku kerja dilewati", sum(len(f["lembar_dilewati"]) for f in summary["berkas"])),
             ("Poligon batas diperbaiki (dibuat valid, tumpang tindih, celah)",
-             int(sum(r["Poligon dibuat valid"] + r["Pasangan tumpang tindih"] + r["Celah ditutup"] for r in boundary_rows))),
+             int(sum(r["Poligon dibuat valid"] + r["Pasangan tumpang tindih"] + r["Celah ditutup"]
+                     for r in boundary_rows))),
         ],
         columns=["Uraian", "Nilai"],
     )
     catalog = pd.DataFrame(
-        [{"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi} for i in indicators.INDICATORS]
+        [{"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi}
+         for i in indicators.INDICATORS]
     )
     sheets = [
         ("Ringkasan", overview),
@@ -153,7 +169,9 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
+    head = book.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"}
+    )
     number = book.add_format({"num_format": "#,##0"})
     decimal = book.add_format({"num_format": "#,##0.00"})
     for name, frame in sheets:
@@ -176,16 +194,17 @@ def _write_sheet(sheet, frame: pd.DataFrame, head, number, decimal) -> None:
         sample = frame[col].head(200).tolist()
         width = max([len(str(col))] + [len(str(v)) for v in sample])
         dtype = frame[col].dtype
-        fmt = number if pd.api.types.is_integer_dtype(dtype) else decimal if pd.api.types.is_float_dtype(dtype) else None
+        is_int, is_float = pd.api.types.is_integer_dtype(dtype), pd.api.types.is_float_dtype(dtype)
+        fmt = number if is_int else decimal if is_float else None
         sheet.set_column(i, i, min(max(10, width + 2), 70), fmt)
-        if dtype == object:
+        if pd.api.types.is_object_dtype(dtype):
             mixed.append(i)
     sheet.write_row(0, 0, [str(c) for c in frame.columns], head)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
         sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
     columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
-    for r, row in enumerate(zip(*columns), start=1):
+    for r, row in enumerate(zip(*columns, strict=True), start=1):
         sheet.write_row(r, 0, row)
         for i in mixed:  # e.g. the overview's "Nilai": numbers among text
             v = row[i]
