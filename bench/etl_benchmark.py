@@ -37,10 +37,9 @@ def raw_scan(files: list[Path], threads: int | None) -> tuple[int, float]:
     """Count data rows: the least any reader must do with these files."""
     import csv
     import io
+    from concurrent.futures import ThreadPoolExecutor
 
     from python_calamine import load_workbook
-
-    from concurrent.futures import ThreadPoolExecutor
 
     con = duckdb.connect()
     if threads:
@@ -57,16 +56,23 @@ def raw_scan(files: list[Path], threads: int | None) -> tuple[int, float]:
         lines = text.splitlines()[:40]
         layout = LAYOUTS[_kind(path)]
         best = max(
-            ((header_score(layout, r), i, d, len(r)) for d in (",", ";", "|", "\t")
-             for i, r in enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=d))),
+            (
+                (header_score(layout, r), i, d, len(r))
+                for d in (",", ";", "|", "\t")
+                for i, r in enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=d))
+            ),
         )
         _, idx, delim, n = best
         cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
-        return con.cursor().sql(
-            f"SELECT count(*) FROM read_csv({_sql_str(str(path))}, delim={_sql_str(delim if delim != chr(9) else chr(92) + 't')}, "
-            f"quote='\"', escape='\"', header=false, skip={idx + 1}, columns={cols}, auto_detect=false, "
-            f"encoding={_sql_str(encoding)}, ignore_errors=true)"
-        ).fetchall()[0][0]
+        return (
+            con.cursor()
+            .sql(
+                f"SELECT count(*) FROM read_csv({_sql_str(str(path))}, delim={_sql_str(delim if delim != chr(9) else chr(92) + 't')}, "
+                f"quote='\"', escape='\"', header=false, skip={idx + 1}, columns={cols}, auto_detect=false, "
+                f"encoding={_sql_str(encoding)}, ignore_errors=true)"
+            )
+            .fetchall()[0][0]
+        )
 
     # Two files at a time, as the ETL reads them, so both use the machine alike.
     t0 = time.perf_counter()
@@ -89,8 +95,12 @@ def main() -> None:
     else:
         t0 = time.perf_counter()
         made = generate(inputs, scale=args.skala)
-        files = {"keluarga": [str(p) for p in made.keluarga], "individu": [str(p) for p in made.individu],
-                 "dtks": [str(p) for p in made.dtks], "expected": made.expected}
+        files = {
+            "keluarga": [str(p) for p in made.keluarga],
+            "individu": [str(p) for p in made.individu],
+            "dtks": [str(p) for p in made.dtks],
+            "expected": made.expected,
+        }
         marker.write_text(json.dumps(files))
         print(f"demo data generated in {time.perf_counter() - t0:.1f} s")
     all_files = [Path(p) for k in ("keluarga", "individu", "dtks") for p in files[k]]
@@ -101,22 +111,46 @@ def main() -> None:
     rows, raw_s = raw_scan(all_files, args.threads)
 
     out = args.data / f"snapshot-{args.skala:g}"
-    base = [sys.executable, "-m", "etl", "build", "--keluarga", *files["keluarga"], "--individu", *files["individu"],
-            "--dtks", *files["dtks"], "--boundaries", str(config.BOUNDARIES),
-            "--reference-date", config.DEMO_REFERENCE_DATE, "--out", str(out), "--kode-wilayah", str(config.KODE_WILAYAH)]
+    base = [
+        sys.executable,
+        "-m",
+        "etl",
+        "build",
+        "--keluarga",
+        *files["keluarga"],
+        "--individu",
+        *files["individu"],
+        "--dtks",
+        *files["dtks"],
+        "--boundaries",
+        str(config.BOUNDARIES),
+        "--reference-date",
+        config.DEMO_REFERENCE_DATE,
+        "--out",
+        str(out),
+        "--kode-wilayah",
+        str(config.KODE_WILAYAH),
+    ]
     if args.threads:
         base += ["--threads", str(args.threads)]
     print(f"rows counted by the raw scan: {rows:,}")
     print(f"raw scan:   {raw_s:6.2f} s  ({rows / raw_s:,.0f} rows/s)")
-    for label, extra in (("ETL, boundaries prepared afresh", ["--tanpa-cache"]), ("ETL, prepared boundaries cached", [])):
+    for label, extra in (
+        ("ETL, boundaries prepared afresh", ["--tanpa-cache"]),
+        ("ETL, prepared boundaries cached", []),
+    ):
         etl_s, peak_mb = _run(base + extra)
         summary = json.loads((out / "summary.json").read_text())
         read = summary["baris"]["dibaca"]
-        print(f"{label}: {etl_s:6.2f} s  ({read / etl_s:,.0f} rows/s), peak memory {peak_mb:,.0f} MB, "
-              f"{etl_s / raw_s:.2f}x the raw scan")
+        print(
+            f"{label}: {etl_s:6.2f} s  ({read / etl_s:,.0f} rows/s), peak memory {peak_mb:,.0f} MB, "
+            f"{etl_s / raw_s:.2f}x the raw scan"
+        )
         print("    steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in summary["durasi_detik"].items()))
-    print(f"rows read by the ETL: {read:,} ({summary['baris']['keluarga_baris_dibaca']:,} keluarga, "
-          f"{summary['baris']['individu_baris_dibaca']:,} individu, {summary['baris']['dtks_baris_dibaca']:,} dtks)")
+    print(
+        f"rows read by the ETL: {read:,} ({summary['baris']['keluarga_baris_dibaca']:,} keluarga, "
+        f"{summary['baris']['individu_baris_dibaca']:,} individu, {summary['baris']['dtks_baris_dibaca']:,} dtks)"
+    )
     print("goals: ETL <= 3x the raw scan, peak memory <= 4,096 MB")
     print(f"check: kk_desil_1 = {summary['provinsi']['kk_desil_1']:,}, kk_total = {summary['provinsi']['kk_total']:,}")
 

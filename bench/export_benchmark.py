@@ -59,20 +59,27 @@ def main() -> None:
         for fmt in formats:
             build_s, render_s, total_s, size = [], [], [], 0
             for _ in range(args.runs):
-                fig, b = timed(lambda: report.map_print(snapshot, view))
-                image, r = timed(lambda: renderer.render(fig, fmt))
+                fig, b = timed(lambda view=view: report.map_print(snapshot, view))
+                image, r = timed(lambda fig=fig, fmt=fmt: renderer.render(fig, fmt))
                 build_s.append(b)
                 render_s.append(r)
                 total_s.append(b + r)
                 size = len(image.data)
             if fmt == "png" and view.wilayah == "13.06":
                 png_total = total_s
-            table.add_row(label, fmt.upper(), f"{statistics.median(build_s) * 1000:.0f} ms",
-                          f"{statistics.median(render_s) * 1000:.0f} ms", f"{statistics.median(total_s):.2f} s",
-                          f"{size / 1000:,.0f} KB")
+            table.add_row(
+                label,
+                fmt.upper(),
+                f"{statistics.median(build_s) * 1000:.0f} ms",
+                f"{statistics.median(render_s) * 1000:.0f} ms",
+                f"{statistics.median(total_s):.2f} s",
+                f"{size / 1000:,.0f} KB",
+            )
     console.print(f"Renderer start (Chromium + Kaleido): {start_s:.2f} s")
     console.print(table)
-    console.print(f"PNG Kab. Agam, warm: median {statistics.median(png_total):.2f} s, max {max(png_total):.2f} s (goal <= 1 s)")
+    console.print(
+        f"PNG Kab. Agam, warm: median {statistics.median(png_total):.2f} s, max {max(png_total):.2f} s (goal <= 1 s)"
+    )
 
     plan = rakor.automatic_plan(snapshot, 2024)
     marks = {}
@@ -81,8 +88,10 @@ def main() -> None:
         marks.setdefault(label.split(" ")[0], time.perf_counter())
 
     deck, deck_s = timed(lambda: rakor.build(snapshot, "kk_d1_non_dtks", plan, renderer, progress))
-    console.print(f"Paket Rakor ({len(snapshot.table('kabkota'))} kab/kota, {len(deck.slides)} slide): {deck_s:.1f} s "
-                  f"(goal <= 60 s); PPTX {len(deck.pptx) / 1e6:.1f} MB, PDF {len(deck.pdf) / 1e6:.1f} MB")
+    console.print(
+        f"Paket Rakor ({len(snapshot.table('kabkota'))} kab/kota, {len(deck.slides)} slide): {deck_s:.1f} s "
+        f"(goal <= 60 s); PPTX {len(deck.pptx) / 1e6:.1f} MB, PDF {len(deck.pdf) / 1e6:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ def main() -> None:
     n = len(snapshot.table("desa"))
     rng = np.random.default_rng(0)
     score_ms, total_ms, sizes = [], [], []
-    priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))  # warm imports and the normalised table
+    priority.scored_for(
+        snapshot, priority.weights_for(priority.DEFAULT_PRESET)
+    )  # warm imports and the normalised table
     for _ in range(args.runs):
         weights = {c: float(w) for c, w in zip(priority.CRITERIA, rng.integers(0, 6, len(priority.CRITERIA)))}
         weights["kk_desil_1"] = weights["kk_desil_1"] or 1.0
@@ -54,9 +56,13 @@ def main() -> None:
         sizes.append(len(rows) + len(figure))
     p95 = lambda xs: sorted(xs)[int(round(0.95 * (len(xs) - 1)))]  # noqa: E731
     print(f"snapshot {snapshot.path.name}: {n:,} nagari/desa; machine: 2 cores; {args.runs} weight changes")
-    print(f"score + rank all nagari:                 median {statistics.median(score_ms):6.1f} ms, p95 {p95(score_ms):6.1f} ms")
-    print(f"+ table updates and map values as JSON: median {statistics.median(total_ms):6.1f} ms, p95 {p95(total_ms):6.1f} ms "
-          f"({statistics.median(sizes) / 1e3:,.0f} KB before compression)")
+    print(
+        f"score + rank all nagari:                 median {statistics.median(score_ms):6.1f} ms, p95 {p95(score_ms):6.1f} ms"
+    )
+    print(
+        f"+ table updates and map values as JSON: median {statistics.median(total_ms):6.1f} ms, p95 {p95(total_ms):6.1f} ms "
+        f"({statistics.median(sizes) / 1e3:,.0f} KB before compression)"
+    )
     print("goal: re-scoring and re-ranking all nagari <= 100 ms server time")
 
 

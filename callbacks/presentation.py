@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, html
 
+from callbacks.map_view import geojson_url, legend
 from etl import indicators
 from kantong import figures, fmt, rakor, report
 from kantong.view import View
-from callbacks.map_view import geojson_url, legend
 
 PALETTE = "kontras"  # high contrast: survives a washed-out projector
 BORDER = "#303030"
@@ -15,8 +15,14 @@ TOP_KABKOTA = 5
 
 
 def _tile(label: str, value: str, note: str) -> html.Div:
-    return html.Div([html.Div(label, className="presentasi-label"), html.Div(value, className="presentasi-nilai"),
-                     html.Div(note, className="presentasi-catatan")], className="presentasi-angka")
+    return html.Div(
+        [
+            html.Div(label, className="presentasi-label"),
+            html.Div(value, className="presentasi-nilai"),
+            html.Div(note, className="presentasi-catatan"),
+        ],
+        className="presentasi-angka",
+    )
 
 
 def step_view(snapshot, indikator: str, ke: int) -> View:
@@ -48,10 +54,14 @@ def register(app, store, plans) -> None:
     )
 
     @app.callback(
-        Output("presentasi-judul", "children"), Output("presentasi-subjudul", "children"),
-        Output("presentasi-posisi", "children"), Output("presentasi-peta", "figure"),
-        Output("presentasi-angka", "children"), Output("presentasi-legenda", "children"),
-        Output("presentasi-tampil", "data"), Output("url", "search"),
+        Output("presentasi-judul", "children"),
+        Output("presentasi-subjudul", "children"),
+        Output("presentasi-posisi", "children"),
+        Output("presentasi-peta", "figure"),
+        Output("presentasi-angka", "children"),
+        Output("presentasi-legenda", "children"),
+        Output("presentasi-tampil", "data"),
+        Output("url", "search"),
         Input("presentasi-ke", "data"),
         State("presentasi-param", "data"),
     )
@@ -65,23 +75,47 @@ def register(app, store, plans) -> None:
         region = snapshot.region(view.wilayah)
         frame, classes = report.view_classes(snapshot, view)
         chosen = [r for r in plan.rows if str(r["kode"]).startswith(view.wilayah + ".")]
-        figure = figures.map_figure(frame, classes, ind, geojson_url(app, snapshot, view.tingkat),
-                                    outline=[r["kode"] for r in chosen] if ke else [], border=BORDER)
+        figure = figures.map_figure(
+            frame,
+            classes,
+            ind,
+            geojson_url(app, snapshot, view.tingkat),
+            outline=[r["kode"] for r in chosen] if ke else [],
+            border=BORDER,
+        )
         figure.update_layout(hoverlabel={"font": {"size": 20}})
 
-        tiles = [_tile(label, value, note) for label, value, note in (rakor.key_fact(region, k) for k in rakor.KEY_INDICATORS)]
+        tiles = [
+            _tile(label, value, note)
+            for label, value, note in (rakor.key_fact(region, k) for k in rakor.KEY_INDICATORS)
+        ]
         if ke == 0:
             top = frame.dropna(subset=["nilai"]).sort_values("peringkat").head(TOP_KABKOTA)
             heading = f"{TOP_KABKOTA} kab/kota tertinggi: {ind.label_pendek}"
             items = [html.Li(f"{r.nama}: {fmt.nilai(ind, r.nilai)}") for r in top.itertuples()]
         else:
             heading = f"Nagari prioritas ({plan.nama})"
-            items = [html.Li(f"{r['nama']}: {fmt.angka(r.get('kk_desil_1'))} KK desil 1, usul DTKS "
-                             f"{fmt.angka(r.get('target_usul_dtks'))} KK") for r in chosen] \
-                or [html.Li("Belum ada nagari prioritas dipilih.")]
-        side = tiles + [html.H2(heading, className="presentasi-daftar-judul"), html.Ol(items, className="presentasi-daftar")]
+            items = [
+                html.Li(
+                    f"{r['nama']}: {fmt.angka(r.get('kk_desil_1'))} KK desil 1, usul DTKS "
+                    f"{fmt.angka(r.get('target_usul_dtks'))} KK"
+                )
+                for r in chosen
+            ] or [html.Li("Belum ada nagari prioritas dipilih.")]
+        side = tiles + [
+            html.H2(heading, className="presentasi-daftar-judul"),
+            html.Ol(items, className="presentasi-daftar"),
+        ]
         subtitle = f"{ind.label} · data per {fmt.tanggal(snapshot.tanggal_referensi)}"
         shown = {"snapshot": snapshot.id, "ke": ke, "indikator": ind.kolom}
         search = f"?indikator={ind.kolom}&rencana={param.get('rencana') or rakor.AUTOMATIC}&ke={ke}"
-        return (str(region["nama"]), subtitle, f"{ke + 1}/{steps}", figure, side,
-                legend(classes, ind, view.tingkat), shown, search)
+        return (
+            str(region["nama"]),
+            subtitle,
+            f"{ke + 1}/{steps}",
+            figure,
+            side,
+            legend(classes, ind, view.tingkat),
+            shown,
+            search,
+        )

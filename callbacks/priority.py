@@ -16,9 +16,15 @@ from layouts.main import IMAGE_FORMATS, download_menu
 from layouts.priority import plan_options
 
 # The selection rule's inputs, passed to callbacks as one dict (Dash's grouped states).
-RULE_STATE = {"aturan": State("aturan", "value"), "k": State("aturan-k", "value"), "n": State("aturan-n", "value"),
-              "anggaran": State("aturan-anggaran", "value"), "biaya_per_kk": State("aturan-biaya", "value"),
-              "kk_per_nagari": State("aturan-kk", "value")}
+RULE_STATE = {
+    "aturan": State("aturan", "value"),
+    "k": State("aturan-k", "value"),
+    "n": State("aturan-n", "value"),
+    "anggaran": State("aturan-anggaran", "value"),
+    "biaya_per_kk": State("aturan-biaya", "value"),
+    "kk_per_nagari": State("aturan-kk", "value"),
+}
+
 
 def coverage_block(snapshot, selected: list[str], per_nagari: int) -> html.Div:
     cov = priority.coverage(snapshot.table("desa"), selected, per_nagari)
@@ -29,7 +35,9 @@ def coverage_block(snapshot, selected: list[str], per_nagari: int) -> html.Div:
             f"({fmt.persen(cov['pct_dinilai'])}); KK desil 1 di nagari terpilih: {fmt.angka(cov['kk_d1_terpilih'])} "
             f"({fmt.persen(cov['pct_terpilih'])}).",
         ],
-        color="info", className="py-2 mb-0 small", id="cakupan-teks",
+        color="info",
+        className="py-2 mb-0 small",
+        id="cakupan-teks",
     )
 
 
@@ -39,13 +47,26 @@ def contribution_block(snapshot, scored, kode: str) -> html.Div:
     return html.Div(
         [
             html.Div(
-                [html.Div([html.B(snapshot.name(kode)), f": skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)} "
-                           f"(peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))})"], className="small"),
-                 download_menu("unduh-prioritas", [("rincian", "Grafik rincian skor", IMAGE_FORMATS)], label="Unduh grafik")],
+                [
+                    html.Div(
+                        [
+                            html.B(snapshot.name(kode)),
+                            f": skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)} "
+                            f"(peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))})",
+                        ],
+                        className="small",
+                    ),
+                    download_menu(
+                        "unduh-prioritas", [("rincian", "Grafik rincian skor", IMAGE_FORMATS)], label="Unduh grafik"
+                    ),
+                ],
                 className="d-flex justify-content-between align-items-center mt-2",
             ),
-            dcc.Graph(figure=figures.contribution_figure(report.contribution_parts(scored, kode)),
-                      config={"displayModeBar": False}, className="rincian"),
+            dcc.Graph(
+                figure=figures.contribution_figure(report.contribution_parts(scored, kode)),
+                config={"displayModeBar": False},
+                className="rincian",
+            ),
         ],
         id="rincian-isi",
     )
@@ -110,8 +131,11 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
 
     @app.callback(
         output=Output("pilihan", "data"),
-        inputs={"_apply": Input("terapkan", "n_clicks"), "changed": Input("grid-peringkat", "cellValueChanged"),
-                "click": Input("peta-prioritas", "clickData")},
+        inputs={
+            "_apply": Input("terapkan", "n_clicks"),
+            "changed": Input("grid-peringkat", "cellValueChanged"),
+            "click": Input("peta-prioritas", "clickData"),
+        },
         state={"rule": RULE_STATE, "weights": State("bobot", "data"), "current": State("pilihan", "data")},
         prevent_initial_call=True,
     )
@@ -158,7 +182,9 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         snapshot = store.latest()
         if shown != snapshot.id:
             scored = priority.scored_for(snapshot, weights or {})
-            return report.score_map_figure(snapshot, scored, selected or [], geojson_url(app, snapshot, "desa")), snapshot.id
+            return report.score_map_figure(
+                snapshot, scored, selected or [], geojson_url(app, snapshot, "desa")
+            ), snapshot.id
         patch = Patch()
         if ctx.triggered_id == "pilihan":
             # Only the outline of the chosen nagari changes.
@@ -189,12 +215,23 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
     # --- plans --------------------------------------------------------------------------
 
     @app.callback(
-        output=[Output("rencana-pesan", "children"), Output("rencana-daftar", "options"),
-                Output("rencana-daftar", "value"), Output("rencana-id", "data"), Output("rencana-revisi", "data")],
+        output=[
+            Output("rencana-pesan", "children"),
+            Output("rencana-daftar", "options"),
+            Output("rencana-daftar", "value"),
+            Output("rencana-id", "data"),
+            Output("rencana-revisi", "data"),
+        ],
         inputs={"_n": Input("rencana-simpan", "n_clicks")},
-        state={"nama": State("rencana-nama", "value"), "penulis": State("rencana-penulis", "value"),
-               "weights": State("bobot", "data"), "rule": RULE_STATE, "rows": State("grid-target", "rowData"),
-               "plan_id": State("rencana-id", "data"), "revisi": State("rencana-revisi", "data")},
+        state={
+            "nama": State("rencana-nama", "value"),
+            "penulis": State("rencana-penulis", "value"),
+            "weights": State("bobot", "data"),
+            "rule": RULE_STATE,
+            "rows": State("grid-target", "rowData"),
+            "plan_id": State("rencana-id", "data"),
+            "revisi": State("rencana-revisi", "data"),
+        },
         prevent_initial_call=True,
     )
     def save_plan(_n, nama, penulis, weights, rule, rows, plan_id, revisi):
@@ -206,11 +243,27 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         if not rows:
             problems.append("minimal satu nagari terpilih")
         if problems:
-            return [dbc.Alert("Belum dapat disimpan: isi " + ", ".join(problems) + ".", color="warning", className="py-2 small"),
-                    no_update, no_update, no_update, no_update]
+            return [
+                dbc.Alert(
+                    "Belum dapat disimpan: isi " + ", ".join(problems) + ".", color="warning", className="py-2 small"
+                ),
+                no_update,
+                no_update,
+                no_update,
+                no_update,
+            ]
         snapshot = store.latest()
-        plan = Plan(plan_id, nama.strip(), penulis.strip(), snapshot.id, snapshot.path.name, dict(weights or {}),
-                    priority.SelectionRule.from_form(rule).as_dict(), rows, revisi=revisi)
+        plan = Plan(
+            plan_id,
+            nama.strip(),
+            penulis.strip(),
+            snapshot.id,
+            snapshot.path.name,
+            dict(weights or {}),
+            priority.SelectionRule.from_form(rule).as_dict(),
+            rows,
+            revisi=revisi,
+        )
         saved = plans.save(plan)
         message = f"Tersimpan: {saved.nama}, revisi {saved.revisi}, oleh {saved.penulis} ({fmt.tanggal(saved.disimpan_pada)})."
         alert = [dbc.Alert(message, color="success", className="py-2 small mb-1", id="rencana-tersimpan")]
@@ -242,9 +295,16 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         if ctx.triggered_id == "rencana-hapus":
             name = plans.open(plan_id).nama
             plans.delete(plan_id)
-            return ([no_update] * n_out, no_update, no_update, no_update, None, None,
-                    dbc.Alert(f"Rencana \u201c{name}\u201d dihapus.", color="secondary", className="py-2 small"),
-                    plan_options(plans))
+            return (
+                [no_update] * n_out,
+                no_update,
+                no_update,
+                no_update,
+                None,
+                None,
+                dbc.Alert(f"Rencana \u201c{name}\u201d dihapus.", color="secondary", className="py-2 small"),
+                plan_options(plans),
+            )
         if ctx.triggered_id == "rencana-duplikat":
             source = plans.open(plan_id)
             plan = plans.duplicate(plan_id, f"{source.nama} (salinan)", (penulis or source.penulis).strip())
@@ -255,17 +315,30 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         chosen_codes = [row["kode"] for row in plan.nagari]
         notes = [f"Dibuka: {plan.nama}, revisi {plan.revisi} ({plan.penulis}, {fmt.tanggal(plan.disimpan_pada)})."]
         if plan.snapshot_id != snapshot.id:
-            notes.append(f"Rencana ini disusun pada snapshot {plan.snapshot_nama}; peta dan skor menampilkan snapshot "
-                         f"{snapshot.path.name}.")
-        return (weights, chosen_codes, plan.nagari, plan.nama, plan.id, plan.revisi,
-                dbc.Alert(" ".join(notes), color="info", className="py-2 small"), plan_options(plans))
+            notes.append(
+                f"Rencana ini disusun pada snapshot {plan.snapshot_nama}; peta dan skor menampilkan snapshot "
+                f"{snapshot.path.name}."
+            )
+        return (
+            weights,
+            chosen_codes,
+            plan.nagari,
+            plan.nama,
+            plan.id,
+            plan.revisi,
+            dbc.Alert(" ".join(notes), color="info", className="py-2 small"),
+            plan_options(plans),
+        )
 
     @app.callback(
         Output("unduh", "data"),
         Input({"type": "unduh-prioritas", "objek": ALL, "format": ALL}, "n_clicks"),
-        State("rencana-nama", "value"), State("rencana-penulis", "value"),
-        State("grid-target", "rowData"), State("bobot", "data"),
-        State("pilihan", "data"), State("rincian-kode", "data"),
+        State("rencana-nama", "value"),
+        State("rencana-penulis", "value"),
+        State("grid-target", "rowData"),
+        State("bobot", "data"),
+        State("pilihan", "data"),
+        State("rincian-kode", "data"),
         prevent_initial_call=True,
     )
     def export(_clicks, nama, penulis, rows, weights, selected, kode):
@@ -298,13 +371,19 @@ def _image_download(snapshot, weights: dict, objek: str, format: str, selected: 
     scored = priority.scored_for(snapshot, weights)
     if objek == "peta":
         image = render.renderer().render(report.priority_map_print(snapshot, scored, weights, selected), format)
-        return dcc.send_bytes(image.data, exports.file_name("peta", "skor-prioritas", snapshot.provinsi["nama"],
-                                                            snapshot.tanggal_referensi, ext=format))
+        return dcc.send_bytes(
+            image.data,
+            exports.file_name(
+                "peta", "skor-prioritas", snapshot.provinsi["nama"], snapshot.tanggal_referensi, ext=format
+            ),
+        )
     if not kode:
         raise PreventUpdate
     image = render.renderer().render(report.contribution_print(snapshot, scored, weights, kode), format)
-    return dcc.send_bytes(image.data, exports.file_name("grafik-rincian-skor", snapshot.name(kode),
-                                                        snapshot.tanggal_referensi, ext=format))
+    return dcc.send_bytes(
+        image.data,
+        exports.file_name("grafik-rincian-skor", snapshot.name(kode), snapshot.tanggal_referensi, ext=format),
+    )
 
 
 def _table_download(snapshot, weights: dict, objek: str, format: str, rows, nama, penulis):
@@ -312,15 +391,18 @@ def _table_download(snapshot, weights: dict, objek: str, format: str, rows, nama
     if objek == "peringkat":
         scored = priority.scored_for(snapshot, weights)
         frame = pd.DataFrame(priority.ranking_rows(snapshot.table("desa"), scored))
-        data = exports.table_bytes(format, "Peringkat nagari", frame, report.RANKING_COLUMNS,
-                                   ["Peringkat prioritas nagari"] + lines)
-        return dcc.send_bytes(data, exports.file_name("peringkat-prioritas", snapshot.path.name,
-                                                      snapshot.tanggal_referensi, ext=format))
+        data = exports.table_bytes(
+            format, "Peringkat nagari", frame, report.RANKING_COLUMNS, ["Peringkat prioritas nagari"] + lines
+        )
+        return dcc.send_bytes(
+            data, exports.file_name("peringkat-prioritas", snapshot.path.name, snapshot.tanggal_referensi, ext=format)
+        )
     if not rows:
         raise PreventUpdate
     frame = pd.DataFrame(rows)
     frame["tahun"] = frame["tahun"].astype(str)
     title = nama or "Rencana aksi"
-    data = exports.table_bytes(format, "Rencana", frame, report.PLAN_COLUMNS,
-                               [title, f"Disusun oleh {penulis or '—'}"] + lines)
+    data = exports.table_bytes(
+        format, "Rencana", frame, report.PLAN_COLUMNS, [title, f"Disusun oleh {penulis or '—'}"] + lines
+    )
     return dcc.send_bytes(data, exports.file_name("rencana", title, snapshot.tanggal_referensi, ext=format))

@@ -25,8 +25,14 @@ def _share(region, kolom: str, penyebut: str) -> float | None:
 
 def _tile(label: str, value: str, sub: str | None, test_id: str) -> dbc.Col:
     return dbc.Col(
-        html.Div([html.Div(label, className="small text-muted"), html.Div(value, className="fs-5 fw-bold", id=test_id),
-                  html.Div(sub or "\u00a0", className="small")], className="tile"),
+        html.Div(
+            [
+                html.Div(label, className="small text-muted"),
+                html.Div(value, className="fs-5 fw-bold", id=test_id),
+                html.Div(sub or "\u00a0", className="small"),
+            ],
+            className="tile",
+        ),
         xs=6,
     )
 
@@ -40,7 +46,10 @@ def profile(snapshot, view: View) -> list:
     parent = snapshot.region(parent_code) if parent_code else None
     ind = indicators.get(view.indikator)
 
-    header = [html.H2(str(region["nama"]), className="h5 mb-0"), html.Div(LEVEL_LABEL[level], className="small text-muted")]
+    header = [
+        html.H2(str(region["nama"]), className="h5 mb-0"),
+        html.Div(LEVEL_LABEL[level], className="small text-muted"),
+    ]
     if not bool(region.get("punya_poligon", True)):
         header.append(dbc.Badge("tanpa poligon di peta", color="warning", text_color="dark", className="me-1"))
     ranks = []
@@ -50,19 +59,36 @@ def profile(snapshot, view: View) -> list:
             ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {parent['nama']}")
         r, n = rank_in(snapshot, kode, view.indikator, str(province["kode"]))
         ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {province['nama']}")
-        header.append(html.Div([html.Span(f"Peringkat {ind.label_pendek}: ", className="text-muted"), "; ".join(ranks)],
-                               className="small mt-1", id="profil-peringkat"))
+        header.append(
+            html.Div(
+                [html.Span(f"Peringkat {ind.label_pendek}: ", className="text-muted"), "; ".join(ranks)],
+                className="small mt-1",
+                id="profil-peringkat",
+            )
+        )
 
     d1 = int(region["kk_desil_1"])
     tiles = dbc.Row(
         [
             _tile("KK desil 1", fmt.angka(d1), f"{fmt.angka(int(region['jiwa_desil_1']))} jiwa", "profil-kk-desil-1"),
-            _tile("Belum masuk DTKS", fmt.angka(int(region["kk_d1_non_dtks"])), fmt.persen(region["pct_d1_non_dtks"]) + " dari KK desil 1",
-                  "profil-kk-d1-non-dtks"),
-            _tile("Di DTKS tanpa bansos", fmt.angka(int(region["kk_d1_dtks_tanpa_bansos"])),
-                  fmt.persen(region["pct_d1_dtks_tanpa_bansos"]) + " dari KK desil 1", "profil-kk-d1-dtks-tanpa-bansos"),
-            _tile("Cakupan bansos", fmt.persen(region["pct_d1_bansos"]), f"{fmt.angka(int(region['kk_d1_bansos']))} KK menerima",
-                  "profil-pct-d1-bansos"),
+            _tile(
+                "Belum masuk DTKS",
+                fmt.angka(int(region["kk_d1_non_dtks"])),
+                fmt.persen(region["pct_d1_non_dtks"]) + " dari KK desil 1",
+                "profil-kk-d1-non-dtks",
+            ),
+            _tile(
+                "Di DTKS tanpa bansos",
+                fmt.angka(int(region["kk_d1_dtks_tanpa_bansos"])),
+                fmt.persen(region["pct_d1_dtks_tanpa_bansos"]) + " dari KK desil 1",
+                "profil-kk-d1-dtks-tanpa-bansos",
+            ),
+            _tile(
+                "Cakupan bansos",
+                fmt.persen(region["pct_d1_bansos"]),
+                f"{fmt.angka(int(region['kk_d1_bansos']))} KK menerima",
+                "profil-pct-d1-bansos",
+            ),
         ],
         className="g-2 my-2",
     )
@@ -84,22 +110,29 @@ def profile(snapshot, view: View) -> list:
                 cells.append(html.Td(text, className="small text-end"))
             body.append(html.Tr(cells))
     table = dbc.Table(
-        [html.Thead(html.Tr([html.Th("")] + [html.Th(name, className="small text-end") for name, _ in columns])), html.Tbody(body)],
-        size="sm", className="mb-1 profil-banding",
+        [
+            html.Thead(html.Tr([html.Th("")] + [html.Th(name, className="small text-end") for name, _ in columns])),
+            html.Tbody(body),
+        ],
+        size="sm",
+        className="mb-1 profil-banding",
     )
     note = html.Div(
-        ["Persentase dari KK desil 1 (jiwa: dari jiwa desil 1). ",
-         html.Span("Disabilitas: " + indicators.DISABILITAS_CATATAN, id="profil-catatan-disabilitas")],
+        [
+            "Persentase dari KK desil 1 (jiwa: dari jiwa desil 1). ",
+            html.Span("Disabilitas: " + indicators.DISABILITAS_CATATAN, id="profil-catatan-disabilitas"),
+        ],
         className="form-text",
     )
     desil = dcc.Graph(figure=figures.desil_figure(region), config={"displayModeBar": False}, className="desil")
     desil_heading = html.Div(
-        [html.H3("Sebaran desil", className="h6 mb-0"),
-         download_menu("unduh-peta", [("desil", "Grafik sebaran desil", IMAGE_FORMATS)], label="Unduh grafik")],
+        [
+            html.H3("Sebaran desil", className="h6 mb-0"),
+            download_menu("unduh-peta", [("desil", "Grafik sebaran desil", IMAGE_FORMATS)], label="Unduh grafik"),
+        ],
         className="d-flex justify-content-between align-items-center mt-2",
     )
-    return header + [tiles, desil_heading, desil,
-                     html.Div(table, className="table-responsive"), note]
+    return header + [tiles, desil_heading, desil, html.Div(table, className="table-responsive"), note]
 
 
 def register(app, store) -> None:

@@ -18,13 +18,24 @@ def _size(n: int) -> str:
 def result_links(app, token: str, files: list[tuple[str, int]], slides: int, seconds: float) -> html.Div:
     labels = {"pptx": "Unduh PowerPoint", "pdf": "Unduh PDF"}
     buttons = [
-        html.A(f"{labels[name.rsplit('.', 1)[1]]} ({_size(size)})", href=app.get_relative_path(f"/unduh/paket/{token}/{name}"),
-               download=name, className="btn btn-success me-2 mb-2", id=f"rakor-unduh-{name.rsplit('.', 1)[1]}")
+        html.A(
+            f"{labels[name.rsplit('.', 1)[1]]} ({_size(size)})",
+            href=app.get_relative_path(f"/unduh/paket/{token}/{name}"),
+            download=name,
+            className="btn btn-success me-2 mb-2",
+            id=f"rakor-unduh-{name.rsplit('.', 1)[1]}",
+        )
         for name, size in files
     ]
-    return html.Div([html.Div(buttons),
-                     html.Div(f"{fmt.angka(slides)} slide, disusun dalam {fmt.angka(seconds, 1)} detik. Tautan berlaku 24 jam.",
-                              className="small text-muted")])
+    return html.Div(
+        [
+            html.Div(buttons),
+            html.Div(
+                f"{fmt.angka(slides)} slide, disusun dalam {fmt.angka(seconds, 1)} detik. Tautan berlaku 24 jam.",
+                className="small text-muted",
+            ),
+        ]
+    )
 
 
 def register(app, store, plans, decks_dir) -> None:
@@ -34,9 +45,15 @@ def register(app, store, plans, decks_dir) -> None:
         State("rakor-indikator", "value"),
         State("rakor-rencana", "value"),
         background=True,
-        running=[(Output("rakor-buat", "disabled"), True, False),
-                 (Output("rakor-progres-wadah", "style"), {"display": "block"}, {"display": "none"})],
-        progress=[Output("rakor-progres", "value"), Output("rakor-progres", "label"), Output("rakor-status", "children")],
+        running=[
+            (Output("rakor-buat", "disabled"), True, False),
+            (Output("rakor-progres-wadah", "style"), {"display": "block"}, {"display": "none"}),
+        ],
+        progress=[
+            Output("rakor-progres", "value"),
+            Output("rakor-progres", "label"),
+            Output("rakor-status", "children"),
+        ],
         progress_default=[0, "", ""],
         interval=500,
         prevent_initial_call=True,
@@ -61,6 +78,8 @@ def register(app, store, plans, decks_dir) -> None:
         token, files = rakor.save_deck(deck, decks_dir)
         return result_links(app, token, files, len(deck.slides), time.perf_counter() - started)
 
-    @app.callback(Output("rakor-presentasi", "href"), Input("rakor-indikator", "value"), Input("rakor-rencana", "value"))
+    @app.callback(
+        Output("rakor-presentasi", "href"), Input("rakor-indikator", "value"), Input("rakor-rencana", "value")
+    )
     def presentation_link(indikator, rencana):
         return app.get_relative_path("/presentasi") + "?" + urlencode({"indikator": indikator, "rencana": rencana})

@@ -16,5 +16,7 @@ def register(app, store) -> None:
         hits = search.search(store.latest(), query)
         # `search` carries the typed text, so the dropdown's own filter keeps every hit,
         # including those found through a spelling variant.
-        return [{"label": search.label(row), "value": row["kode"], "search": f"{query} {row['nama']}"}
-                for _, row in hits.iterrows()]
+        return [
+            {"label": search.label(row), "value": row["kode"], "search": f"{query} {row['nama']}"}
+            for _, row in hits.iterrows()
+        ]

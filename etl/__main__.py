@@ -37,8 +37,12 @@ def _fmt(n) -> str:
 
 def run_build(inputs: BuildInputs) -> dict:
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as progress:
         task = progress.add_task("Memulai", total=total_steps(inputs))
         first = [True]
@@ -62,8 +66,9 @@ def _report(summary: dict, out: Path) -> None:
     for f in summary["berkas"]:
         bad_nik = sum(v for k, v in f["nik"].items() if k != "valid")
         form = f"{f['format']}, {f['pengodean']}" if f["pengodean"] else f"{f['format']}, {len(f['lembar'])} lembar"
-        table.add_row(f["berkas"], f["jenis"], form, _fmt(f["baris_dibaca"]), _fmt(f["dimuat"]), _fmt(f["ditolak"]),
-                      _fmt(bad_nik))
+        table.add_row(
+            f["berkas"], f["jenis"], form, _fmt(f["baris_dibaca"]), _fmt(f["dimuat"]), _fmt(f["ditolak"]), _fmt(bad_nik)
+        )
     console.print(table)
     for f in summary["berkas"]:
         for sheet in f["lembar_dilewati"]:
@@ -83,8 +88,10 @@ def _report(summary: dict, out: Path) -> None:
         f"wilayah lewat nama: {_fmt(len(summary['wilayah']['dicocokkan_nama']))}; "
         f"desa berpenghuni tanpa poligon: {_fmt(len(summary['wilayah']['tanpa_poligon']))}"
     )
-    console.print(f"Snapshot: [bold]{out}[/] (laporan kualitas: {out / 'laporan_kualitas.xlsx'}) "
-                  f"dalam {summary['durasi_detik']['total']:.1f} detik")
+    console.print(
+        f"Snapshot: [bold]{out}[/] (laporan kualitas: {out / 'laporan_kualitas.xlsx'}) "
+        f"dalam {summary['durasi_detik']['total']:.1f} detik"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,23 +104,33 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--keluarga", nargs="+", type=Path, required=True, help="berkas keluarga P3KE (csv/xlsx)")
     b.add_argument("--individu", nargs="+", type=Path, required=True, help="berkas individu P3KE (csv/xlsx)")
     b.add_argument("--dtks", nargs="+", type=Path, required=True, help="ekstrak DTKS/DTSEN per orang (csv/xlsx)")
-    b.add_argument("--boundaries", type=Path, default=None,
-                   help="berkas atau folder batas wilayah (GeoJSON, Shapefile, zip, GeoPackage)")
+    b.add_argument(
+        "--boundaries",
+        type=Path,
+        default=None,
+        help="berkas atau folder batas wilayah (GeoJSON, Shapefile, zip, GeoPackage)",
+    )
     b.add_argument("--reference-date", type=_date, required=True, help="tanggal referensi umur, YYYY-MM-DD")
     b.add_argument("--out", type=Path, required=True, help="folder snapshot yang ditulis")
-    b.add_argument("--kode-wilayah", type=Path, default=None,
-                   help="daftar kode wilayah resmi (kode,nama,tingkat), opsional")
-    b.add_argument("--kolom-kode", default=None,
-                   help="nama kolom kode wilayah pada berkas batas (jika tidak terdeteksi)")
+    b.add_argument(
+        "--kode-wilayah", type=Path, default=None, help="daftar kode wilayah resmi (kode,nama,tingkat), opsional"
+    )
+    b.add_argument(
+        "--kolom-kode", default=None, help="nama kolom kode wilayah pada berkas batas (jika tidak terdeteksi)"
+    )
     b.add_argument("--kolom-nama", default=None, help="nama kolom nama wilayah pada berkas batas")
-    b.add_argument("--crs", default=None,
-                   help="CRS berkas batas yang tidak menyebutkannya (mis. Shapefile tanpa .prj), mis. EPSG:32747")
+    b.add_argument(
+        "--crs",
+        default=None,
+        help="CRS berkas batas yang tidak menyebutkannya (mis. Shapefile tanpa .prj), mis. EPSG:32747",
+    )
     b.add_argument("--threads", type=int, default=None)
     b.add_argument("--tanpa-cache", action="store_true", help="siapkan ulang batas wilayah, abaikan cache")
 
     d = sub.add_parser("demo", help="buat data demo sintetis untuk seluruh Sumatera Barat lalu bangun snapshot")
-    d.add_argument("--skala", type=float, default=1.0,
-                   help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat")
+    d.add_argument(
+        "--skala", type=float, default=1.0, help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat"
+    )
     d.add_argument("--seed", type=int, default=2023)
     d.add_argument("--input-dir", type=Path, default=config.DEMO_INPUT, help="folder berkas demo yang dibuat")
     d.add_argument("--out", type=Path, default=config.SNAPSHOT_ROOT / "demo", help="folder snapshot")
@@ -123,13 +140,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            run_build(BuildInputs(
-                keluarga=args.keluarga, individu=args.individu, dtks=args.dtks,
-                boundaries=args.boundaries or config.BOUNDARIES, reference_date=args.reference_date,
-                out=args.out, kode_wilayah=args.kode_wilayah, code_column=args.kolom_kode,
-                name_column=args.kolom_nama, crs=args.crs, threads=args.threads,
-                cache_dir=None if args.tanpa_cache else config.CACHE_DIR / "batas",
-            ))
+            run_build(
+                BuildInputs(
+                    keluarga=args.keluarga,
+                    individu=args.individu,
+                    dtks=args.dtks,
+                    boundaries=args.boundaries or config.BOUNDARIES,
+                    reference_date=args.reference_date,
+                    out=args.out,
+                    kode_wilayah=args.kode_wilayah,
+                    code_column=args.kolom_kode,
+                    name_column=args.kolom_nama,
+                    crs=args.crs,
+                    threads=args.threads,
+                    cache_dir=None if args.tanpa_cache else config.CACHE_DIR / "batas",
+                )
+            )
         else:
             from etl.demo import generate
 
@@ -137,15 +163,23 @@ def main(argv: list[str] | None = None) -> int:
             with console.status("Membuat data demo sintetis…"):
                 files = generate(args.input_dir, scale=args.skala, seed=args.seed)
             size = sum(p.stat().st_size for p in files.all)
-            console.print(f"Data demo: {len(files.all)} berkas, {size / 1e6:,.0f} MB di {args.input_dir} "
-                          f"({time.perf_counter() - t0:.1f} detik)")
+            console.print(
+                f"Data demo: {len(files.all)} berkas, {size / 1e6:,.0f} MB di {args.input_dir} "
+                f"({time.perf_counter() - t0:.1f} detik)"
+            )
             if not args.hanya_buat:
-                run_build(BuildInputs(
-                    keluarga=files.keluarga, individu=files.individu, dtks=files.dtks,
-                    boundaries=args.boundaries or config.BOUNDARIES,
-                    reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE), out=args.out,
-                    kode_wilayah=config.KODE_WILAYAH, cache_dir=config.CACHE_DIR / "batas",
-                ))
+                run_build(
+                    BuildInputs(
+                        keluarga=files.keluarga,
+                        individu=files.individu,
+                        dtks=files.dtks,
+                        boundaries=args.boundaries or config.BOUNDARIES,
+                        reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE),
+                        out=args.out,
+                        kode_wilayah=config.KODE_WILAYAH,
+                        cache_dir=config.CACHE_DIR / "batas",
+                    )
+                )
     except InputError as err:
         console.print(f"[bold red]Gagal:[/] {err}")
         return 2

@@ -198,7 +198,9 @@ def _feature(frame: pd.DataFrame, position: int) -> str:
     return f"ke-{int(frame['_fitur'].iat[position])} (kode {frame['kode'].iat[position]})"
 
 
-def _to_lonlat(frame: gpd.GeoDataFrame, crs: pyproj.CRS | None, source: str) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
+def _to_lonlat(
+    frame: gpd.GeoDataFrame, crs: pyproj.CRS | None, source: str
+) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
     """The layer in EPSG:4326; a layer without CRS takes `crs`, or is assumed to be in
     longitude/latitude when every coordinate lies in that range."""
     notes: list[str] = []
@@ -210,19 +212,29 @@ def _to_lonlat(frame: gpd.GeoDataFrame, crs: pyproj.CRS | None, source: str) -> 
         notes.append(f"lapisan tidak punya CRS; dibaca sebagai {_crs_label(crs)} sesuai --crs")
     else:
         west, south, east, north = frame.total_bounds
-        if not (np.isfinite([west, south, east, north]).all() and -180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-            raise InputError(source, "lapisan tidak punya CRS (mis. .prj hilang) dan koordinatnya bukan bujur/lintang: "
-                                     f"sebutkan CRS-nya dengan --crs, mis. {CRS_EXAMPLE}")
+        if not (
+            np.isfinite([west, south, east, north]).all()
+            and -180 <= west <= east <= 180
+            and -90 <= south <= north <= 90
+        ):
+            raise InputError(
+                source,
+                "lapisan tidak punya CRS (mis. .prj hilang) dan koordinatnya bukan bujur/lintang: "
+                f"sebutkan CRS-nya dengan --crs, mis. {CRS_EXAMPLE}",
+            )
         frame = frame.set_crs(4326)
         perbaikan = empty_perbaikan("tidak ada", crs_diasumsikan=True)
-        notes.append("lapisan tidak punya CRS (mis. .prj hilang); karena semua koordinatnya dalam rentang "
-                     "bujur/lintang, dianggap EPSG:4326 (sebutkan CRS lain dengan --crs bila keliru)")
+        notes.append(
+            "lapisan tidak punya CRS (mis. .prj hilang); karena semua koordinatnya dalam rentang "
+            "bujur/lintang, dianggap EPSG:4326 (sebutkan CRS lain dengan --crs bila keliru)"
+        )
     if frame.crs.to_epsg() != 4326:
         try:
             frame = frame.to_crs(4326)
         except Exception as err:  # pyproj errors vary with the CRS
-            raise InputError(source, f"koordinat tidak dapat diubah dari {perbaikan['crs_sumber']} "
-                                     f"ke bujur/lintang ({err})") from err
+            raise InputError(
+                source, f"koordinat tidak dapat diubah dari {perbaikan['crs_sumber']} ke bujur/lintang ({err})"
+            ) from err
     return frame, perbaikan, notes
 
 
@@ -241,13 +253,18 @@ def _polygonal(out: gpd.GeoDataFrame, source: str) -> np.ndarray:
     if len(bad):
         first = bad[0]
         others = f" ({len(bad) - 1} fitur lain juga bukan poligon)" if len(bad) > 1 else ""
-        raise InputError(source, f"geometrinya berupa {GEOMETRY_KIND.get(int(types[first]), 'bukan poligon')}, "
-                                 f"sedangkan batas wilayah harus berupa poligon{others}", fitur=_feature(out, first))
+        raise InputError(
+            source,
+            f"geometrinya berupa {GEOMETRY_KIND.get(int(types[first]), 'bukan poligon')}, "
+            f"sedangkan batas wilayah harus berupa poligon{others}",
+            fitur=_feature(out, first),
+        )
     return geoms
 
 
-def _read_layer(file: Path, layer_name: str, source: str, code_column: str | None, name_column: str | None,
-                crs: pyproj.CRS | None) -> _ReadLayer | None:
+def _read_layer(
+    file: Path, layer_name: str, source: str, code_column: str | None, name_column: str | None, crs: pyproj.CRS | None
+) -> _ReadLayer | None:
     try:
         frame = gpd.read_file(file, layer=layer_name, engine="pyogrio")
     except Exception as err:  # pyogrio/GDAL errors differ per driver; all mean an unreadable layer
@@ -264,7 +281,9 @@ def _read_layer(file: Path, layer_name: str, source: str, code_column: str | Non
     out = gpd.GeoDataFrame(
         {
             "kode": frame[col].map(normalise_code),
-            "nama": frame[ncol].astype("string").str.strip() if ncol else pd.Series(pd.NA, index=frame.index, dtype="string"),
+            "nama": frame[ncol].astype("string").str.strip()
+            if ncol
+            else pd.Series(pd.NA, index=frame.index, dtype="string"),
             "_fitur": np.arange(1, len(frame) + 1),  # the feature's number in the file, for messages
         },
         geometry=frame.geometry.values,
@@ -280,12 +299,21 @@ def _read_layer(file: Path, layer_name: str, source: str, code_column: str | Non
     if out.empty:
         raise InputError(source, "tidak ada fitur yang punya kode wilayah dan geometri", kolom=col)
 
+    out = _valid_polygons(out, source, perbaikan, notes)
+    out = _merge_duplicates(out, source, notes)
+    return _ReadLayer(level, out.drop(columns="_fitur"), source, col, ncol, perbaikan, notes)
+
+
+def _valid_polygons(out: gpd.GeoDataFrame, source: str, perbaikan: dict, notes: list[str]) -> gpd.GeoDataFrame:
+    """Polygons only, in lon/lat range, 2-D and valid; features that cannot be are named."""
     geoms = _polygonal(out, source)
     not_finite = ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
     if not_finite.any():
-        raise InputError(source, "koordinatnya tidak dapat diubah ke bujur/lintang "
-                                 f"(di luar jangkauan {perbaikan['crs_sumber']})",
-                         fitur=_feature(out, int(np.flatnonzero(not_finite)[0])))
+        raise InputError(
+            source,
+            f"koordinatnya tidak dapat diubah ke bujur/lintang (di luar jangkauan {perbaikan['crs_sumber']})",
+            fitur=_feature(out, int(np.flatnonzero(not_finite)[0])),
+        )
     if shapely.has_z(geoms).any():
         geoms = shapely.force_2d(geoms)
         perbaikan["koordinat_3d_dibuang"] = True
@@ -303,18 +331,23 @@ def _read_layer(file: Path, layer_name: str, source: str, code_column: str | Non
     collapsed = shapely.is_empty(geoms)  # polygons without area vanish when made valid
     if collapsed.any():
         notes.append(f"{int(collapsed.sum())} fitur berpoligon tanpa luas dilewati")
-    out = out.set_geometry(geoms)[~collapsed].reset_index(drop=True)
+    return out.set_geometry(geoms)[~collapsed].reset_index(drop=True)
 
+
+def _merge_duplicates(out: gpd.GeoDataFrame, source: str, notes: list[str]) -> gpd.GeoDataFrame:
+    """One region drawn as several features is merged rather than any dropped."""
     dup = out["kode"].duplicated(keep=False)
     if dup.any():
-        # One region drawn as several features: merge them rather than drop any.
         notes.append(f"{int(out.loc[dup, 'kode'].nunique())} kode dengan beberapa fitur digabung")
         try:
             out = out.dissolve(by="kode", aggfunc="first", as_index=False)
         except GEOSException as err:
-            raise InputError(source, f"fitur berkode sama tidak dapat digabung ({err})",
-                             fitur=_feature(out, int(np.flatnonzero(dup)[0]))) from err
-    return _ReadLayer(level, out.drop(columns="_fitur"), source, col, ncol, perbaikan, notes)
+            raise InputError(
+                source,
+                f"fitur berkode sama tidak dapat digabung ({err})",
+                fitur=_feature(out, int(np.flatnonzero(dup)[0])),
+            ) from err
+    return out
 
 
 # ----------------------------------------------------------------------------- coverage cleaning
@@ -345,8 +378,11 @@ def _overlaps(geoms: np.ndarray) -> tuple[int, float]:
 def _holes(geoms: np.ndarray) -> np.ndarray:
     """Areas enclosed by the layer that no polygon covers: the gaps cleaning may close."""
     polygons = shapely.get_parts(shapely.union_all(geoms))
-    rings = [ring for polygon in polygons
-             for ring in shapely.get_interior_ring(polygon, range(shapely.get_num_interior_rings(polygon)))]
+    rings = [
+        ring
+        for polygon in polygons
+        for ring in shapely.get_interior_ring(polygon, range(shapely.get_num_interior_rings(polygon)))
+    ]
     if not rings:
         return np.empty(0, dtype=object)
     # A hole ring may touch itself where several gaps meet at a point: split it into its gaps.
@@ -410,14 +446,18 @@ def _clean_layer(layer: BoundaryLayer, before_dissolve: bool) -> bool:
     frame = layer.frame
     result = clean_coverage(frame.geometry.to_numpy())
     if result.error is not None:
-        layer.notes.append(f"poligon tidak dapat dirapikan sebagai satu cakupan ({result.error}); "
-                           "tumpang tindih dan celah dibiarkan seperti sumbernya")
+        layer.notes.append(
+            f"poligon tidak dapat dirapikan sebagai satu cakupan ({result.error}); "
+            "tumpang tindih dan celah dibiarkan seperti sumbernya"
+        )
         return False
     kept = ~(shapely.is_missing(result.geoms) | shapely.is_empty(result.geoms))
     if not kept.all():
         lost = frame.loc[~kept, "kode"].tolist()
-        layer.notes.append(f"{len(lost)} poligon seluruhnya tertutup poligon tetangga dan tidak lagi punya wilayah "
-                           f"sendiri: {', '.join(lost[:5])}" + (" dan lainnya" if len(lost) > 5 else ""))
+        layer.notes.append(
+            f"{len(lost)} poligon seluruhnya tertutup poligon tetangga dan tidak lagi punya wilayah "
+            f"sendiri: {', '.join(lost[:5])}" + (" dan lainnya" if len(lost) > 5 else "")
+        )
     layer.frame = frame.set_geometry(result.geoms)[kept].reset_index(drop=True)
     fix = layer.perbaikan
     fix["tumpang_tindih"] += result.overlaps
@@ -427,14 +467,20 @@ def _clean_layer(layer: BoundaryLayer, before_dissolve: bool) -> bool:
     when = " sebelum penggabungan" if before_dissolve else ""
     found = []
     if result.overlaps:
-        found.append(f"{_angka(result.overlaps)} pasang poligon tumpang tindih ({_angka(result.overlap_m2 / 1e4, 2)} ha)")
+        found.append(
+            f"{_angka(result.overlaps)} pasang poligon tumpang tindih ({_angka(result.overlap_m2 / 1e4, 2)} ha)"
+        )
     if result.gaps:
-        found.append(f"{_angka(result.gaps)} celah lebih sempit dari {_angka(GAP_WIDTH_M)} m ({_angka(result.gap_m2 / 1e4, 2)} ha)")
+        found.append(
+            f"{_angka(result.gaps)} celah lebih sempit dari {_angka(GAP_WIDTH_M)} m ({_angka(result.gap_m2 / 1e4, 2)} ha)"
+        )
     if not result.cleaned:  # already a coverage: nothing was changed
         return result.is_coverage
     if not result.measured:
-        layer.notes.append(f"tumpang tindih dan celah lebih sempit dari {_angka(GAP_WIDTH_M)} m diperbaiki{when}, "
-                           "tetapi jumlah dan luasnya tidak dapat diukur")
+        layer.notes.append(
+            f"tumpang tindih dan celah lebih sempit dari {_angka(GAP_WIDTH_M)} m diperbaiki{when}, "
+            "tetapi jumlah dan luasnya tidak dapat diukur"
+        )
     elif found:
         layer.notes.append(f"{' dan '.join(found)} diperbaiki{when}")
     else:
@@ -463,8 +509,9 @@ def _dissolve(desa: BoundaryLayer, level: str, digits: int, is_coverage: bool) -
             geoms.append(shapely.union_all(parts))
             plain.append(kode)
         except GEOSException as err:
-            raise InputError(desa.source, f"poligon desa tidak dapat digabung menjadi {level} ({err})",
-                             fitur=f"{level} {kode}") from err
+            raise InputError(
+                desa.source, f"poligon desa tidak dapat digabung menjadi {level} ({err})", fitur=f"{level} {kode}"
+            ) from err
     out = gpd.GeoDataFrame(
         {"kode": list(grouped.groups.keys()), "nama": grouped["nama"].first().astype("string").values},
         geometry=geoms,
@@ -472,14 +519,20 @@ def _dissolve(desa: BoundaryLayer, level: str, digits: int, is_coverage: bool) -
     )
     notes = ["dibentuk dengan menggabungkan poligon desa yang sudah diperbaiki (desa tanpa poligon menjadi lubang)"]
     if not is_coverage:
-        notes.append("poligon desa belum rapi sebagai satu cakupan, sehingga digabung dengan penggabungan biasa; "
-                     "celah kecil antardesa dapat tersisa sebagai lubang")
+        notes.append(
+            "poligon desa belum rapi sebagai satu cakupan, sehingga digabung dengan penggabungan biasa; "
+            "celah kecil antardesa dapat tersisa sebagai lubang"
+        )
     elif plain:
-        notes.append(f"{len(plain)} {level} digabung dengan penggabungan biasa karena penggabungan cakupan gagal: "
-                     + ", ".join(plain[:5]) + (" dan lainnya" if len(plain) > 5 else ""))
+        notes.append(
+            f"{len(plain)} {level} digabung dengan penggabungan biasa karena penggabungan cakupan gagal: "
+            + ", ".join(plain[:5])
+            + (" dan lainnya" if len(plain) > 5 else "")
+        )
     perbaikan = empty_perbaikan(desa.perbaikan["crs_sumber"], desa.perbaikan["crs_diasumsikan"])
-    return BoundaryLayer(level, out, f"gabungan dari {desa.source}", "kode", None, dissolved=True,
-                         notes=notes, perbaikan=perbaikan)
+    return BoundaryLayer(
+        level, out, f"gabungan dari {desa.source}", "kode", None, dissolved=True, notes=notes, perbaikan=perbaikan
+    )
 
 
 def _merge_perbaikan(total: dict, more: dict) -> None:
@@ -493,8 +546,9 @@ def _merge_perbaikan(total: dict, more: dict) -> None:
         total["crs_sumber"] += f", {more['crs_sumber']}"
 
 
-def read_boundaries(path: str | Path, code_column: str | None = None, name_column: str | None = None,
-                    crs: str | None = None) -> dict[str, BoundaryLayer]:
+def read_boundaries(
+    path: str | Path, code_column: str | None = None, name_column: str | None = None, crs: str | None = None
+) -> dict[str, BoundaryLayer]:
     """Every layer found under `path`, keyed by level, repaired; kecamatan and kab/kota are
     dissolved from desa when the source has no layer of their own.
 
@@ -523,13 +577,22 @@ def read_boundaries(path: str | Path, code_column: str | None = None, name_colum
                 prev.notes += read.notes
                 _merge_perbaikan(prev.perbaikan, read.perbaikan)
             else:
-                layers[read.level] = BoundaryLayer(read.level, read.frame, read.source, read.code_column, read.name_column,
-                                                   read.perbaikan["geometri_diperbaiki"], notes=read.notes,
-                                                   perbaikan=read.perbaikan)
+                layers[read.level] = BoundaryLayer(
+                    read.level,
+                    read.frame,
+                    read.source,
+                    read.code_column,
+                    read.name_column,
+                    read.perbaikan["geometri_diperbaiki"],
+                    notes=read.notes,
+                    perbaikan=read.perbaikan,
+                )
     if "desa" not in layers:
         raise InputError(str(path), "lapisan batas desa/nagari/kelurahan (kode 10 digit) tidak ditemukan")
     missing = [level for level in ("kecamatan", "kabkota") if level not in layers]
-    coverage = {level: _clean_layer(layer, before_dissolve=level == "desa" and bool(missing)) for level, layer in layers.items()}
+    coverage = {
+        level: _clean_layer(layer, before_dissolve=level == "desa" and bool(missing)) for level, layer in layers.items()
+    }
     for level in missing:
         layers[level] = _dissolve(layers["desa"], level, {"kecamatan": 8, "kabkota": 5}[level], coverage["desa"])
     return layers
@@ -554,8 +617,12 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> dict:
     frame = frame[["kode", "nama", "geometry"]]
     frame.to_file(path, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=5, WRITE_BBOX="NO", RFC7946="YES")
     raw = path.read_bytes()
-    return {"fitur": int(len(frame)), "byte": len(raw), "byte_gzip": len(gzip.compress(raw, 6)),
-            "titik": int(shapely.get_num_coordinates(frame.geometry.values).sum())}
+    return {
+        "fitur": int(len(frame)),
+        "byte": len(raw),
+        "byte_gzip": len(gzip.compress(raw, 6)),
+        "titik": int(shapely.get_num_coordinates(frame.geometry.values).sum()),
+    }
 
 
 def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -631,16 +698,24 @@ def prepare(
             try:
                 web = simplify_for_web(layer.frame, tolerance)
             except GEOSException as err:
-                raise InputError(layer.source, f"poligon {level} tidak dapat disederhanakan untuk peta ({err})") from err
+                raise InputError(
+                    layer.source, f"poligon {level} tidak dapat disederhanakan untuk peta ({err})"
+                ) from err
             stats = write_geojson(web, tmp / f"{level}.geojson")
             attrs = pd.DataFrame(layer.frame.drop(columns="geometry"))
             attrs.to_parquet(tmp / f"{level}_atribut.parquet", index=False)
             label_points(web).to_parquet(tmp / f"{level}_label.parquet", index=False)
             meta[level] = {
-                "meta": {"sumber": layer.source, "kolom_kode": layer.code_column, "kolom_nama": layer.name_column,
-                         "fitur": int(len(layer.frame)), "geometri_diperbaiki": layer.repaired,
-                         "digabung_dari_desa": layer.dissolved, "catatan": layer.notes,
-                         "perbaikan": layer.perbaikan},
+                "meta": {
+                    "sumber": layer.source,
+                    "kolom_kode": layer.code_column,
+                    "kolom_nama": layer.name_column,
+                    "fitur": int(len(layer.frame)),
+                    "geometri_diperbaiki": layer.repaired,
+                    "digabung_dari_desa": layer.dissolved,
+                    "catatan": layer.notes,
+                    "perbaikan": layer.perbaikan,
+                },
                 "web": stats,
             }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

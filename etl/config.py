@@ -37,4 +37,3 @@ MIN_PENYEBUT = int(os.environ.get("KANTONG_MIN_PENYEBUT", "10"))
 
 # The 2023 assessment's reference date (report of August 2023).
 DEMO_REFERENCE_DATE = "2023-08-22"
-

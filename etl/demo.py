@@ -82,10 +82,16 @@ NIK_DAYS = 36_500
 P3KE_FIRST_SERIAL = 1  # P3KE members: 0001 up
 EXTRA_FIRST_SERIAL = 5001  # DTKS persons outside P3KE: 5001 up, never the members' serials
 
-DISABILITY_KINDS = np.array([
-    "DISABILITAS FISIK", "DISABILITAS SENSORIK NETRA", "DISABILITAS SENSORIK RUNGU/WICARA",
-    "DISABILITAS MENTAL", "DISABILITAS INTELEKTUAL", "DISABILITAS GANDA",
-])
+DISABILITY_KINDS = np.array(
+    [
+        "DISABILITAS FISIK",
+        "DISABILITAS SENSORIK NETRA",
+        "DISABILITAS SENSORIK RUNGU/WICARA",
+        "DISABILITAS MENTAL",
+        "DISABILITAS INTELEKTUAL",
+        "DISABILITAS GANDA",
+    ]
+)
 DISABILITY_KIND_P = [0.40, 0.14, 0.13, 0.12, 0.12, 0.09]
 NO_DISABILITY = ("-", "TIDAK ADA")  # besides an empty cell
 NO_DISABILITY_P = [0.60, 0.25, 0.15]  # empty, "-", "TIDAK ADA"
@@ -107,30 +113,90 @@ SECOND_NAME = np.array(
 JORONG = np.array("Koto Tangah|Balai Baru|Kampung Dalam|Pasar|Lubuk|Sungai|Padang|Ateh|Bawah|Tengah".split("|"))
 
 P3KE_2023_COLUMNS = [
-    "ID Keluarga P3KE", "Dimuktakhirkan Tahun", "Provinsi", "Kabupaten/Kota", "Kecamatan",
-    "Desa/Kelurahan", "Kode Kemdagri", "Desil Kesejahteraan", "Persentil", "Alamat",
-    "Prioritas Verval", "Nama Kepala Keluarga", "NIK Kepala Keluarga",
-    "NIK Kepala Keluarga Padan Kemdagri", "Jenis Kelamin Kepala Keluarga",
-    "Tanggal Lahir Kepala Keluarga", "Status Kawin Kepala Keluarga", "Pekerjaan Kepala Keluarga",
-    "Status Pekerjaan Kepala Keluarga", "Pendidikan Kepala Keluarga", "Kepemilikan Rumah",
-    "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya", "Jenis Atap", "Kualitas Atap",
-    "Jenis Dinding", "Kualitas Dinding", "Jenis Lantai", "Kualitas Lantai", "Sumber Penerangan",
-    "Daya Listrik Terpasang", "Bahan Bakar Memasak", "Sumber Air Minum",
-    "Memiliki fasilitas Buang Air Besar", "Resiko Stunting", "Penerima BPNT", "Penerima BPUM",
-    "Penerima BST", "Penerima PKH", "Penerima SEMBAKO", "Penerima Prakerja", "Penerima KUR",
+    "ID Keluarga P3KE",
+    "Dimuktakhirkan Tahun",
+    "Provinsi",
+    "Kabupaten/Kota",
+    "Kecamatan",
+    "Desa/Kelurahan",
+    "Kode Kemdagri",
+    "Desil Kesejahteraan",
+    "Persentil",
+    "Alamat",
+    "Prioritas Verval",
+    "Nama Kepala Keluarga",
+    "NIK Kepala Keluarga",
+    "NIK Kepala Keluarga Padan Kemdagri",
+    "Jenis Kelamin Kepala Keluarga",
+    "Tanggal Lahir Kepala Keluarga",
+    "Status Kawin Kepala Keluarga",
+    "Pekerjaan Kepala Keluarga",
+    "Status Pekerjaan Kepala Keluarga",
+    "Pendidikan Kepala Keluarga",
+    "Kepemilikan Rumah",
+    "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya",
+    "Jenis Atap",
+    "Kualitas Atap",
+    "Jenis Dinding",
+    "Kualitas Dinding",
+    "Jenis Lantai",
+    "Kualitas Lantai",
+    "Sumber Penerangan",
+    "Daya Listrik Terpasang",
+    "Bahan Bakar Memasak",
+    "Sumber Air Minum",
+    "Memiliki fasilitas Buang Air Besar",
+    "Resiko Stunting",
+    "Penerima BPNT",
+    "Penerima BPUM",
+    "Penerima BST",
+    "Penerima PKH",
+    "Penerima SEMBAKO",
+    "Penerima Prakerja",
+    "Penerima KUR",
 ]
 P3KE_OLD_COLUMNS = [
-    "ID Keluarga P3KE", "Dimuktakhirkan Tahun", "Provinsi", "Kabupaten/Kota", "Kecamatan",
-    "Desa/Kelurahan", "Kode Kemdagri", "Desil Kesejahteraan", "Alamat", "Kepala Keluarga", "NIK",
-    "Jenis Kelamin", "Tanggal Lahir Kepala Keluarga", "Status Kawin Kepala Keluarga",
-    "Pekerjaan Kepala Keluarga", "Pendidikan Kepala Keluarga", "Kepemilikan Rumah",
-    "Memiliki Simpanan", "Jenis Atap", "Jenis Dinding", "Jenis Lantai", "Sumber Penerangan",
-    "Bahan Bakar Memasak", "Sumber Air Minum", "Memiliki Fasilitas Buang Air Besar",
-    "Resiko Stunting", "Penerima BPNT", "Penerima BPUM", "Penerima BST", "Penerima PKH",
+    "ID Keluarga P3KE",
+    "Dimuktakhirkan Tahun",
+    "Provinsi",
+    "Kabupaten/Kota",
+    "Kecamatan",
+    "Desa/Kelurahan",
+    "Kode Kemdagri",
+    "Desil Kesejahteraan",
+    "Alamat",
+    "Kepala Keluarga",
+    "NIK",
+    "Jenis Kelamin",
+    "Tanggal Lahir Kepala Keluarga",
+    "Status Kawin Kepala Keluarga",
+    "Pekerjaan Kepala Keluarga",
+    "Pendidikan Kepala Keluarga",
+    "Kepemilikan Rumah",
+    "Memiliki Simpanan",
+    "Jenis Atap",
+    "Jenis Dinding",
+    "Jenis Lantai",
+    "Sumber Penerangan",
+    "Bahan Bakar Memasak",
+    "Sumber Air Minum",
+    "Memiliki Fasilitas Buang Air Besar",
+    "Resiko Stunting",
+    "Penerima BPNT",
+    "Penerima BPUM",
+    "Penerima BST",
+    "Penerima PKH",
     "Penerima SEMBAKO",
 ]
-AGE_BANDS = [("Usia dibawah 7 tahun", 0, 6), ("Usia 7-12", 7, 12), ("Usia 13-15", 13, 15), ("Usia 16-18", 16, 18),
-             ("Usia 19-21", 19, 21), ("Usia 22-59", 22, 59), ("Usia 60 tahun keatas", 60, 200)]
+AGE_BANDS = [
+    ("Usia dibawah 7 tahun", 0, 6),
+    ("Usia 7-12", 7, 12),
+    ("Usia 13-15", 13, 15),
+    ("Usia 16-18", 16, 18),
+    ("Usia 19-21", 19, 21),
+    ("Usia 22-59", 22, 59),
+    ("Usia 60 tahun keatas", 60, 200),
+]
 
 
 @dataclass
@@ -223,7 +289,9 @@ def _rank_within(key: np.ndarray) -> np.ndarray:
 
 def _names(rng: np.random.Generator, female: np.ndarray) -> pa.Array:
     n = len(female)
-    given = np.where(female, GIVEN_FEMALE[rng.integers(0, len(GIVEN_FEMALE), n)], GIVEN_MALE[rng.integers(0, len(GIVEN_MALE), n)])
+    given = np.where(
+        female, GIVEN_FEMALE[rng.integers(0, len(GIVEN_FEMALE), n)], GIVEN_MALE[rng.integers(0, len(GIVEN_MALE), n)]
+    )
     return _join(pa.array(given), " ", pa.array(SECOND_NAME[rng.integers(0, len(SECOND_NAME), n)]))
 
 
@@ -338,8 +406,12 @@ def _kab_plan(prov: _Province, k: int) -> _KabPlan:
     d1 = rng.multinomial(prov.d1_per_kab[k], prov.d1_weight[idx] / prov.d1_weight[idx].sum())
     ot = rng.multinomial(prov.other_per_kab[k], prov.other_weight[idx] / prov.other_weight[idx].sum())
     fam_desa = np.concatenate([np.repeat(idx, d1), np.repeat(idx, ot)])
-    fam_desil = np.concatenate([np.ones(d1.sum(), dtype=np.int8),
-                                rng.choice(np.array([2, 3, 4], dtype=np.int8), ot.sum(), p=[0.31, 0.33, 0.36])])
+    fam_desil = np.concatenate(
+        [
+            np.ones(d1.sum(), dtype=np.int8),
+            rng.choice(np.array([2, 3, 4], dtype=np.int8), ot.sum(), p=[0.31, 0.33, 0.36]),
+        ]
+    )
     n = len(fam_desa)
     order = np.lexsort((rng.random(n), fam_desa))  # families listed by desa, desil mixed
     fam_desa, fam_desil = fam_desa[order], fam_desil[order]
@@ -347,8 +419,11 @@ def _kab_plan(prov: _Province, k: int) -> _KabPlan:
     serial = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) + 1
     is_d1 = fam_desil == 1
     size = 1 + np.minimum(rng.poisson(np.where(is_d1, 3.1, 3.0)), 11)
-    p_dtks = np.select([fam_desil == 1, fam_desil == 2, fam_desil == 3],
-                       [prov.cover[fam_desa], np.full(n, 0.62), np.full(n, 0.45)], 0.30)
+    p_dtks = np.select(
+        [fam_desil == 1, fam_desil == 2, fam_desil == 3],
+        [prov.cover[fam_desa], np.full(n, 0.62), np.full(n, 0.45)],
+        0.30,
+    )
     in_dtks = rng.random(n) < p_dtks
     n_kept = np.where(in_dtks, rng.binomial(size, 0.96), 0)  # some members never registered
     n_dup = max(1, int(n * 0.0025)) if n else 0
@@ -377,7 +452,7 @@ class _NikCounter:
             raise ValueError(f"nomor urut NIK demo habis (> {self.last}): skala terlalu besar")
         np.add.at(self.count, key, 1)
         y, m, d = _ymd(birth)
-        value = (prov.region6[desa] * 10**10 + (d + 40 * female) * 10**8 + m * 10**6 + (y % 100) * 10**4 + serial)
+        value = prov.region6[desa] * 10**10 + (d + 40 * female) * 10**8 + m * 10**6 + (y % 100) * 10**4 + serial
         return _text(value)
 
 
@@ -410,8 +485,9 @@ class _Block:
     lansia_tunggal_d1: int
 
 
-def _family_block(prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng: np.random.Generator,
-                  counter: _NikCounter) -> _Block:
+def _family_block(
+    prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng: np.random.Generator, counter: _NikCounter
+) -> _Block:
     """Families lo..hi of a kab/kota, their members and their DTKS records."""
     fam_desa = plan.desa[lo:hi]
     fam_desil = plan.desil[lo:hi]
@@ -439,8 +515,11 @@ def _family_block(prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng
     age[child] = (rng.random(child.sum()) * (max_child_age + 1)).astype(np.int64)
     elder = child & (rng.random(nm) < 0.06)
     age[elder] = rng.integers(60, 92, elder.sum())
-    birth = (prov.ref - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
-             - rng.integers(1, 365, nm).astype("timedelta64[D]"))
+    birth = (
+        prov.ref
+        - (age * 365.25).astype(np.int64).astype("timedelta64[D]")
+        - rng.integers(1, 365, nm).astype("timedelta64[D]")
+    )
     age_exact = _age(birth, prov.ref)
 
     # NIK: kecamatan of registration (6), birth date with day + 40 for women (6), serial (4).
@@ -492,26 +571,53 @@ def _family_block(prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng
         "NIK Kepala Keluarga Padan Kemdagri": head_nik,
         "Jenis Kelamin Kepala Keluarga": pc.if_else(pa.array(head_female), "PEREMPUAN", "LAKI-LAKI"),
         "Tanggal Lahir Kepala Keluarga": _iso_date(birth[head_idx]),
-        "Status Kawin Kepala Keluarga": cat(["KAWIN", "CERAI HIDUP", "CERAI MATI", "BELUM KAWIN"], [0.78, 0.06, 0.12, 0.04]),
-        "Pekerjaan Kepala Keluarga": cat(["PETANI", "NELAYAN", "BURUH", "PEDAGANG", "TIDAK BEKERJA", "LAINNYA"], [0.38, 0.06, 0.24, 0.12, 0.1, 0.1]),
-        "Status Pekerjaan Kepala Keluarga": cat(["BERUSAHA SENDIRI", "BURUH/KARYAWAN", "PEKERJA BEBAS", "TIDAK BEKERJA"]),
-        "Pendidikan Kepala Keluarga": cat(["TIDAK/BELUM SEKOLAH", "SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT", "PERGURUAN TINGGI"], [0.12, 0.42, 0.22, 0.2, 0.04]),
-        "Kepemilikan Rumah": cat(["MILIK SENDIRI", "KONTRAK/SEWA", "BEBAS SEWA/MENUMPANG", "DINAS", "LAINNYA"], [0.7, 0.08, 0.18, 0.01, 0.03]),
+        "Status Kawin Kepala Keluarga": cat(
+            ["KAWIN", "CERAI HIDUP", "CERAI MATI", "BELUM KAWIN"], [0.78, 0.06, 0.12, 0.04]
+        ),
+        "Pekerjaan Kepala Keluarga": cat(
+            ["PETANI", "NELAYAN", "BURUH", "PEDAGANG", "TIDAK BEKERJA", "LAINNYA"], [0.38, 0.06, 0.24, 0.12, 0.1, 0.1]
+        ),
+        "Status Pekerjaan Kepala Keluarga": cat(
+            ["BERUSAHA SENDIRI", "BURUH/KARYAWAN", "PEKERJA BEBAS", "TIDAK BEKERJA"]
+        ),
+        "Pendidikan Kepala Keluarga": cat(
+            ["TIDAK/BELUM SEKOLAH", "SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT", "PERGURUAN TINGGI"],
+            [0.12, 0.42, 0.22, 0.2, 0.04],
+        ),
+        "Kepemilikan Rumah": cat(
+            ["MILIK SENDIRI", "KONTRAK/SEWA", "BEBAS SEWA/MENUMPANG", "DINAS", "LAINNYA"], [0.7, 0.08, 0.18, 0.01, 0.03]
+        ),
         "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya": cat(["Ya", "Tidak"], [0.2, 0.8]),
         "Jenis Atap": cat(["SENG", "GENTENG", "IJUK/RUMBIA", "ASBES", "LAINNYA"], [0.72, 0.08, 0.06, 0.1, 0.04]),
         "Kualitas Atap": quality(),
         "Jenis Dinding": cat(["TEMBOK", "KAYU/PAPAN", "BAMBU", "LAINNYA"], [0.45, 0.4, 0.1, 0.05]),
         "Kualitas Dinding": quality(),
-        "Jenis Lantai": cat(["TANAH", "SEMEN", "KAYU/PAPAN", "KERAMIK/MARMER/GRANIT", "BAMBU"], [0.12, 0.38, 0.25, 0.2, 0.05]),
+        "Jenis Lantai": cat(
+            ["TANAH", "SEMEN", "KAYU/PAPAN", "KERAMIK/MARMER/GRANIT", "BAMBU"], [0.12, 0.38, 0.25, 0.2, 0.05]
+        ),
         "Kualitas Lantai": quality(),
         "Sumber Penerangan": cat(["LISTRIK PLN", "LISTRIK NON PLN", "BUKAN LISTRIK"], [0.9, 0.06, 0.04]),
         "Daya Listrik Terpasang": cat(["=<900 WATT", ">900 WATT", "KOSONG"], [0.7, 0.15, 0.15]),
         "Bahan Bakar Memasak": cat(["GAS 3 KG", "KAYU BAKAR", "MINYAK TANAH", "LAINNYA"], [0.55, 0.38, 0.04, 0.03]),
-        "Sumber Air Minum": cat(["LEDENG/PAM", "SUMUR BOR", "SUMUR TERLINDUNG", "SUMUR TIDAK TERLINDUNG", "AIR HUJAN",
-                                 "AIR PERMUKAAN (SUNGAI/DANAU/WADUK/KOLAM/IRIGASI)", "AIR KEMASAN/ISI ULANG", "LAINNYA"],
-                                [0.22, 0.14, 0.22, 0.12, 0.03, 0.09, 0.15, 0.03]),
-        "Memiliki fasilitas Buang Air Besar": cat(["MILIK SENDIRI", "UMUM/BERSAMA", "KOSONG", "LAINNYA"], [0.62, 0.18, 0.15, 0.05]),
-        "Resiko Stunting": cat(["BERESIKO STUNTING", "TIDAK BERESIKO STUNTING", "BUKAN TARGET SASARAN"], [0.22, 0.48, 0.30]),
+        "Sumber Air Minum": cat(
+            [
+                "LEDENG/PAM",
+                "SUMUR BOR",
+                "SUMUR TERLINDUNG",
+                "SUMUR TIDAK TERLINDUNG",
+                "AIR HUJAN",
+                "AIR PERMUKAAN (SUNGAI/DANAU/WADUK/KOLAM/IRIGASI)",
+                "AIR KEMASAN/ISI ULANG",
+                "LAINNYA",
+            ],
+            [0.22, 0.14, 0.22, 0.12, 0.03, 0.09, 0.15, 0.03],
+        ),
+        "Memiliki fasilitas Buang Air Besar": cat(
+            ["MILIK SENDIRI", "UMUM/BERSAMA", "KOSONG", "LAINNYA"], [0.62, 0.18, 0.15, 0.05]
+        ),
+        "Resiko Stunting": cat(
+            ["BERESIKO STUNTING", "TIDAK BERESIKO STUNTING", "BUKAN TARGET SASARAN"], [0.22, 0.48, 0.30]
+        ),
         "Penerima BPNT": _ya_tidak(bpnt_col),
         "Penerima BPUM": _ya_tidak(rng.random(nf) < 0.03),
         "Penerima BST": _ya_tidak(rng.random(nf) < 0.1),
@@ -522,9 +628,14 @@ def _family_block(prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng
     }
 
     # ------------------------------------------------------------ member rows
-    age_band = np.select([age_exact < 6, age_exact < 13, age_exact < 16, age_exact < 19, age_exact < 60],
-                         ["<5", "6-12", "13-15", "16-18", "19-59"], "60+")
-    relation = np.where(pos == 0, "KEPALA KELUARGA", np.where(pos == 1, "ISTRI/SUAMI", np.where(elder, "ORANG TUA", "ANAK")))
+    age_band = np.select(
+        [age_exact < 6, age_exact < 13, age_exact < 16, age_exact < 19, age_exact < 60],
+        ["<5", "6-12", "13-15", "16-18", "19-59"],
+        "60+",
+    )
+    relation = np.where(
+        pos == 0, "KEPALA KELUARGA", np.where(pos == 1, "ISTRI/SUAMI", np.where(elder, "ORANG TUA", "ANAK"))
+    )
     fam_of_pa = pa.array(fam_of)
     member = {
         "ID Keluarga P3KE": pc.take(fam_id, fam_of_pa),
@@ -542,8 +653,12 @@ def _family_block(prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng
         "Jenis Kelamin": pc.if_else(pa.array(female), "PEREMPUAN", "LAKI-LAKI"),
         "Hubungan dengan Kepala Keluarga": pa.array(relation.astype(object), type=pa.string()),
         "Status Kawin": pa.array(np.where(pos <= 1, "KAWIN", "BELUM KAWIN").astype(object), type=pa.string()),
-        "Pekerjaan": pa.array(np.where(age_exact < 15, "BELUM/TIDAK BEKERJA", "PETANI").astype(object), type=pa.string()),
-        "Status Pekerjaan": pa.array(np.where(age_exact < 15, "TIDAK BEKERJA", "BERUSAHA SENDIRI").astype(object), type=pa.string()),
+        "Pekerjaan": pa.array(
+            np.where(age_exact < 15, "BELUM/TIDAK BEKERJA", "PETANI").astype(object), type=pa.string()
+        ),
+        "Status Pekerjaan": pa.array(
+            np.where(age_exact < 15, "TIDAK BEKERJA", "BERUSAHA SENDIRI").astype(object), type=pa.string()
+        ),
         "Pendidikan": _pick(rng, ["SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT"], nm),
         "Usia 2023": _text(age_exact),
         "Kelompok Usia 2023": pa.array(age_band.astype(object), type=pa.string()),
@@ -560,13 +675,26 @@ def _family_block(prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng
     m_idx = np.flatnonzero(rank < plan.n_kept[lo:hi][fam_of])
     d_fam = fam_of[m_idx]
     people = _People(
-        desa=fam_desa[d_fam], nik=pc.take(nik, pa.array(m_idx)), name=pc.take(person_name, pa.array(m_idx)),
-        birth=birth[m_idx], female=female[m_idx], age=age_exact[m_idx], d1=d1[d_fam],
-        pkh=pkh[d_fam], sembako=sembako[d_fam], pbi=pbi[d_fam],
+        desa=fam_desa[d_fam],
+        nik=pc.take(nik, pa.array(m_idx)),
+        name=pc.take(person_name, pa.array(m_idx)),
+        birth=birth[m_idx],
+        female=female[m_idx],
+        age=age_exact[m_idx],
+        d1=d1[d_fam],
+        pkh=pkh[d_fam],
+        sembako=sembako[d_fam],
+        pbi=pbi[d_fam],
     )
     return _Block(
-        family=pa.table(family), member=pa.table(member), fam_of=fam_of, pos=pos, d1=d1,
-        dtks_member=m_idx, dtks=people, by_name=int(by_name.sum()),
+        family=pa.table(family),
+        member=pa.table(member),
+        fam_of=fam_of,
+        pos=pos,
+        d1=d1,
+        dtks_member=m_idx,
+        dtks=people,
+        by_name=int(by_name.sum()),
         lansia_tunggal_d1=int((d1 & (size == 1) & (age_exact[head_idx] >= 60)).sum()),
     )
 
@@ -580,9 +708,15 @@ def _extra_people(prov: _Province, k: int, n: int, rng: np.random.Generator, cou
     nik = counter.nik(prov, desa, birth, female)
     any_aid = rng.random(n) < 0.45
     return _People(
-        desa=desa, nik=nik, name=_names(rng, female), birth=birth, female=female,
-        age=_age(birth, prov.ref), d1=np.zeros(n, bool),
-        pkh=any_aid & (rng.random(n) < 0.4), sembako=any_aid & (rng.random(n) < 0.6),
+        desa=desa,
+        nik=nik,
+        name=_names(rng, female),
+        birth=birth,
+        female=female,
+        age=_age(birth, prov.ref),
+        d1=np.zeros(n, bool),
+        pkh=any_aid & (rng.random(n) < 0.4),
+        sembako=any_aid & (rng.random(n) < 0.6),
         pbi=any_aid & (rng.random(n) < 0.8),
     )
 
@@ -603,8 +737,9 @@ def _sci(col: pa.Array) -> pa.Array:
     return _join(pc.utf8_slice_codeunits(col, 0, 1), ".", pc.utf8_slice_codeunits(col, 1, 5), "E+15")
 
 
-def _dtks_table(prov: _Province, k: int, people: _People, rng: np.random.Generator, first_id: int,
-                messy_nik: bool) -> tuple[pa.Table, dict]:
+def _dtks_table(
+    prov: _Province, k: int, people: _People, rng: np.random.Generator, first_id: int, messy_nik: bool
+) -> tuple[pa.Table, dict]:
     """DTKS records in the kab/kota's layout, and what was planted in them."""
     kab = prov.kabs[k]
     n = len(people.birth)
@@ -622,28 +757,39 @@ def _dtks_table(prov: _Province, k: int, people: _People, rng: np.random.Generat
         "Jenis_Kelamin": pc.if_else(pa.array(people.female), "PEREMPUAN", "LAKI-LAKI"),
     }
     if k % 2 == 0:
-        table = pa.table({
-            **common,
-            "Dusun": _pick(rng, JORONG, n), "RT": _text(rng.integers(1, 9, n)),
-            "Hub_Keluarga": _pick(rng, ["KEPALA KELUARGA", "ISTRI", "ANAK", "LAINNYA"], n),
-            "Keterangan_padan": _pick(rng, ["PADAN DUKCAPIL", "BELUM PADAN"], n, [0.95, 0.05]),
-            "Bansos_Bpnt": _ya_tidak(people.sembako), "Bansos_Pkh": _ya_tidak(people.pkh),
-            "Bansos_Bpnt_Ppkm": _ya_tidak(np.zeros(n, bool)), "Pbi_Jkn": _ya_tidak(people.pbi),
-            "Disabilitas": note,
-            "Status": pc.if_else(pa.array(nonaktif | meninggal), "NONAKTIF", "AKTIF"),
-        })
+        table = pa.table(
+            {
+                **common,
+                "Dusun": _pick(rng, JORONG, n),
+                "RT": _text(rng.integers(1, 9, n)),
+                "Hub_Keluarga": _pick(rng, ["KEPALA KELUARGA", "ISTRI", "ANAK", "LAINNYA"], n),
+                "Keterangan_padan": _pick(rng, ["PADAN DUKCAPIL", "BELUM PADAN"], n, [0.95, 0.05]),
+                "Bansos_Bpnt": _ya_tidak(people.sembako),
+                "Bansos_Pkh": _ya_tidak(people.pkh),
+                "Bansos_Bpnt_Ppkm": _ya_tidak(np.zeros(n, bool)),
+                "Pbi_Jkn": _ya_tidak(people.pbi),
+                "Disabilitas": note,
+                "Status": pc.if_else(pa.array(nonaktif | meninggal), "NONAKTIF", "AKTIF"),
+            }
+        )
     else:
         flags = lambda arr: pc.if_else(pa.array(arr), "1", "0")  # noqa: E731
-        table = pa.table({
-            **common,
-            "PKH": flags(people.pkh), "BPNT": flags(people.sembako), "PBI": flags(people.pbi),
-            "BST": flags(rng.random(n) < 0.05), "BLT": flags(rng.random(n) < 0.05),
-            "SEMBAKO_ADAPTIF": flags(np.zeros(n, bool)), "RUTILAHU": flags(rng.random(n) < 0.01),
-            "is_nonaktif": pc.if_else(pa.array(nonaktif), "true", "false"),
-            "keterangan_disabilitas": note,
-            "keterangan_meninggal": pc.if_else(pa.array(meninggal), "MENINGGAL", pa.scalar(None, pa.string())),
-            "Kabupaten/Kota": pa.array(np.full(n, prov.kab_names[k].upper()), type=pa.string()),
-        })
+        table = pa.table(
+            {
+                **common,
+                "PKH": flags(people.pkh),
+                "BPNT": flags(people.sembako),
+                "PBI": flags(people.pbi),
+                "BST": flags(rng.random(n) < 0.05),
+                "BLT": flags(rng.random(n) < 0.05),
+                "SEMBAKO_ADAPTIF": flags(np.zeros(n, bool)),
+                "RUTILAHU": flags(rng.random(n) < 0.01),
+                "is_nonaktif": pc.if_else(pa.array(nonaktif), "true", "false"),
+                "keterangan_disabilitas": note,
+                "keterangan_meninggal": pc.if_else(pa.array(meninggal), "MENINGGAL", pa.scalar(None, pa.string())),
+                "Kabupaten/Kota": pa.array(np.full(n, prov.kab_names[k].upper()), type=pa.string()),
+            }
+        )
     active = ~(nonaktif | meninggal)
     return table, {"active": active, "bad_nik": bad_nik, "disabled": disabled}
 
@@ -651,7 +797,9 @@ def _dtks_table(prov: _Province, k: int, people: _People, rng: np.random.Generat
 # ---------------------------------------------------------------------------- writing
 
 
-def generate(out_dir: Path, scale: float = 1.0, seed: int = 2023, reference_date: str = config.DEMO_REFERENCE_DATE) -> DemoFiles:
+def generate(
+    out_dir: Path, scale: float = 1.0, seed: int = 2023, reference_date: str = config.DEMO_REFERENCE_DATE
+) -> DemoFiles:
     """Write the demo exports into `out_dir` and return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -668,10 +816,26 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 2023, reference_date
 
     files = DemoFiles()
     counts = dict.fromkeys(
-        ["kk_total", "kk_desil_1", "jiwa_total", "kk_dicocokkan_nama", "dtks_rows", "keluarga_dup",
-         "keluarga_bad_region", "keluarga_bad_desil", "individu_orphan", "individu_of_rejected", "dtks_bad_nik",
-         "dtks_nonaktif", "dtks_disabilitas", "jiwa_d1_disabilitas", "jiwa_d1_disabilitas_dgn_nik_kepala",
-         "kk_d1_lansia_tunggal"], 0)
+        [
+            "kk_total",
+            "kk_desil_1",
+            "jiwa_total",
+            "kk_dicocokkan_nama",
+            "dtks_rows",
+            "keluarga_dup",
+            "keluarga_bad_region",
+            "keluarga_bad_desil",
+            "individu_orphan",
+            "individu_of_rejected",
+            "dtks_bad_nik",
+            "dtks_nonaktif",
+            "dtks_disabilitas",
+            "jiwa_d1_disabilitas",
+            "jiwa_d1_disabilitas_dgn_nik_kepala",
+            "kk_d1_lansia_tunggal",
+        ],
+        0,
+    )
     for k in range(len(prov.kabs)):
         _write_kab(prov, k, int(extra_per_kab[k]), out_dir, files, counts)
     files.expected = counts
@@ -695,32 +859,48 @@ def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: Demo
     slug = name.lower().replace("kabupaten ", "kab_").replace("kota ", "kota_").replace(" ", "_")
     plan = _kab_plan(prov, k)
     tag = f"{k:02d}"
-    title = [f"DATA KELUARGA P3KE {name.upper()}", "Sumber: Kemenko PMK (data sintetis untuk demo Kantong)",
-             "Dicetak: 2023-08-01"][: 1 + k % 3]
+    title = [
+        f"DATA KELUARGA P3KE {name.upper()}",
+        "Sumber: Kemenko PMK (data sintetis untuk demo Kantong)",
+        "Dicetak: 2023-08-01",
+    ][: 1 + k % 3]
     xlsx_p3ke = kab == XLSX_P3KE_KAB
     xlsx_dtks = kab == XLSX_DTKS_KAB
     if xlsx_p3ke:
-        cover = ("Keterangan", [
-            "KETERANGAN EKSPOR DATA P3KE",
-            f"Wilayah: {name}, Provinsi Sumatera Barat",
-            "Sumber: Kemenko PMK (data sintetis untuk demo Kantong, tidak ada orang sungguhan)",
-            "Data dibagi ke beberapa lembar (Data 1, Data 2, ...), masing-masing paling banyak "
-            + f"{DEMO_SHEET_ROWS:,}".replace(",", ".") + " baris.",
-            "Tanggal ekspor: 01-08-2023",
-        ])
+        cover = (
+            "Keterangan",
+            [
+                "KETERANGAN EKSPOR DATA P3KE",
+                f"Wilayah: {name}, Provinsi Sumatera Barat",
+                "Sumber: Kemenko PMK (data sintetis untuk demo Kantong, tidak ada orang sungguhan)",
+                "Data dibagi ke beberapa lembar (Data 1, Data 2, ...), masing-masing paling banyak "
+                + f"{DEMO_SHEET_ROWS:,}".replace(",", ".")
+                + " baris.",
+                "Tanggal ekspor: 01-08-2023",
+            ],
+        )
         kel = _XlsxSink(out_dir / f"p3ke_keluarga_{slug}.xlsx", title, cover, DEMO_SHEET_ROWS)
         ind = _XlsxSink(out_dir / f"p3ke_individu_{slug}.xlsx", title, cover, DEMO_SHEET_ROWS)
     else:
-        kel = _CsvSink(out_dir / f"p3ke_keluarga_{slug}.csv", title + [""], ",",
-                       "utf-8-sig" if kab == BOM_P3KE_KAB else "utf-8")
+        kel = _CsvSink(
+            out_dir / f"p3ke_keluarga_{slug}.csv", title + [""], ",", "utf-8-sig" if kab == BOM_P3KE_KAB else "utf-8"
+        )
         ind = _CsvSink(out_dir / f"p3ke_individu_{slug}.csv", title, ",")
     if xlsx_dtks:
-        dts = _XlsxSink(out_dir / f"dtks_{slug}.xlsx", [], ("Petunjuk", [
-            "PETUNJUK",
-            "Data DTKS per individu, hasil unduhan SIKS-NG (data sintetis untuk demo Kantong).",
-            "Data ada di lembar berikutnya: satu baris per orang.",
-            "Data bersifat rahasia: gunakan hanya untuk keperluan dinas.",
-        ]), None)
+        dts = _XlsxSink(
+            out_dir / f"dtks_{slug}.xlsx",
+            [],
+            (
+                "Petunjuk",
+                [
+                    "PETUNJUK",
+                    "Data DTKS per individu, hasil unduhan SIKS-NG (data sintetis untuk demo Kantong).",
+                    "Data ada di lembar berikutnya: satu baris per orang.",
+                    "Data bersifat rahasia: gunakan hanya untuk keperluan dinas.",
+                ],
+            ),
+            None,
+        )
     elif kab == UTF16_DTKS_KAB:
         dts = _CsvSink(out_dir / f"dtks_{slug}.txt", [], "\t", "utf-16")
     else:
@@ -772,11 +952,18 @@ def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: Demo
         member_ok = _valid_text_nik(mtab["NIK"].slice(0, nm), m_number[:nm])
 
         if kab == OLD_LAYOUT_KAB:
-            ftab = ftab.rename_columns([{"Nama Kepala Keluarga": "Kepala Keluarga", "NIK Kepala Keluarga": "NIK",
-                                         "Jenis Kelamin Kepala Keluarga": "Jenis Kelamin",
-                                         "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya": "Memiliki Simpanan",
-                                         "Memiliki fasilitas Buang Air Besar": "Memiliki Fasilitas Buang Air Besar"}.get(c, c)
-                                        for c in ftab.column_names]).select(P3KE_OLD_COLUMNS)
+            ftab = ftab.rename_columns(
+                [
+                    {
+                        "Nama Kepala Keluarga": "Kepala Keluarga",
+                        "NIK Kepala Keluarga": "NIK",
+                        "Jenis Kelamin Kepala Keluarga": "Jenis Kelamin",
+                        "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya": "Memiliki Simpanan",
+                        "Memiliki fasilitas Buang Air Besar": "Memiliki Fasilitas Buang Air Besar",
+                    }.get(c, c)
+                    for c in ftab.column_names
+                ]
+            ).select(P3KE_OLD_COLUMNS)
         if kab == AGE_BAND_KAB:
             mtab = _age_band_layout(mtab)
         if xlsx_p3ke:
@@ -831,7 +1018,9 @@ def _age_band_layout(mtab: pa.Table) -> pa.Table:
     out = mtab.drop_columns(["Usia 2023", "Kelompok Usia 2023"])
     out = out.rename_columns(["Kode Kemendagri" if c == "Kode Kemdagri" else c for c in out.column_names])
     for label, lo, hi in AGE_BANDS:
-        out = out.append_column(label, pc.if_else(pc.and_(pc.greater_equal(age_num, lo), pc.less_equal(age_num, hi)), "1", "0"))
+        out = out.append_column(
+            label, pc.if_else(pc.and_(pc.greater_equal(age_num, lo), pc.less_equal(age_num, hi)), "1", "0")
+        )
     dates = pc.strptime(out["Tanggal Lahir"], "%Y-%m-%d", "s")
     return _set(out, "Tanggal Lahir", pc.strftime(dates, "%d-%m-%Y").combine_chunks())
 
@@ -875,8 +1064,14 @@ def _bad_family_rows(ftab: pa.Table, rng, n: int, kind: str, tag: str) -> pa.Tab
     for i, row in enumerate(rows):
         row["ID Keluarga P3KE"] = f"X{kind[0].upper()}{tag}{i:03d}"
         if kind == "region":  # a family of another province, mixed into this export
-            row.update({"Kode Kemdagri": "1201012001", "Kabupaten/Kota": "KABUPATEN NIAS",
-                        "Kecamatan": "IDANOGAWO", "Desa/Kelurahan": "TETEHOSI"})
+            row.update(
+                {
+                    "Kode Kemdagri": "1201012001",
+                    "Kabupaten/Kota": "KABUPATEN NIAS",
+                    "Kecamatan": "IDANOGAWO",
+                    "Desa/Kelurahan": "TETEHOSI",
+                }
+            )
         else:
             row["Desil Kesejahteraan"] = "Desil 5"
     return pa.Table.from_pylist(rows, schema=ftab.schema)
@@ -920,12 +1115,20 @@ class _CsvSink:
             if self.header:
                 self._text(self.delimiter.join(table.column_names) + "\n")
             buf = io.BytesIO()
-            pacsv.write_csv(table, buf, write_options=pacsv.WriteOptions(
-                include_header=False, delimiter=self.delimiter, quoting_style="none"))
+            pacsv.write_csv(
+                table,
+                buf,
+                write_options=pacsv.WriteOptions(include_header=False, delimiter=self.delimiter, quoting_style="none"),
+            )
             self._text(buf.getvalue().decode("utf-8"))
         else:
-            pacsv.write_csv(table, self.fh, write_options=pacsv.WriteOptions(
-                include_header=self.header, delimiter=self.delimiter, quoting_style="needed"))
+            pacsv.write_csv(
+                table,
+                self.fh,
+                write_options=pacsv.WriteOptions(
+                    include_header=self.header, delimiter=self.delimiter, quoting_style="needed"
+                ),
+            )
         self.header = False
 
     def close(self) -> Path:

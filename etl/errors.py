@@ -7,8 +7,15 @@ from __future__ import annotations
 class InputError(Exception):
     """Bad input that stops the run (exit code 2): the message says where and what."""
 
-    def __init__(self, berkas: str, pesan: str, kolom: str | None = None, baris: int | None = None,
-                 lembar: str | None = None, fitur: str | None = None):
+    def __init__(
+        self,
+        berkas: str,
+        pesan: str,
+        kolom: str | None = None,
+        baris: int | None = None,
+        lembar: str | None = None,
+        fitur: str | None = None,
+    ):
         self.berkas = berkas
         self.kolom = kolom
         self.baris = baris

@@ -77,6 +77,10 @@ def read_all(
 def _part_index(files: list[RawFile]) -> pa.Table:
     """One row per part, so rejects name the file and the sheet."""
     parts = [(part.index, raw.name, part.sheet) for raw in files for part in raw.parts]
-    return pa.table({"_berkas_ke": pa.array([p[0] for p in parts], type=pa.int32()),
-                     "berkas": pa.array([p[1] for p in parts], type=pa.string()),
-                     "lembar": pa.array([p[2] for p in parts], type=pa.string())})
+    return pa.table(
+        {
+            "_berkas_ke": pa.array([p[0] for p in parts], type=pa.int32()),
+            "berkas": pa.array([p[1] for p in parts], type=pa.string()),
+            "lembar": pa.array([p[2] for p in parts], type=pa.string()),
+        }
+    )

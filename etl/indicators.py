@@ -54,7 +54,11 @@ class Indicator:
     @property
     def penyebut_banding(self) -> str | None:
         """What a count of desil-1 families or members is a share of, in comparisons."""
-        if self.is_rate or self.kolom in ("kk_desil_1", "jiwa_desil_1") or not (self.filter or "").startswith("desil = 1"):
+        if (
+            self.is_rate
+            or self.kolom in ("kk_desil_1", "jiwa_desil_1")
+            or not (self.filter or "").startswith("desil = 1")
+        ):
             return None
         return "jiwa_desil_1" if self.satuan == "jiwa" else "kk_desil_1"
 
@@ -70,87 +74,321 @@ _PH = "Rumah, air, sanitasi, stunting"
 
 # P3KE has no disability column: only members found in DTKS (valid NIK, active record) can
 # be counted, so these figures are a lower bound.
-DISABILITAS_CATATAN = ("Hanya anggota yang ditemukan di DTKS (NIK valid, data aktif) yang dapat dihitung, karena "
-                       "P3KE tidak memuat data disabilitas; angka ini batas bawah.")
+DISABILITAS_CATATAN = (
+    "Hanya anggota yang ditemukan di DTKS (NIK valid, data aktif) yang dapat dihitung, karena "
+    "P3KE tidak memuat data disabilitas; angka ini batas bawah."
+)
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("kk_total", "Keluarga P3KE (desil 1–4)", "KK P3KE", "KK", _K,
-              "Keluarga dalam P3KE, desil 1 sampai 4; ID keluarga berulang dihitung sekali.", filter="true"),
-    Indicator("kk_desil_1", "Keluarga desil 1 (miskin ekstrem)", "KK desil 1", "KK", _K,
-              "Keluarga P3KE dengan Desil Kesejahteraan = 1.", filter="desil = 1", kriteria=True, pendamping="jiwa_desil_1"),
+    Indicator(
+        "kk_total",
+        "Keluarga P3KE (desil 1–4)",
+        "KK P3KE",
+        "KK",
+        _K,
+        "Keluarga dalam P3KE, desil 1 sampai 4; ID keluarga berulang dihitung sekali.",
+        filter="true",
+    ),
+    Indicator(
+        "kk_desil_1",
+        "Keluarga desil 1 (miskin ekstrem)",
+        "KK desil 1",
+        "KK",
+        _K,
+        "Keluarga P3KE dengan Desil Kesejahteraan = 1.",
+        filter="desil = 1",
+        kriteria=True,
+        pendamping="jiwa_desil_1",
+    ),
     Indicator("kk_desil_2", "Keluarga desil 2", "KK desil 2", "KK", _K, "Keluarga P3KE desil 2.", filter="desil = 2"),
     Indicator("kk_desil_3", "Keluarga desil 3", "KK desil 3", "KK", _K, "Keluarga P3KE desil 3.", filter="desil = 3"),
     Indicator("kk_desil_4", "Keluarga desil 4", "KK desil 4", "KK", _K, "Keluarga P3KE desil 4.", filter="desil = 4"),
-    Indicator("jiwa_total", "Jiwa P3KE (semua desil)", "Jiwa P3KE", "jiwa", _K,
-              "Anggota keluarga P3KE pada berkas individu, semua desil.", filter="true", jumlah_dari="jiwa"),
-    Indicator("jiwa_desil_1", "Jiwa dalam keluarga desil 1", "Jiwa desil 1", "jiwa", _K,
-              "Anggota keluarga desil 1.", filter="desil = 1", jumlah_dari="jiwa"),
-    Indicator("kk_d1_dtks", "KK desil 1 terdaftar di DTKS", "KK D1 di DTKS", "KK", _D,
-              "Keluarga desil 1 yang minimal satu NIK anggotanya (valid) tercatat aktif di DTKS.",
-              filter="desil = 1 AND di_dtks", arah=-1),
-    Indicator("kk_d1_non_dtks", "KK desil 1 belum masuk DTKS (exclusion error)", "KK D1 non-DTKS", "KK", _D,
-              "Keluarga desil 1 yang tidak satu pun NIK anggotanya tercatat aktif di DTKS "
-              "(kk_desil_1 − kk_d1_dtks).", filter="desil = 1 AND NOT di_dtks", kriteria=True),
-    Indicator("kk_d1_bansos", "KK desil 1 penerima bansos reguler", "KK D1 bansos", "KK", _D,
-              "Keluarga desil 1 yang menerima minimal satu bansos reguler (PKH, Sembako/BPNT, PBI-JK), "
-              "menurut P3KE atau DTKS.", filter="desil = 1 AND bansos", arah=-1, profil=_PB),
-    Indicator("kk_d1_dtks_tanpa_bansos", "KK desil 1 di DTKS tanpa bansos", "KK D1 DTKS tanpa bansos", "KK", _D,
-              "Keluarga desil 1 yang terdaftar di DTKS tetapi tidak menerima bansos reguler.",
-              filter="desil = 1 AND di_dtks AND NOT bansos", kriteria=True),
-    Indicator("kk_d1_pkh", "KK desil 1 penerima PKH", "KK D1 PKH", "KK", _D,
-              "Keluarga desil 1 penerima PKH (tanda P3KE atau DTKS).", filter="desil = 1 AND pkh", arah=-1, profil=_PB),
-    Indicator("kk_d1_sembako", "KK desil 1 penerima Sembako/BPNT", "KK D1 Sembako", "KK", _D,
-              "Keluarga desil 1 penerima Sembako/BPNT (tanda P3KE atau DTKS).", filter="desil = 1 AND sembako", arah=-1, profil=_PB),
-    Indicator("kk_d1_pbi", "KK desil 1 dengan anggota PBI-JK", "KK D1 PBI-JK", "KK", _D,
-              "Keluarga desil 1 yang minimal satu anggotanya peserta PBI-JK (DTKS).", filter="desil = 1 AND pbi", arah=-1, profil=_PB),
-    Indicator("pct_d1_non_dtks", "Persentase KK desil 1 belum masuk DTKS", "% D1 non-DTKS", "%", _D,
-              "kk_d1_non_dtks ÷ kk_desil_1 × 100.", pembilang="kk_d1_non_dtks", penyebut="kk_desil_1", kriteria=True),
-    Indicator("pct_d1_dtks_tanpa_bansos", "Persentase KK desil 1 di DTKS tanpa bansos", "% D1 DTKS tanpa bansos", "%", _D,
-              "kk_d1_dtks_tanpa_bansos ÷ kk_desil_1 × 100.", pembilang="kk_d1_dtks_tanpa_bansos", penyebut="kk_desil_1", kriteria=True),
-    Indicator("pct_d1_bansos", "Cakupan bansos reguler KK desil 1", "% D1 bansos", "%", _D,
-              "kk_d1_bansos ÷ kk_desil_1 × 100.", pembilang="kk_d1_bansos", penyebut="kk_desil_1", arah=-1, kriteria=True),
-    Indicator("jiwa_d1_balita", "Balita dalam keluarga desil 1", "Balita D1", "jiwa", _R,
-              "Anggota keluarga desil 1 berusia di bawah 5 tahun pada tanggal referensi.",
-              filter="desil = 1", jumlah_dari="balita", kriteria=True, profil=_PR),
-    Indicator("jiwa_d1_anak", "Anak dalam keluarga desil 1", "Anak D1", "jiwa", _R,
-              "Anggota keluarga desil 1 berusia di bawah 18 tahun.", filter="desil = 1", jumlah_dari="anak", kriteria=True, profil=_PR),
-    Indicator("jiwa_d1_lansia", "Lansia dalam keluarga desil 1", "Lansia D1", "jiwa", _R,
-              "Anggota keluarga desil 1 berusia 60 tahun atau lebih.", filter="desil = 1", jumlah_dari="lansia", kriteria=True, profil=_PR),
-    Indicator("kk_d1_lansia_tunggal", "KK desil 1 lansia tinggal sendiri", "KK D1 lansia sendiri", "KK", _R,
-              "Keluarga desil 1 yang anggotanya hanya satu orang, berusia 60 tahun atau lebih pada tanggal "
-              "referensi (lansia yang hidup sendiri; sasaran rehabilitasi sosial).",
-              filter="desil = 1 AND lansia_tunggal", kriteria=True, profil=_PR),
-    Indicator("jiwa_d1_disabilitas", "Penyandang disabilitas dalam keluarga desil 1 (tercatat di DTKS)",
-              "Disabilitas D1", "jiwa", _R,
-              "Anggota keluarga desil 1 yang data DTKS aktifnya mencatat disabilitas (kolom keterangan disabilitas). "
-              + DISABILITAS_CATATAN, filter="desil = 1", jumlah_dari="disabilitas", kriteria=True, profil=_PR),
-    Indicator("kk_d1_disabilitas", "KK desil 1 dengan anggota penyandang disabilitas (tercatat di DTKS)",
-              "KK D1 disabilitas", "KK", _R,
-              "Keluarga desil 1 yang minimal satu anggotanya tercatat penyandang disabilitas di DTKS. "
-              + DISABILITAS_CATATAN, filter="desil = 1 AND disabilitas > 0", kriteria=True, profil=_PR),
-    Indicator("pct_jiwa_d1_disabilitas", "Persentase jiwa desil 1 penyandang disabilitas (tercatat di DTKS)",
-              "% jiwa D1 disabilitas", "%", _R,
-              "jiwa_d1_disabilitas ÷ jiwa_desil_1 × 100. " + DISABILITAS_CATATAN,
-              pembilang="jiwa_d1_disabilitas", penyebut="jiwa_desil_1"),
-    Indicator("pct_kk_d1_disabilitas", "Persentase KK desil 1 dengan anggota penyandang disabilitas",
-              "% KK D1 disabilitas", "%", _R,
-              "kk_d1_disabilitas ÷ kk_desil_1 × 100. " + DISABILITAS_CATATAN,
-              pembilang="kk_d1_disabilitas", penyebut="kk_desil_1"),
-    Indicator("kk_d1_kepala_perempuan", "KK desil 1 dengan kepala keluarga perempuan", "KK D1 kepala perempuan", "KK", _R,
-              "Keluarga desil 1 yang kepala keluarganya perempuan.", filter="desil = 1 AND kepala_perempuan", kriteria=True, profil=_PR),
-    Indicator("kk_d1_lantai_tanah", "KK desil 1 berlantai tanah", "KK D1 lantai tanah", "KK", _H,
-              "Keluarga desil 1 dengan Jenis Lantai = TANAH.", filter="desil = 1 AND lantai_tanah", profil=_PH),
-    Indicator("kk_d1_rumah_tidak_layak", "KK desil 1 dengan rumah tidak layak", "KK D1 rumah tidak layak", "KK", _H,
-              "Keluarga desil 1 berlantai tanah, atau kualitas atap, dinding atau lantai JELEK/KUALITAS RENDAH.",
-              filter="desil = 1 AND rumah_tidak_layak", kriteria=True, profil=_PH),
-    Indicator("kk_d1_air_tidak_layak", "KK desil 1 tanpa air minum layak", "KK D1 air tidak layak", "KK", _H,
-              "Keluarga desil 1 yang sumber air minumnya sumur tidak terlindung, air permukaan atau lainnya.",
-              filter="desil = 1 AND air_tidak_layak", kriteria=True, profil=_PH),
-    Indicator("kk_d1_tanpa_jamban", "KK desil 1 tanpa jamban", "KK D1 tanpa jamban", "KK", _H,
-              "Keluarga desil 1 yang fasilitas buang air besarnya bukan milik sendiri maupun umum/bersama.",
-              filter="desil = 1 AND tanpa_jamban", kriteria=True, profil=_PH),
-    Indicator("kk_d1_risiko_stunting", "KK desil 1 berisiko stunting", "KK D1 risiko stunting", "KK", _H,
-              "Keluarga desil 1 dengan Resiko Stunting = BERESIKO STUNTING.", filter="desil = 1 AND risiko_stunting", kriteria=True, profil=_PH),
+    Indicator(
+        "jiwa_total",
+        "Jiwa P3KE (semua desil)",
+        "Jiwa P3KE",
+        "jiwa",
+        _K,
+        "Anggota keluarga P3KE pada berkas individu, semua desil.",
+        filter="true",
+        jumlah_dari="jiwa",
+    ),
+    Indicator(
+        "jiwa_desil_1",
+        "Jiwa dalam keluarga desil 1",
+        "Jiwa desil 1",
+        "jiwa",
+        _K,
+        "Anggota keluarga desil 1.",
+        filter="desil = 1",
+        jumlah_dari="jiwa",
+    ),
+    Indicator(
+        "kk_d1_dtks",
+        "KK desil 1 terdaftar di DTKS",
+        "KK D1 di DTKS",
+        "KK",
+        _D,
+        "Keluarga desil 1 yang minimal satu NIK anggotanya (valid) tercatat aktif di DTKS.",
+        filter="desil = 1 AND di_dtks",
+        arah=-1,
+    ),
+    Indicator(
+        "kk_d1_non_dtks",
+        "KK desil 1 belum masuk DTKS (exclusion error)",
+        "KK D1 non-DTKS",
+        "KK",
+        _D,
+        "Keluarga desil 1 yang tidak satu pun NIK anggotanya tercatat aktif di DTKS (kk_desil_1 − kk_d1_dtks).",
+        filter="desil = 1 AND NOT di_dtks",
+        kriteria=True,
+    ),
+    Indicator(
+        "kk_d1_bansos",
+        "KK desil 1 penerima bansos reguler",
+        "KK D1 bansos",
+        "KK",
+        _D,
+        "Keluarga desil 1 yang menerima minimal satu bansos reguler (PKH, Sembako/BPNT, PBI-JK), "
+        "menurut P3KE atau DTKS.",
+        filter="desil = 1 AND bansos",
+        arah=-1,
+        profil=_PB,
+    ),
+    Indicator(
+        "kk_d1_dtks_tanpa_bansos",
+        "KK desil 1 di DTKS tanpa bansos",
+        "KK D1 DTKS tanpa bansos",
+        "KK",
+        _D,
+        "Keluarga desil 1 yang terdaftar di DTKS tetapi tidak menerima bansos reguler.",
+        filter="desil = 1 AND di_dtks AND NOT bansos",
+        kriteria=True,
+    ),
+    Indicator(
+        "kk_d1_pkh",
+        "KK desil 1 penerima PKH",
+        "KK D1 PKH",
+        "KK",
+        _D,
+        "Keluarga desil 1 penerima PKH (tanda P3KE atau DTKS).",
+        filter="desil = 1 AND pkh",
+        arah=-1,
+        profil=_PB,
+    ),
+    Indicator(
+        "kk_d1_sembako",
+        "KK desil 1 penerima Sembako/BPNT",
+        "KK D1 Sembako",
+        "KK",
+        _D,
+        "Keluarga desil 1 penerima Sembako/BPNT (tanda P3KE atau DTKS).",
+        filter="desil = 1 AND sembako",
+        arah=-1,
+        profil=_PB,
+    ),
+    Indicator(
+        "kk_d1_pbi",
+        "KK desil 1 dengan anggota PBI-JK",
+        "KK D1 PBI-JK",
+        "KK",
+        _D,
+        "Keluarga desil 1 yang minimal satu anggotanya peserta PBI-JK (DTKS).",
+        filter="desil = 1 AND pbi",
+        arah=-1,
+        profil=_PB,
+    ),
+    Indicator(
+        "pct_d1_non_dtks",
+        "Persentase KK desil 1 belum masuk DTKS",
+        "% D1 non-DTKS",
+        "%",
+        _D,
+        "kk_d1_non_dtks ÷ kk_desil_1 × 100.",
+        pembilang="kk_d1_non_dtks",
+        penyebut="kk_desil_1",
+        kriteria=True,
+    ),
+    Indicator(
+        "pct_d1_dtks_tanpa_bansos",
+        "Persentase KK desil 1 di DTKS tanpa bansos",
+        "% D1 DTKS tanpa bansos",
+        "%",
+        _D,
+        "kk_d1_dtks_tanpa_bansos ÷ kk_desil_1 × 100.",
+        pembilang="kk_d1_dtks_tanpa_bansos",
+        penyebut="kk_desil_1",
+        kriteria=True,
+    ),
+    Indicator(
+        "pct_d1_bansos",
+        "Cakupan bansos reguler KK desil 1",
+        "% D1 bansos",
+        "%",
+        _D,
+        "kk_d1_bansos ÷ kk_desil_1 × 100.",
+        pembilang="kk_d1_bansos",
+        penyebut="kk_desil_1",
+        arah=-1,
+        kriteria=True,
+    ),
+    Indicator(
+        "jiwa_d1_balita",
+        "Balita dalam keluarga desil 1",
+        "Balita D1",
+        "jiwa",
+        _R,
+        "Anggota keluarga desil 1 berusia di bawah 5 tahun pada tanggal referensi.",
+        filter="desil = 1",
+        jumlah_dari="balita",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "jiwa_d1_anak",
+        "Anak dalam keluarga desil 1",
+        "Anak D1",
+        "jiwa",
+        _R,
+        "Anggota keluarga desil 1 berusia di bawah 18 tahun.",
+        filter="desil = 1",
+        jumlah_dari="anak",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "jiwa_d1_lansia",
+        "Lansia dalam keluarga desil 1",
+        "Lansia D1",
+        "jiwa",
+        _R,
+        "Anggota keluarga desil 1 berusia 60 tahun atau lebih.",
+        filter="desil = 1",
+        jumlah_dari="lansia",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "kk_d1_lansia_tunggal",
+        "KK desil 1 lansia tinggal sendiri",
+        "KK D1 lansia sendiri",
+        "KK",
+        _R,
+        "Keluarga desil 1 yang anggotanya hanya satu orang, berusia 60 tahun atau lebih pada tanggal "
+        "referensi (lansia yang hidup sendiri; sasaran rehabilitasi sosial).",
+        filter="desil = 1 AND lansia_tunggal",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "jiwa_d1_disabilitas",
+        "Penyandang disabilitas dalam keluarga desil 1 (tercatat di DTKS)",
+        "Disabilitas D1",
+        "jiwa",
+        _R,
+        "Anggota keluarga desil 1 yang data DTKS aktifnya mencatat disabilitas (kolom keterangan disabilitas). "
+        + DISABILITAS_CATATAN,
+        filter="desil = 1",
+        jumlah_dari="disabilitas",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "kk_d1_disabilitas",
+        "KK desil 1 dengan anggota penyandang disabilitas (tercatat di DTKS)",
+        "KK D1 disabilitas",
+        "KK",
+        _R,
+        "Keluarga desil 1 yang minimal satu anggotanya tercatat penyandang disabilitas di DTKS. " + DISABILITAS_CATATAN,
+        filter="desil = 1 AND disabilitas > 0",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "pct_jiwa_d1_disabilitas",
+        "Persentase jiwa desil 1 penyandang disabilitas (tercatat di DTKS)",
+        "% jiwa D1 disabilitas",
+        "%",
+        _R,
+        "jiwa_d1_disabilitas ÷ jiwa_desil_1 × 100. " + DISABILITAS_CATATAN,
+        pembilang="jiwa_d1_disabilitas",
+        penyebut="jiwa_desil_1",
+    ),
+    Indicator(
+        "pct_kk_d1_disabilitas",
+        "Persentase KK desil 1 dengan anggota penyandang disabilitas",
+        "% KK D1 disabilitas",
+        "%",
+        _R,
+        "kk_d1_disabilitas ÷ kk_desil_1 × 100. " + DISABILITAS_CATATAN,
+        pembilang="kk_d1_disabilitas",
+        penyebut="kk_desil_1",
+    ),
+    Indicator(
+        "kk_d1_kepala_perempuan",
+        "KK desil 1 dengan kepala keluarga perempuan",
+        "KK D1 kepala perempuan",
+        "KK",
+        _R,
+        "Keluarga desil 1 yang kepala keluarganya perempuan.",
+        filter="desil = 1 AND kepala_perempuan",
+        kriteria=True,
+        profil=_PR,
+    ),
+    Indicator(
+        "kk_d1_lantai_tanah",
+        "KK desil 1 berlantai tanah",
+        "KK D1 lantai tanah",
+        "KK",
+        _H,
+        "Keluarga desil 1 dengan Jenis Lantai = TANAH.",
+        filter="desil = 1 AND lantai_tanah",
+        profil=_PH,
+    ),
+    Indicator(
+        "kk_d1_rumah_tidak_layak",
+        "KK desil 1 dengan rumah tidak layak",
+        "KK D1 rumah tidak layak",
+        "KK",
+        _H,
+        "Keluarga desil 1 berlantai tanah, atau kualitas atap, dinding atau lantai JELEK/KUALITAS RENDAH.",
+        filter="desil = 1 AND rumah_tidak_layak",
+        kriteria=True,
+        profil=_PH,
+    ),
+    Indicator(
+        "kk_d1_air_tidak_layak",
+        "KK desil 1 tanpa air minum layak",
+        "KK D1 air tidak layak",
+        "KK",
+        _H,
+        "Keluarga desil 1 yang sumber air minumnya sumur tidak terlindung, air permukaan atau lainnya.",
+        filter="desil = 1 AND air_tidak_layak",
+        kriteria=True,
+        profil=_PH,
+    ),
+    Indicator(
+        "kk_d1_tanpa_jamban",
+        "KK desil 1 tanpa jamban",
+        "KK D1 tanpa jamban",
+        "KK",
+        _H,
+        "Keluarga desil 1 yang fasilitas buang air besarnya bukan milik sendiri maupun umum/bersama.",
+        filter="desil = 1 AND tanpa_jamban",
+        kriteria=True,
+        profil=_PH,
+    ),
+    Indicator(
+        "kk_d1_risiko_stunting",
+        "KK desil 1 berisiko stunting",
+        "KK D1 risiko stunting",
+        "KK",
+        _H,
+        "Keluarga desil 1 dengan Resiko Stunting = BERESIKO STUNTING.",
+        filter="desil = 1 AND risiko_stunting",
+        kriteria=True,
+        profil=_PH,
+    ),
 )
 
 BY_KOLOM = {i.kolom: i for i in INDICATORS}
@@ -159,8 +397,10 @@ JUMLAH_KOLOM = tuple(i.kolom for i in INDICATORS if i.jenis == JUMLAH)
 PERSEN_KOLOM = tuple(i.kolom for i in INDICATORS if i.jenis == PERSEN)
 # The priority score's criteria, and the profile's comparison sections in registry order.
 KRITERIA = tuple(i.kolom for i in INDICATORS if i.kriteria)
-PROFIL = {section: tuple(i.kolom for i in INDICATORS if i.profil == section)
-          for section in dict.fromkeys(i.profil for i in INDICATORS if i.profil)}
+PROFIL = {
+    section: tuple(i.kolom for i in INDICATORS if i.profil == section)
+    for section in dict.fromkeys(i.profil for i in INDICATORS if i.profil)
+}
 
 
 def get(kolom: str) -> Indicator:
@@ -179,7 +419,9 @@ def count_sql() -> str:
         if ind.jenis != JUMLAH:
             continue
         if ind.jumlah_dari:
-            parts.append(f"CAST(coalesce(sum({ind.jumlah_dari}) FILTER (WHERE {ind.filter}), 0) AS BIGINT) AS {ind.kolom}")
+            parts.append(
+                f"CAST(coalesce(sum({ind.jumlah_dari}) FILTER (WHERE {ind.filter}), 0) AS BIGINT) AS {ind.kolom}"
+            )
         else:
             parts.append(f"CAST(count(*) FILTER (WHERE {ind.filter}) AS BIGINT) AS {ind.kolom}")
     return ",\n".join(parts)
@@ -233,8 +475,12 @@ def catalogue_markdown() -> str:
         _TERMS,
     ]
     for group in dict.fromkeys(i.kelompok for i in INDICATORS):
-        lines += [f"## {group}", "", "| kolom | indikator | satuan | definisi | kriteria skor prioritas |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            f"## {group}",
+            "",
+            "| kolom | indikator | satuan | definisi | kriteria skor prioritas |",
+            "|---|---|---|---|---|",
+        ]
         for i in INDICATORS:
             if i.kelompok == group:
                 lines.append(f"| `{i.kolom}` | {i.label} | {i.satuan} | {i.definisi} | {'ya' if i.kriteria else ''} |")

@@ -10,9 +10,25 @@ from etl.duck import registered
 
 # Columns of the family table that indicator filters (etl.indicators) may use.
 FAMILY_COLUMNS = (
-    "kode_desa", "desil", "di_dtks", "bansos", "pkh", "sembako", "pbi", "kepala_perempuan",
-    "lantai_tanah", "rumah_tidak_layak", "air_tidak_layak", "tanpa_jamban", "risiko_stunting",
-    "jiwa", "balita", "anak", "lansia", "lansia_tunggal", "disabilitas",
+    "kode_desa",
+    "desil",
+    "di_dtks",
+    "bansos",
+    "pkh",
+    "sembako",
+    "pbi",
+    "kepala_perempuan",
+    "lantai_tanah",
+    "rumah_tidak_layak",
+    "air_tidak_layak",
+    "tanpa_jamban",
+    "risiko_stunting",
+    "jiwa",
+    "balita",
+    "anak",
+    "lansia",
+    "lansia_tunggal",
+    "disabilitas",
 )
 
 
@@ -92,9 +108,18 @@ def match_families(
             """
         ).fetchall()[0]
         names = [
-            "dtks_dimuat", "dtks_aktif", "dtks_tidak_aktif", "dtks_nik_unik_aktif", "dtks_nik_aktif_disabilitas",
+            "dtks_dimuat",
+            "dtks_aktif",
+            "dtks_tidak_aktif",
+            "dtks_nik_unik_aktif",
+            "dtks_nik_aktif_disabilitas",
             "nik_p3ke_valid_unik",
-            "nik_p3ke_padan", "kk", "kk_padan", "kk_tanpa_nik_valid", "kk_tanpa_anggota", "jiwa_umur_tidak_diketahui",
+            "nik_p3ke_padan",
+            "kk",
+            "kk_padan",
+            "kk_tanpa_nik_valid",
+            "kk_tanpa_anggota",
+            "jiwa_umur_tidak_diketahui",
         ]
         stats = {k: int(v) for k, v in zip(names, row, strict=True)}
         con.execute("DROP TABLE dtks_aktif; DROP TABLE nik_keluarga; DROP TABLE keluarga_dtks; DROP TABLE anggota")

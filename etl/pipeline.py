@@ -86,8 +86,13 @@ def _boundaries_beside_reads(inputs: BuildInputs) -> Iterator[Future[Layers]]:
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         yield pool.submit(
-            boundaries.prepare, inputs.boundaries, inputs.cache_dir, inputs.code_column, inputs.name_column,
-            inputs.simplify_tolerance, crs=inputs.crs,
+            boundaries.prepare,
+            inputs.boundaries,
+            inputs.cache_dir,
+            inputs.code_column,
+            inputs.name_column,
+            inputs.simplify_tolerance,
+            crs=inputs.crs,
         )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -119,11 +124,22 @@ def _run(inputs: BuildInputs, con: duckdb.DuckDBPyConnection, prepared: Future[L
         levels = aggregate.build_levels(aggregate.count_by_desa(con, families), ref, placement.data_names)
     levels = aggregate.add_label_points(levels, layers)
     rejects = pa.concat_tables(files.rejects() + [kel_rejects, ind_rejects, dtks_rejects])
-    summary = build_summary(con, SummaryInputs(
-        reference_date=inputs.reference_date, kode_wilayah=inputs.kode_wilayah, files=files, layers=layers,
-        rejects=rejects, keluarga=keluarga, individu=individu, dtks_nik=dtks_nik, match_stats=match_stats,
-        levels=levels, by_name=placement.by_name,
-    ))
+    summary = build_summary(
+        con,
+        SummaryInputs(
+            reference_date=inputs.reference_date,
+            kode_wilayah=inputs.kode_wilayah,
+            files=files,
+            layers=layers,
+            rejects=rejects,
+            keluarga=keluarga,
+            individu=individu,
+            dtks_nik=dtks_nik,
+            match_stats=match_stats,
+            levels=levels,
+            by_name=placement.by_name,
+        ),
+    )
     with write.atomic_dir(inputs.out) as folder:
         with timings.step("tulis"):
             geojson = {level: layer.geojson for level, layer in layers.items()}

@@ -117,7 +117,9 @@ def read_file(
 def _check_columns(path: Path, layout: Layout, headers: list[str], sheet: str | None = None) -> ColumnMap:
     colmap, missing = map_columns(layout, headers)
     if missing:
-        raise InputError(path.name, _missing_message(layout, missing), kolom=display_name(layout, missing[0]), lembar=sheet)
+        raise InputError(
+            path.name, _missing_message(layout, missing), kolom=display_name(layout, missing[0]), lembar=sheet
+        )
     return colmap
 
 
@@ -133,9 +135,11 @@ def _no_header_message(layout: Layout) -> str:
 # ----------------------------------------------------------------------------- csv
 
 # Byte-order marks, longest first; UTF-32 is not written by any office tool we know of.
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 dengan BOM"),
-         (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE dengan BOM"),
-         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE dengan BOM"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 dengan BOM"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE dengan BOM"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE dengan BOM"),
+)
 
 
 def detect_encoding(head: bytes, whole_file: bool = True) -> tuple[str, str]:
@@ -208,8 +212,16 @@ def _mixed_line_ends(path: Path) -> bool:
     return 0 < crlf < lf
 
 
-def _read_text(path: Path, source_path: Path, codec: str, label: str, layout: Layout, file_index: int,
-               con: duckdb.DuckDBPyConnection, row_sql: str) -> RawFile:
+def _read_text(
+    path: Path,
+    source_path: Path,
+    codec: str,
+    label: str,
+    layout: Layout,
+    file_index: int,
+    con: duckdb.DuckDBPyConnection,
+    row_sql: str,
+) -> RawFile:
     """Read a delimited text file. `path` names the file in messages; `source_path` is
     what is scanned (a UTF-8 copy for UTF-16 files)."""
     with source_path.open("rb") as fh:
@@ -386,7 +398,9 @@ def _read_excel(path: Path, layout: Layout, file_index: int, con: duckdb.DuckDBP
     except (CalamineError, OSError, ValueError) as err:
         raise InputError(path.name, f"berkas Excel tidak dapat dibaca ({err})") from err
     if len(names) > PARTS_PER_FILE:
-        raise InputError(path.name, f"buku kerja memuat {len(names)} lembar; paling banyak {PARTS_PER_FILE} yang dapat dibaca")
+        raise InputError(
+            path.name, f"buku kerja memuat {len(names)} lembar; paling banyak {PARTS_PER_FILE} yang dapat dibaca"
+        )
     parts: list[Part] = []
     tables: list[pa.Table] = []
     skipped: list[dict] = []
@@ -438,8 +452,15 @@ def _read_excel(path: Path, layout: Layout, file_index: int, con: duckdb.DuckDBP
     )
 
 
-def _sheet_table(rows: list[list[object]], header_idx: int, layout: Layout, colmap: ColumnMap, index: int,
-                 con: duckdb.DuckDBPyConnection, row_sql: str) -> tuple[pa.Table, int]:
+def _sheet_table(
+    rows: list[list[object]],
+    header_idx: int,
+    layout: Layout,
+    colmap: ColumnMap,
+    index: int,
+    con: duckdb.DuckDBPyConnection,
+    row_sql: str,
+) -> tuple[pa.Table, int]:
     """One sheet's records below its header, normalised by `row_sql`; empty rows are not records."""
     data = rows[header_idx + 1 :]
     keep = [i for i, r in enumerate(data) if any(c not in (None, "") for c in r)]

@@ -17,15 +17,44 @@ from etl.read import REJECT_SCHEMA
 
 # Kemendagri province codes (Permendagri 58/2021 and the 2022 Papua splits).
 PROVINSI = {
-    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
-    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung", "19": "Kepulauan Bangka Belitung",
-    "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah",
-    "34": "DI Yogyakarta", "35": "Jawa Timur", "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat",
-    "53": "Nusa Tenggara Timur", "61": "Kalimantan Barat", "62": "Kalimantan Tengah",
-    "63": "Kalimantan Selatan", "64": "Kalimantan Timur", "65": "Kalimantan Utara", "71": "Sulawesi Utara",
-    "72": "Sulawesi Tengah", "73": "Sulawesi Selatan", "74": "Sulawesi Tenggara", "75": "Gorontalo",
-    "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara", "91": "Papua", "92": "Papua Barat",
-    "93": "Papua Selatan", "94": "Papua Tengah", "95": "Papua Pegunungan", "96": "Papua Barat Daya",
+    "11": "Aceh",
+    "12": "Sumatera Utara",
+    "13": "Sumatera Barat",
+    "14": "Riau",
+    "15": "Jambi",
+    "16": "Sumatera Selatan",
+    "17": "Bengkulu",
+    "18": "Lampung",
+    "19": "Kepulauan Bangka Belitung",
+    "21": "Kepulauan Riau",
+    "31": "DKI Jakarta",
+    "32": "Jawa Barat",
+    "33": "Jawa Tengah",
+    "34": "DI Yogyakarta",
+    "35": "Jawa Timur",
+    "36": "Banten",
+    "51": "Bali",
+    "52": "Nusa Tenggara Barat",
+    "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat",
+    "62": "Kalimantan Tengah",
+    "63": "Kalimantan Selatan",
+    "64": "Kalimantan Timur",
+    "65": "Kalimantan Utara",
+    "71": "Sulawesi Utara",
+    "72": "Sulawesi Tengah",
+    "73": "Sulawesi Selatan",
+    "74": "Sulawesi Tenggara",
+    "75": "Gorontalo",
+    "76": "Sulawesi Barat",
+    "81": "Maluku",
+    "82": "Maluku Utara",
+    "91": "Papua",
+    "92": "Papua Barat",
+    "93": "Papua Selatan",
+    "94": "Papua Tengah",
+    "95": "Papua Pegunungan",
+    "96": "Papua Barat Daya",
 }
 
 CARA_KODE = "kode"
@@ -94,8 +123,10 @@ def build_reference(layers: dict[str, PreparedLayer], code_list: pd.DataFrame | 
     aliases = []
     for level, digits in (("desa", 13), ("kecamatan", 8), ("kabkota", 5)):
         frame = pd.DataFrame(
-            {"kode": layers[level].attributes["kode"].astype("string"),
-             "nama": layers[level].attributes["nama"].astype("string")}
+            {
+                "kode": layers[level].attributes["kode"].astype("string"),
+                "nama": layers[level].attributes["nama"].astype("string"),
+            }
         )
         frame["punya_poligon"] = True
         if code_list is not None:
@@ -174,8 +205,11 @@ def _by_name(row, kab_by_name, kec_by_name, desa_by_name) -> tuple[str | None, s
     wanted = kab_type(row.nama_kabkota)
     # "Kab. Solok" must not match "Kota Solok"; a name without a type word matches either,
     # and so does a reference name without one (BIG's WADMKK is the bare name).
-    kabs = [code for typ, code in kab_by_name.get(name_key(row.nama_kabkota, "kabkota"), [])
-            if not wanted or not typ or typ == wanted]
+    kabs = [
+        code
+        for typ, code in kab_by_name.get(name_key(row.nama_kabkota, "kabkota"), [])
+        if not wanted or not typ or typ == wanted
+    ]
     if len(set(kabs)) != 1:
         return None, f"kabupaten/kota '{row.nama_kabkota}' {'ambigu' if kabs else 'tidak ditemukan'}"
     kecs = sorted(set(kec_by_name.get((kabs[0], name_key(row.nama_kecamatan, "kecamatan")), [])))
@@ -224,11 +258,15 @@ def place_families(
 
 
 def _region_rejects(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    return con.sql(
-        f"""SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris, '{KOLOM_KODE}' AS kolom, alasan,
+    return (
+        con.sql(
+            f"""SELECT b.berkas, b.lembar, 'keluarga' AS jenis, _baris AS baris, '{KOLOM_KODE}' AS kolom, alasan,
                 kode_asli AS nilai
             FROM kel_r JOIN berkas b USING (_berkas_ke) WHERE kode_desa IS NULL ORDER BY _berkas_ke, _baris"""
-    ).to_arrow_table().cast(REJECT_SCHEMA)
+        )
+        .to_arrow_table()
+        .cast(REJECT_SCHEMA)
+    )
 
 
 def _data_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -114,7 +114,8 @@ def file_entry(raw: RawFile, rejected: RejectCounts, nik: NikCounts) -> dict:
         "dimuat": raw.records - ditolak,
         "ditolak": ditolak,
         "lembar": [_sheet_entry(part, rejected.get((raw.name, part.sheet), 0)) for part in raw.parts]
-        if raw.format != "csv" else [],
+        if raw.format != "csv"
+        else [],
         "lembar_dilewati": raw.skipped_sheets,
         "nik": dict(sorted(nik.get(file_of_part(raw.parts[0].index), {}).items())),
         "kolom_dipetakan": {f: raw.columns.source_names(f) for f in raw.columns.sources},
@@ -125,8 +126,13 @@ def file_entry(raw: RawFile, rejected: RejectCounts, nik: NikCounts) -> dict:
 
 
 def _sheet_entry(part: Part, ditolak: int) -> dict:
-    return {"lembar": part.sheet, "baris_judul_kolom": part.header_line, "baris_dibaca": part.records,
-            "dimuat": part.records - ditolak, "ditolak": ditolak}
+    return {
+        "lembar": part.sheet,
+        "baris_judul_kolom": part.header_line,
+        "baris_dibaca": part.records,
+        "dimuat": part.records - ditolak,
+        "ditolak": ditolak,
+    }
 
 
 def sources(files: InputFiles, layers: dict[str, PreparedLayer], kode_wilayah: Path | None) -> dict:
@@ -196,5 +202,6 @@ def province_row(provinsi: pd.DataFrame) -> dict:
     if len(provinsi) != 1:
         return {}
     values = provinsi.iloc[0][list(indicators.KOLOM)]
-    return {k: None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_KOLOM else float(v))
-            for k, v in values.items()}
+    return {
+        k: None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_KOLOM else float(v)) for k, v in values.items()
+    }

@@ -42,8 +42,9 @@ def atomic_dir(out: Path):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_snapshot(folder: Path, levels: dict[str, pd.DataFrame], geojson: Mapping[str, Path], rejects: pa.Table,
-                   summary: dict) -> None:
+def write_snapshot(
+    folder: Path, levels: dict[str, pd.DataFrame], geojson: Mapping[str, Path], rejects: pa.Table, summary: dict
+) -> None:
     """Everything but summary.json (written last, with the timings): the indicator tables,
     the web boundaries, the rejected rows and the quality report."""
     for level in LEVEL_FILES:
@@ -71,12 +72,16 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     files = pd.DataFrame(
         [
             {
-                "Berkas": f["berkas"], "Jenis": f["jenis"], "Format": f["format"],
+                "Berkas": f["berkas"],
+                "Jenis": f["jenis"],
+                "Format": f["format"],
                 "Pengodean teks": f["pengodean"] or "",
                 "Lembar dibaca": ", ".join(s["lembar"] for s in f["lembar"]),
                 "Lembar dilewati": ", ".join(s["lembar"] for s in f["lembar_dilewati"]),
-                "Baris judul kolom": f["baris_judul_kolom"], "Baris data dibaca": f["baris_dibaca"],
-                "Dimuat": f["dimuat"], "Ditolak": f["ditolak"],
+                "Baris judul kolom": f["baris_judul_kolom"],
+                "Baris data dibaca": f["baris_dibaca"],
+                "Dimuat": f["dimuat"],
+                "Ditolak": f["ditolak"],
                 "NIK valid": f["nik"].get("valid", 0),
                 "NIK tidak valid": sum(v for k, v in f["nik"].items() if k != "valid"),
                 "Kolom tidak dikenal": ", ".join(f["kolom_tidak_dikenal"]),
@@ -93,7 +98,8 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     ]
     reasons = (
         rejects.group_by(["jenis", "alasan"]).aggregate([("baris", "count")]).to_pandas()
-        if rejects.num_rows else pd.DataFrame(columns=["jenis", "alasan", "baris_count"])
+        if rejects.num_rows
+        else pd.DataFrame(columns=["jenis", "alasan", "baris_count"])
     )
     reasons = reasons.rename(columns={"jenis": "Jenis", "alasan": "Alasan", "baris_count": "Jumlah baris"})
     reasons = reasons.sort_values("Jumlah baris", ascending=False)
@@ -103,11 +109,25 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     ]
     rejected_rows = rejects.slice(0, REPORT_REJECT_ROWS).to_pandas().rename(columns=str.capitalize)
     sheets_read = pd.DataFrame(
-        [{"Berkas": f["berkas"], "Lembar": s["lembar"], "Status": "dibaca", "Baris judul kolom": s["baris_judul_kolom"],
-          "Baris data dibaca": s["baris_dibaca"], "Dimuat": s["dimuat"], "Ditolak": s["ditolak"], "Alasan": ""}
-         for f in summary["berkas"] for s in f["lembar"]]
-        + [{"Berkas": f["berkas"], "Lembar": s["lembar"], "Status": "dilewati", "Alasan": s["alasan"]}
-           for f in summary["berkas"] for s in f["lembar_dilewati"]],
+        [
+            {
+                "Berkas": f["berkas"],
+                "Lembar": s["lembar"],
+                "Status": "dibaca",
+                "Baris judul kolom": s["baris_judul_kolom"],
+                "Baris data dibaca": s["baris_dibaca"],
+                "Dimuat": s["dimuat"],
+                "Ditolak": s["ditolak"],
+                "Alasan": "",
+            }
+            for f in summary["berkas"]
+            for s in f["lembar"]
+        ]
+        + [
+            {"Berkas": f["berkas"], "Lembar": s["lembar"], "Status": "dilewati", "Alasan": s["alasan"]}
+            for f in summary["berkas"]
+            for s in f["lembar_dilewati"]
+        ],
         columns=["Berkas", "Lembar", "Status", "Baris judul kolom", "Baris data dibaca", "Dimuat", "Ditolak", "Alasan"],
     )
     for col in ("Baris judul kolom", "Baris data dibaca", "Dimuat", "Ditolak"):
@@ -115,17 +135,23 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     boundary_rows = []
     for level, meta in summary["sumber"]["batas_wilayah"].items():
         fix = meta.get("perbaikan", {})
-        boundary_rows.append({
-            "Tingkat": level, "Sumber": meta.get("sumber"), "Fitur": meta.get("fitur"),
-            "Poligon dibuat valid": fix.get("geometri_diperbaiki", meta.get("geometri_diperbaiki", 0)),
-            "Pasangan tumpang tindih": fix.get("tumpang_tindih", 0),
-            "Luas tumpang tindih (ha)": float(fix.get("luas_tumpang_tindih_ha", 0.0)),
-            "Celah ditutup": fix.get("celah_ditutup", 0), "Luas celah (ha)": float(fix.get("luas_celah_ha", 0.0)),
-            "Koordinat 3D dibuang": "ya" if fix.get("koordinat_3d_dibuang") else "tidak",
-            "CRS sumber": fix.get("crs_sumber", ""), "CRS diasumsikan": "ya" if fix.get("crs_diasumsikan") else "tidak",
-            "Digabung dari desa": "ya" if meta.get("digabung_dari_desa") else "tidak",
-            "Catatan": "; ".join(meta.get("catatan", [])),
-        })
+        boundary_rows.append(
+            {
+                "Tingkat": level,
+                "Sumber": meta.get("sumber"),
+                "Fitur": meta.get("fitur"),
+                "Poligon dibuat valid": fix.get("geometri_diperbaiki", meta.get("geometri_diperbaiki", 0)),
+                "Pasangan tumpang tindih": fix.get("tumpang_tindih", 0),
+                "Luas tumpang tindih (ha)": float(fix.get("luas_tumpang_tindih_ha", 0.0)),
+                "Celah ditutup": fix.get("celah_ditutup", 0),
+                "Luas celah (ha)": float(fix.get("luas_celah_ha", 0.0)),
+                "Koordinat 3D dibuang": "ya" if fix.get("koordinat_3d_dibuang") else "tidak",
+                "CRS sumber": fix.get("crs_sumber", ""),
+                "CRS diasumsikan": "ya" if fix.get("crs_diasumsikan") else "tidak",
+                "Digabung dari desa": "ya" if meta.get("digabung_dari_desa") else "tidak",
+                "Catatan": "; ".join(meta.get("catatan", [])),
+            }
+        )
     boundary = pd.DataFrame(boundary_rows)
     for col in ("Fitur", "Poligon dibuat valid", "Pasangan tumpang tindih", "Celah ditutup"):
         if col in boundary:
@@ -144,15 +170,23 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
             ("Wilayah dicocokkan lewat nama", len(summary["wilayah"]["dicocokkan_nama"])),
             ("Desa berpenghuni tanpa poligon", len(no_polygon)),
             ("Lembar buku kerja dilewati", sum(len(f["lembar_dilewati"]) for f in summary["berkas"])),
-            ("Poligon batas diperbaiki (dibuat valid, tumpang tindih, celah)",
-             int(sum(r["Poligon dibuat valid"] + r["Pasangan tumpang tindih"] + r["Celah ditutup"]
-                     for r in boundary_rows))),
+            (
+                "Poligon batas diperbaiki (dibuat valid, tumpang tindih, celah)",
+                int(
+                    sum(
+                        r["Poligon dibuat valid"] + r["Pasangan tumpang tindih"] + r["Celah ditutup"]
+                        for r in boundary_rows
+                    )
+                ),
+            ),
         ],
         columns=["Uraian", "Nilai"],
     )
     catalog = pd.DataFrame(
-        [{"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi}
-         for i in indicators.INDICATORS]
+        [
+            {"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi}
+            for i in indicators.INDICATORS
+        ]
     )
     sheets = [
         ("Ringkasan", overview),
@@ -179,7 +213,8 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
         _write_sheet(sheet, frame, head, number, decimal)
         if name == "Baris ditolak" and rejects.num_rows > REPORT_REJECT_ROWS:
             sheet.write(
-                len(rejected_rows) + 2, 0,
+                len(rejected_rows) + 2,
+                0,
                 f"Hanya {REPORT_REJECT_ROWS:,} baris pertama ditampilkan; semua {rejects.num_rows:,} baris ada di "
                 "ditolak.parquet".replace(",", "."),
             )

@@ -32,8 +32,9 @@ def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, list[Column], list[str]]]) 
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True})
-    head = book.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
-                            "valign": "top", "border": 1})
+    head = book.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top", "border": 1}
+    )
     title = book.add_format({"bold": True, "font_size": 13})
     note = book.add_format({"italic": True, "font_color": "#555555"})
     formats = {kind: book.add_format({"num_format": code}) for kind, code in NUMBER_FORMATS.items()}
@@ -43,7 +44,9 @@ def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, list[Column], list[str]]]) 
             sheet.write_string(r, 0, line, title if r == 0 else note)
         top = len(lines) + (1 if lines else 0)
         for c, col in enumerate(columns):
-            width = col.width or max(10, min(45, len(col.header) + 2, max([len(str(v)) for v in frame[col.key].head(200)] + [0]) + 2))
+            width = col.width or max(
+                10, min(45, len(col.header) + 2, max([len(str(v)) for v in frame[col.key].head(200)] + [0]) + 2)
+            )
             sheet.set_column(c, c, width, formats[col.kind])
             sheet.write_string(top, c, col.header, head)
         for r, values in enumerate(frame[[c.key for c in columns]].itertuples(index=False), start=top + 1):
@@ -81,7 +84,7 @@ def slug(text: str) -> str:
     text = str(text).strip()
     for long, short in (("Kabupaten ", "Kab "), ("Kecamatan ", "Kec ")):
         if text.startswith(long):
-            text = short + text[len(long):]
+            text = short + text[len(long) :]
     cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
     return "-".join(part for part in cleaned.split("-") if part)
 

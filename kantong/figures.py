@@ -46,8 +46,15 @@ class Classes:
     min_penyebut: int = 0  # the threshold behind `terlalu_sedikit`, for the legend
 
 
-def classify(values: pd.Series, has_family: pd.Series, ind: indicators.Indicator, method: str, palette: str,
-             too_few: pd.Series | None = None, min_penyebut: int = 0) -> Classes:
+def classify(
+    values: pd.Series,
+    has_family: pd.Series,
+    ind: indicators.Indicator,
+    method: str,
+    palette: str,
+    too_few: pd.Series | None = None,
+    min_penyebut: int = 0,
+) -> Classes:
     """Classes by quantiles, natural breaks (Fisher-Jenks) or equal intervals.
 
     Regions with no P3KE family, regions whose rate has no denominator, and regions whose
@@ -112,8 +119,13 @@ def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, 
         lower = upper
     if classes.terlalu_sedikit:
         basis = indicators.get(ind.penyebut).label_pendek if ind.is_rate else ""
-        rows.append((TOO_FEW_COLOUR, f"Terlalu sedikit (di bawah {fmt.angka(classes.min_penyebut)} {basis})".replace(" )", ")"),
-                     classes.terlalu_sedikit))
+        rows.append(
+            (
+                TOO_FEW_COLOUR,
+                f"Terlalu sedikit (di bawah {fmt.angka(classes.min_penyebut)} {basis})".replace(" )", ")"),
+                classes.terlalu_sedikit,
+            )
+        )
     if classes.tidak_berlaku:
         rows.append((NOT_APPLICABLE_COLOUR, "Tidak berlaku (tidak ada KK desil 1)", classes.tidak_berlaku))
     if classes.tanpa_keluarga:
@@ -150,8 +162,15 @@ def map_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator)
         "colorscale": scale,
         "customdata": customdata,
         "hovertemplate": (
-            "%{text}<br><b>" + ind.label_pendek + ": %{customdata[0]:" + fmt.d3_format(ind) + "}" + unit
-            + "</b>%{customdata[2]}<br>Peringkat %{customdata[1]} dari " + fmt.angka(ranked) + "<extra></extra>"
+            "%{text}<br><b>"
+            + ind.label_pendek
+            + ": %{customdata[0]:"
+            + fmt.d3_format(ind)
+            + "}"
+            + unit
+            + "</b>%{customdata[2]}<br>Peringkat %{customdata[1]} dari "
+            + fmt.angka(ranked)
+            + "<extra></extra>"
         ),
     }
 
@@ -161,15 +180,19 @@ def _too_few_notes(frame: pd.DataFrame, ind: indicators.Indicator) -> list[str]:
     if "sedikit" not in frame or not ind.is_rate:
         return [""] * len(frame)
     basis = indicators.get(ind.penyebut)
-    return [f"<br><i>terlalu sedikit untuk dibandingkan ({fmt.nilai(basis, n)})</i>" if few else ""
-            for few, n in zip(frame["sedikit"], frame[ind.penyebut])]
+    return [
+        f"<br><i>terlalu sedikit untuk dibandingkan ({fmt.nilai(basis, n)})</i>" if few else ""
+        for few, n in zip(frame["sedikit"], frame[ind.penyebut])
+    ]
 
 
 def hover_text(frame: pd.DataFrame) -> list[str]:
     """Name and parent regions of each region (static for a view)."""
     out = []
     for row in frame.itertuples():
-        parents = [p for p in (getattr(row, "nama_kecamatan", None), getattr(row, "nama_kabkota", None)) if isinstance(p, str)]
+        parents = [
+            p for p in (getattr(row, "nama_kecamatan", None), getattr(row, "nama_kabkota", None)) if isinstance(p, str)
+        ]
         line = f"<b>{row.nama}</b>"
         if parents:
             line += "<br>" + (f"Kec. {parents[0]}, {parents[1]}" if len(parents) == 2 else parents[0])
@@ -181,11 +204,17 @@ def hover_text(frame: pd.DataFrame) -> list[str]:
 
 def bounding_box(frame: pd.DataFrame) -> list[float] | None:
     """[west, south, east, north] of the regions' polygons."""
-    boxes = frame[["bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].dropna() if "bbox_barat" in frame else None
+    boxes = (
+        frame[["bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].dropna() if "bbox_barat" in frame else None
+    )
     if boxes is None or boxes.empty:
         return None
-    return [float(boxes["bbox_barat"].min()), float(boxes["bbox_selatan"].min()),
-            float(boxes["bbox_timur"].max()), float(boxes["bbox_utara"].max())]
+    return [
+        float(boxes["bbox_barat"].min()),
+        float(boxes["bbox_selatan"].min()),
+        float(boxes["bbox_timur"].max()),
+        float(boxes["bbox_utara"].max()),
+    ]
 
 
 def map_view_box(frame: pd.DataFrame, width: int = 600, height: int = 460) -> dict:
@@ -208,8 +237,10 @@ def map_view_box(frame: pd.DataFrame, width: int = 600, height: int = 460) -> di
     zoom_y = np.log2(2 * np.pi * height / (512.0 * y_span))
     centre_y = (merc(north) + merc(south)) / 2
     centre_lat = float(np.degrees(2 * np.arctan(np.exp(centre_y)) - np.pi / 2))
-    return {"center": {"lon": round((west + east) / 2, 5), "lat": round(centre_lat, 5)},
-            "zoom": round(float(min(zoom_x, zoom_y)) - 0.15, 2)}
+    return {
+        "center": {"lon": round((west + east) / 2, 5), "lat": round(centre_lat, 5)},
+        "zoom": round(float(min(zoom_x, zoom_y)) - 0.15, 2),
+    }
 
 
 def map_figure(
@@ -239,11 +270,17 @@ def map_figure(
     # update it in place.
     outline = outline or []
     fig.add_trace(
-            go.Choroplethmap(
-                geojson=geojson, featureidkey="properties.kode", locations=outline, z=[0] * len(outline),
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-                marker={"line": {"width": 3, "color": "#111111"}}, hoverinfo="skip", name="pilihan",
-            )
+        go.Choroplethmap(
+            geojson=geojson,
+            featureidkey="properties.kode",
+            locations=outline,
+            z=[0] * len(outline),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            marker={"line": {"width": 3, "color": "#111111"}},
+            hoverinfo="skip",
+            name="pilihan",
+        )
     )
     fig.update_layout(
         map={"style": "white-bg", "fitbounds": False, **map_view_box(frame)},
@@ -267,16 +304,24 @@ def desil_figure(region: pd.Series) -> go.Figure:
     total = sum(values) or 1
     fig = go.Figure(
         go.Bar(
-            x=values, y=labels, orientation="h",
+            x=values,
+            y=labels,
+            orientation="h",
             marker={"color": ["#bd0026", "#f03b20", "#fd8d3c", "#fecc5c"]},
             text=[f"{fmt.angka(v)} ({fmt.persen(100 * v / total)})" for v in values],
-            textposition="auto", hovertemplate="%{y}: %{x:,.0f} KK<extra></extra>",
+            textposition="auto",
+            hovertemplate="%{y}: %{x:,.0f} KK<extra></extra>",
         )
     )
     fig.update_layout(
-        height=170, margin={"l": 0, "r": 10, "t": 5, "b": 5}, separators=fmt.PLOTLY_SEPARATORS,
-        font={"family": FONT, "size": 12}, yaxis={"autorange": "reversed"}, xaxis={"visible": False},
-        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        height=170,
+        margin={"l": 0, "r": 10, "t": 5, "b": 5},
+        separators=fmt.PLOTLY_SEPARATORS,
+        font={"family": FONT, "size": 12},
+        yaxis={"autorange": "reversed"},
+        xaxis={"visible": False},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
     )
     return fig
 
@@ -286,14 +331,23 @@ def contribution_figure(parts: list[tuple[str, float]]) -> go.Figure:
     parts = sorted(parts, key=lambda p: p[1])
     fig = go.Figure(
         go.Bar(
-            x=[round(v, 1) for _, v in parts], y=[label for label, _ in parts], orientation="h",
-            marker={"color": "#f03b20"}, text=[fmt.angka(v, 1) for _, v in parts], textposition="auto",
+            x=[round(v, 1) for _, v in parts],
+            y=[label for label, _ in parts],
+            orientation="h",
+            marker={"color": "#f03b20"},
+            text=[fmt.angka(v, 1) for _, v in parts],
+            textposition="auto",
             hovertemplate="%{y}: %{x:,.1f} poin<extra></extra>",
         )
     )
     fig.update_layout(
-        height=max(120, 28 * len(parts) + 30), margin={"l": 0, "r": 10, "t": 5, "b": 5}, separators=fmt.PLOTLY_SEPARATORS,
-        font={"family": FONT, "size": 12}, xaxis={"visible": False}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        height=max(120, 28 * len(parts) + 30),
+        margin={"l": 0, "r": 10, "t": 5, "b": 5},
+        separators=fmt.PLOTLY_SEPARATORS,
+        font={"family": FONT, "size": 12},
+        xaxis={"visible": False},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
     )
     return fig
 
@@ -335,15 +389,30 @@ def _short_name(nama: str) -> str:
 def _frame_text(fig: go.Figure, text: PrintText, width: int, height: int, top: int, bottom: int) -> None:
     """Title, subtitle and source line in the same places on every printed figure."""
     if text.title:
-        fig.update_layout(title={
-            "text": f"<b>{text.title}</b>", "x": 0.012, "xanchor": "left", "y": 1 - 14 / height, "yanchor": "top",
-            "font": {"size": 22, "color": TEXT_COLOUR},
-            "subtitle": {"text": text.subtitle or "", "font": {"size": 15, "color": MUTED_COLOUR}},
-        })
+        fig.update_layout(
+            title={
+                "text": f"<b>{text.title}</b>",
+                "x": 0.012,
+                "xanchor": "left",
+                "y": 1 - 14 / height,
+                "yanchor": "top",
+                "font": {"size": 22, "color": TEXT_COLOUR},
+                "subtitle": {"text": text.subtitle or "", "font": {"size": 15, "color": MUTED_COLOUR}},
+            }
+        )
     if text.source:
-        fig.add_annotation(text="<br>".join(_source_lines(text.source, width)), xref="paper", yref="paper", x=0,
-                           y=-(bottom - 8) / (height - top - bottom), xanchor="left", yanchor="bottom", showarrow=False,
-                           align="left", font={"size": 11, "color": MUTED_COLOUR})
+        fig.add_annotation(
+            text="<br>".join(_source_lines(text.source, width)),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-(bottom - 8) / (height - top - bottom),
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"size": 11, "color": MUTED_COLOUR},
+        )
 
 
 def _source_lines(source: str, width: int) -> list[str]:
@@ -382,9 +451,18 @@ def print_map_figure(
     # hole empty and fills an enclave inside it.
     shapes = []
     if context:
-        shapes.append({"type": "path", "path": "".join(o.path for o in context), "xref": "x", "yref": "y",
-                       "fillrule": "evenodd", "fillcolor": CONTEXT_COLOUR, "line": {"color": "#c8c8c8", "width": 0.6},
-                       "layer": "below"})
+        shapes.append(
+            {
+                "type": "path",
+                "path": "".join(o.path for o in context),
+                "xref": "x",
+                "yref": "y",
+                "fillrule": "evenodd",
+                "fillcolor": CONTEXT_COLOUR,
+                "line": {"color": "#c8c8c8", "width": 0.6},
+                "layer": "below",
+            }
+        )
     drawn = []
     by_colour: dict[str, list[str]] = {}
     for kode, kelas in zip(frame["kode"], classes.kelas):
@@ -394,13 +472,31 @@ def print_map_figure(
         drawn.append(o)
         by_colour.setdefault(_class_colour(int(kelas), classes), []).append(o.path)
     for colour, paths in by_colour.items():
-        shapes.append({"type": "path", "path": "".join(paths), "xref": "x", "yref": "y", "fillrule": "evenodd",
-                       "fillcolor": colour, "line": {"color": BORDER_COLOUR, "width": 0.7}})
+        shapes.append(
+            {
+                "type": "path",
+                "path": "".join(paths),
+                "xref": "x",
+                "yref": "y",
+                "fillrule": "evenodd",
+                "fillcolor": colour,
+                "line": {"color": BORDER_COLOUR, "width": 0.7},
+            }
+        )
     for kode in highlight or []:
         o = outlines.get(kode)
         if o is not None:
-            shapes.append({"type": "path", "path": o.path, "xref": "x", "yref": "y", "fillrule": "evenodd",
-                           "fillcolor": "rgba(0,0,0,0)", "line": {"color": "#111111", "width": 2.5}})
+            shapes.append(
+                {
+                    "type": "path",
+                    "path": o.path,
+                    "xref": "x",
+                    "yref": "y",
+                    "fillrule": "evenodd",
+                    "fillcolor": "rgba(0,0,0,0)",
+                    "line": {"color": "#111111", "width": 2.5},
+                }
+            )
     box = extent(drawn) or (95.0, -11.0, 141.0, 6.0)  # nothing drawn: all of Indonesia
     west, south, east, north = box
     pad_x, pad_y = (east - west) * 0.03 + 1e-3, (north - south) * 0.03 + 1e-3
@@ -417,44 +513,124 @@ def print_map_figure(
             labelled = labelled.dropna(subset=["peringkat"]).sort_values("peringkat").head(LABELLED_TOP)
             names = {r.kode: f"{int(r.peringkat)}. {r.nama}" for r in labelled.itertuples()}
         for r in labelled.dropna(subset=["lon", "lat"]).itertuples():
-            annotations.append({"x": float(r.lon), "y": float(mercator_y(r.lat)), "xref": "x", "yref": "y",
-                                "text": names[r.kode], "showarrow": False, "font": {"size": 11, "color": TEXT_COLOUR},
-                                "bgcolor": "rgba(255,255,255,0.72)", "borderpad": 1})
+            annotations.append(
+                {
+                    "x": float(r.lon),
+                    "y": float(mercator_y(r.lat)),
+                    "xref": "x",
+                    "yref": "y",
+                    "text": names[r.kode],
+                    "showarrow": False,
+                    "font": {"size": 11, "color": TEXT_COLOUR},
+                    "bgcolor": "rgba(255,255,255,0.72)",
+                    "borderpad": 1,
+                }
+            )
 
     # The legend, to the right of the map, in paper coordinates.
     row = 24 / plot_height
     x0 = map_share + 0.03
     y = 1.0
-    annotations.append({"x": x0, "y": y, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
-                        "text": f"<b>{ind.label_pendek}</b> ({ind.satuan})", "showarrow": False, "align": "left",
-                        "font": {"size": 13, "color": TEXT_COLOUR}})
+    annotations.append(
+        {
+            "x": x0,
+            "y": y,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "top",
+            "text": f"<b>{ind.label_pendek}</b> ({ind.satuan})",
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": 13, "color": TEXT_COLOUR},
+        }
+    )
     y -= 1.6 * row
     for colour, label, n in legend_rows(classes, ind):
-        shapes.append({"type": "rect", "xref": "paper", "yref": "paper", "x0": x0, "x1": x0 + 0.03,
-                       "y0": y - 0.75 * row, "y1": y - 0.05 * row, "fillcolor": colour, "line": {"color": "#999999", "width": 0.5}})
-        annotations.append({"x": x0 + 0.04, "y": y - 0.4 * row, "xref": "paper", "yref": "paper", "xanchor": "left",
-                            "yanchor": "middle", "text": f"{label}  <span style='color:{MUTED_COLOUR}'>({fmt.angka(n)})</span>",
-                            "showarrow": False, "align": "left", "font": {"size": 12, "color": TEXT_COLOUR}})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "paper",
+                "x0": x0,
+                "x1": x0 + 0.03,
+                "y0": y - 0.75 * row,
+                "y1": y - 0.05 * row,
+                "fillcolor": colour,
+                "line": {"color": "#999999", "width": 0.5},
+            }
+        )
+        annotations.append(
+            {
+                "x": x0 + 0.04,
+                "y": y - 0.4 * row,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "middle",
+                "text": f"{label}  <span style='color:{MUTED_COLOUR}'>({fmt.angka(n)})</span>",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 12, "color": TEXT_COLOUR},
+            }
+        )
         y -= row
-    annotations.append({"x": x0, "y": y - 0.3 * row, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
-                        "text": f"Angka dalam kurung: jumlah {region_word}", "showarrow": False,
-                        "font": {"size": 10, "color": MUTED_COLOUR}})
+    annotations.append(
+        {
+            "x": x0,
+            "y": y - 0.3 * row,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "top",
+            "text": f"Angka dalam kurung: jumlah {region_word}",
+            "showarrow": False,
+            "font": {"size": 10, "color": MUTED_COLOUR},
+        }
+    )
     if highlight:
         y -= 1.5 * row
-        shapes.append({"type": "rect", "xref": "paper", "yref": "paper", "x0": x0, "x1": x0 + 0.03,
-                       "y0": y - 0.75 * row, "y1": y - 0.05 * row, "fillcolor": "rgba(0,0,0,0)", "line": {"color": "#111111", "width": 2.5}})
-        annotations.append({"x": x0 + 0.04, "y": y - 0.4 * row, "xref": "paper", "yref": "paper", "xanchor": "left",
-                            "yanchor": "middle", "text": "Nagari prioritas terpilih", "showarrow": False,
-                            "font": {"size": 12, "color": TEXT_COLOUR}})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "paper",
+                "x0": x0,
+                "x1": x0 + 0.03,
+                "y0": y - 0.75 * row,
+                "y1": y - 0.05 * row,
+                "fillcolor": "rgba(0,0,0,0)",
+                "line": {"color": "#111111", "width": 2.5},
+            }
+        )
+        annotations.append(
+            {
+                "x": x0 + 0.04,
+                "y": y - 0.4 * row,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "middle",
+                "text": "Nagari prioritas terpilih",
+                "showarrow": False,
+                "font": {"size": 12, "color": TEXT_COLOUR},
+            }
+        )
 
     fig = go.Figure()
     fig.update_layout(
-        width=width, height=height, shapes=shapes, annotations=annotations,
+        width=width,
+        height=height,
+        shapes=shapes,
+        annotations=annotations,
         margin={"l": 12, "r": 12, "t": top, "b": bottom},
         xaxis={"domain": [0, map_share], "range": [west - pad_x, east + pad_x], "visible": False, "fixedrange": True},
         yaxis={"range": [south - pad_y, north + pad_y], "visible": False, "scaleanchor": "x", "scaleratio": 1},
-        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False,
-        font={"family": FONT, "size": 12, "color": TEXT_COLOUR}, separators=fmt.PLOTLY_SEPARATORS,
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        showlegend=False,
+        font={"family": FONT, "size": 12, "color": TEXT_COLOUR},
+        separators=fmt.PLOTLY_SEPARATORS,
     )
     _frame_text(fig, text, width, height, top, bottom)
     return fig
@@ -466,7 +642,12 @@ def print_chart(fig: go.Figure, text: PrintText, width: int = 1000, height: int 
     top, bottom = _margins(text, width)
     inner = out.layout.height or 300
     height = height or inner + top + bottom + 20
-    out.update_layout(width=width, height=height, margin={"l": 20, "r": 30, "t": top, "b": bottom},
-                      font={"size": 14}, paper_bgcolor="#ffffff")
+    out.update_layout(
+        width=width,
+        height=height,
+        margin={"l": 20, "r": 30, "t": top, "b": bottom},
+        font={"size": 14},
+        paper_bgcolor="#ffffff",
+    )
     _frame_text(out, text, width, height, top, bottom)
     return out

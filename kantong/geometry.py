@@ -42,7 +42,7 @@ def outlines(geojson: dict, decimals: int = FINE) -> dict[str, Outline]:
     """kode -> outline of every feature with a polygon. Vertices are rounded to `decimals`
     and repeats dropped, so a province map does not carry detail no printer can show."""
     out = {}
-    step = 10.0 ** -decimals
+    step = 10.0**-decimals
     for feature in geojson.get("features", []):
         geometry = feature.get("geometry")
         if not geometry:

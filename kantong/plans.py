@@ -76,20 +76,33 @@ class PlanStore:
             con.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, none is lost
             try:
                 if plan.id is None:
-                    cur = con.execute("INSERT INTO rencana (nama, dibuat_oleh, dibuat_pada) VALUES (?, ?, ?)",
-                                      (plan.nama, plan.penulis, stamp))
+                    cur = con.execute(
+                        "INSERT INTO rencana (nama, dibuat_oleh, dibuat_pada) VALUES (?, ?, ?)",
+                        (plan.nama, plan.penulis, stamp),
+                    )
                     plan_id, latest = cur.lastrowid, 0
                 else:
                     plan_id = plan.id
-                    latest = con.execute("SELECT coalesce(max(nomor), 0) FROM revisi WHERE rencana_id = ?",
-                                         (plan_id,)).fetchone()[0]
+                    latest = con.execute(
+                        "SELECT coalesce(max(nomor), 0) FROM revisi WHERE rencana_id = ?", (plan_id,)
+                    ).fetchone()[0]
                     con.execute("UPDATE rencana SET nama = ? WHERE id = ?", (plan.nama, plan_id))
                 nomor = latest + 1
                 con.execute(
                     """INSERT INTO revisi (rencana_id, nomor, dasar, penulis, disimpan_pada, snapshot_id, snapshot_nama,
                                            bobot, aturan, nagari) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (plan_id, nomor, plan.revisi, plan.penulis, stamp, plan.snapshot_id, plan.snapshot_nama,
-                     json.dumps(plan.bobot), json.dumps(plan.aturan), json.dumps(plan.nagari)),
+                    (
+                        plan_id,
+                        nomor,
+                        plan.revisi,
+                        plan.penulis,
+                        stamp,
+                        plan.snapshot_id,
+                        plan.snapshot_nama,
+                        json.dumps(plan.bobot),
+                        json.dumps(plan.aturan),
+                        json.dumps(plan.nagari),
+                    ),
                 )
                 con.execute("COMMIT")
             except BaseException:
@@ -102,23 +115,36 @@ class PlanStore:
             head = con.execute("SELECT * FROM rencana WHERE id = ? AND dihapus_pada IS NULL", (plan_id,)).fetchone()
             if head is None:
                 raise KeyError(plan_id)
-            query = "SELECT * FROM revisi WHERE rencana_id = ? " + ("AND nomor = ?" if revisi else "ORDER BY nomor DESC LIMIT 1")
+            query = "SELECT * FROM revisi WHERE rencana_id = ? " + (
+                "AND nomor = ?" if revisi else "ORDER BY nomor DESC LIMIT 1"
+            )
             row = con.execute(query, (plan_id, revisi) if revisi else (plan_id,)).fetchone()
         conflict = None
         if row["dasar"] is not None and row["dasar"] != row["nomor"] - 1:
-            conflict = (f"Revisi {row['nomor']} disimpan dari revisi {row['dasar']}; revisi di antaranya "
-                        "tetap tersimpan di riwayat rencana ini.")
+            conflict = (
+                f"Revisi {row['nomor']} disimpan dari revisi {row['dasar']}; revisi di antaranya "
+                "tetap tersimpan di riwayat rencana ini."
+            )
         return Plan(
-            id=plan_id, nama=head["nama"], penulis=row["penulis"], snapshot_id=row["snapshot_id"],
-            snapshot_nama=row["snapshot_nama"], bobot=json.loads(row["bobot"]), aturan=json.loads(row["aturan"]),
-            nagari=json.loads(row["nagari"]), revisi=row["nomor"], disimpan_pada=row["disimpan_pada"],
-            dibuat_oleh=head["dibuat_oleh"], catatan_konflik=conflict,
+            id=plan_id,
+            nama=head["nama"],
+            penulis=row["penulis"],
+            snapshot_id=row["snapshot_id"],
+            snapshot_nama=row["snapshot_nama"],
+            bobot=json.loads(row["bobot"]),
+            aturan=json.loads(row["aturan"]),
+            nagari=json.loads(row["nagari"]),
+            revisi=row["nomor"],
+            disimpan_pada=row["disimpan_pada"],
+            dibuat_oleh=head["dibuat_oleh"],
+            catatan_konflik=conflict,
         )
 
     def history(self, plan_id: int) -> list[dict]:
         with closing(self._connect()) as con:
             rows = con.execute(
-                "SELECT nomor, dasar, penulis, disimpan_pada FROM revisi WHERE rencana_id = ? ORDER BY nomor", (plan_id,)
+                "SELECT nomor, dasar, penulis, disimpan_pada FROM revisi WHERE rencana_id = ? ORDER BY nomor",
+                (plan_id,),
             ).fetchall()
         return [dict(r) for r in rows]
 
@@ -136,11 +162,15 @@ class PlanStore:
 
     def duplicate(self, plan_id: int, nama: str, penulis: str) -> Plan:
         source = self.open(plan_id)
-        copy = Plan(None, nama, penulis, source.snapshot_id, source.snapshot_nama, source.bobot, source.aturan, source.nagari)
+        copy = Plan(
+            None, nama, penulis, source.snapshot_id, source.snapshot_nama, source.bobot, source.aturan, source.nagari
+        )
         return self.save(copy)
 
     def delete(self, plan_id: int) -> None:
         """Hidden from lists; the revisions stay for the record."""
         with closing(self._connect()) as con:
-            con.execute("UPDATE rencana SET dihapus_pada = ? WHERE id = ?",
-                        (dt.datetime.now().astimezone().isoformat(timespec="seconds"), plan_id))
+            con.execute(
+                "UPDATE rencana SET dihapus_pada = ? WHERE id = ?",
+                (dt.datetime.now().astimezone().isoformat(timespec="seconds"), plan_id),
+            )

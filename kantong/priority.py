@@ -27,8 +27,15 @@ PRESETS: dict[str, dict[str, float]] = {
     "Bansos belum tepat sasaran": {"kk_d1_dtks_tanpa_bansos": 3, "pct_d1_bansos": 2},
     # The 2023 programme's groups for bansos and social rehabilitation: children, the
     # elderly (above all those living alone) and persons with disabilities.
-    "Kelompok rentan": {"jiwa_d1_balita": 2, "kk_d1_risiko_stunting": 2, "jiwa_d1_disabilitas": 2,
-                        "kk_d1_lansia_tunggal": 2, "jiwa_d1_lansia": 1, "kk_d1_kepala_perempuan": 1, "jiwa_d1_anak": 1},
+    "Kelompok rentan": {
+        "jiwa_d1_balita": 2,
+        "kk_d1_risiko_stunting": 2,
+        "jiwa_d1_disabilitas": 2,
+        "kk_d1_lansia_tunggal": 2,
+        "jiwa_d1_lansia": 1,
+        "kk_d1_kepala_perempuan": 1,
+        "jiwa_d1_anak": 1,
+    },
 }
 DEFAULT_PRESET = "Kemiskinan ekstrem"
 
@@ -112,7 +119,9 @@ def nagari_affordable(budget: float, cost_per_family: float, families_per_nagari
     return int(budget // per_nagari) if per_nagari > 0 and budget > 0 else 0
 
 
-def by_budget(scored: Scored, budget: float, cost_per_family: float, families_per_nagari: int = FAMILIES_PER_NAGARI) -> list[str]:
+def by_budget(
+    scored: Scored, budget: float, cost_per_family: float, families_per_nagari: int = FAMILIES_PER_NAGARI
+) -> list[str]:
     return top_n(scored, nagari_affordable(budget, cost_per_family, families_per_nagari))
 
 
@@ -229,21 +238,29 @@ def score_updates(scored: Scored) -> dict:
 TARGET_FIELDS = ("tahun", "target_usul_dtks", "target_terima_bansos", "target_graduasi")
 
 
-def plan_rows(desa: pd.DataFrame, scored: Scored, selected: list[str], year: int,
-              existing: list[dict] | None = None) -> list[dict]:
+def plan_rows(
+    desa: pd.DataFrame, scored: Scored, selected: list[str], year: int, existing: list[dict] | None = None
+) -> list[dict]:
     """The rows of a plan, best rank first: each chosen nagari with its figures and its
     targets; targets already edited (in `existing`) are kept, new nagari start from their
     defaults."""
     kept = {row["kode"]: row for row in (existing or [])}
     ranks = scored.table["peringkat"]
     rows = []
-    for kode in sorted((k for k in selected if k in desa.index),
-                       key=lambda k: (ranks.get(k) if pd.notna(ranks.get(k)) else 10**9, k)):
+    for kode in sorted(
+        (k for k in selected if k in desa.index), key=lambda k: (ranks.get(k) if pd.notna(ranks.get(k)) else 10**9, k)
+    ):
         region = desa.loc[kode]
         skor = scored.table.loc[kode, "skor"] if kode in scored.table.index else None
-        base = {"kode": kode, "nama": region["nama"], "nama_kecamatan": region["nama_kecamatan"],
-                "nama_kabkota": region["nama_kabkota"], "skor": None if pd.isna(skor) else round(float(skor), 2),
-                "kk_desil_1": int(region["kk_desil_1"]), "kk_d1_non_dtks": int(region["kk_d1_non_dtks"])}
+        base = {
+            "kode": kode,
+            "nama": region["nama"],
+            "nama_kecamatan": region["nama_kecamatan"],
+            "nama_kabkota": region["nama_kabkota"],
+            "skor": None if pd.isna(skor) else round(float(skor), 2),
+            "kk_desil_1": int(region["kk_desil_1"]),
+            "kk_d1_non_dtks": int(region["kk_d1_non_dtks"]),
+        }
         targets = {k: kept[kode][k] for k in TARGET_FIELDS} if kode in kept else default_targets(region, year)
         rows.append({**base, **targets})
     return rows

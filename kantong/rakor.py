@@ -84,8 +84,12 @@ def automatic_plan(snapshot: Snapshot, year: int) -> PlanRows:
     scored = priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))
     chosen = priority.SelectionRule().select(scored)
     rows = priority.plan_rows(snapshot.table("desa"), scored, chosen, year)
-    return PlanRows("Usulan otomatis", f"Belum memakai rencana tersimpan: 1 nagari dengan skor tertinggi per kab/kota "
-                                       f"(bobot \u201c{priority.DEFAULT_PRESET}\u201d).", rows)
+    return PlanRows(
+        "Usulan otomatis",
+        f"Belum memakai rencana tersimpan: 1 nagari dengan skor tertinggi per kab/kota "
+        f"(bobot \u201c{priority.DEFAULT_PRESET}\u201d).",
+        rows,
+    )
 
 
 def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
@@ -96,8 +100,9 @@ def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
     note = ""
     if ind.is_rate:
         den = indicators.get(ind.penyebut)
-        note = (f"{fmt.angka(snapshot_row[ind.pembilang])} dari {fmt.angka(snapshot_row[ind.penyebut])} "
-                f"{den.label_pendek}")
+        note = (
+            f"{fmt.angka(snapshot_row[ind.pembilang])} dari {fmt.angka(snapshot_row[ind.penyebut])} {den.label_pendek}"
+        )
     elif rate is not None:
         note = f"{fmt.persen(snapshot_row[rate.kolom])} dari {indicators.get(rate.penyebut).label_pendek}"
     elif ind.pendamping:
@@ -107,20 +112,46 @@ def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
 
 
 def _plan_table(rows: list[dict], first_number: int) -> Table:
-    headers = ["No", "Nagari/desa", "Kecamatan", "Kab/kota", "Skor", "KK desil 1", "Belum DTKS", "Usul DTKS",
-               "Terima bansos", "Graduasi"]
-    body = [[fmt.angka(first_number + i), str(r["nama"]), str(r["nama_kecamatan"]),
-             str(r["nama_kabkota"]).replace("Kabupaten ", "Kab. "),
-             fmt.angka(r.get("skor"), 1), fmt.angka(r.get("kk_desil_1")), fmt.angka(r.get("kk_d1_non_dtks")),
-             fmt.angka(r.get("target_usul_dtks")), fmt.angka(r.get("target_terima_bansos")), fmt.angka(r.get("target_graduasi"))]
-            for i, r in enumerate(rows)]
+    headers = [
+        "No",
+        "Nagari/desa",
+        "Kecamatan",
+        "Kab/kota",
+        "Skor",
+        "KK desil 1",
+        "Belum DTKS",
+        "Usul DTKS",
+        "Terima bansos",
+        "Graduasi",
+    ]
+    body = [
+        [
+            fmt.angka(first_number + i),
+            str(r["nama"]),
+            str(r["nama_kecamatan"]),
+            str(r["nama_kabkota"]).replace("Kabupaten ", "Kab. "),
+            fmt.angka(r.get("skor"), 1),
+            fmt.angka(r.get("kk_desil_1")),
+            fmt.angka(r.get("kk_d1_non_dtks")),
+            fmt.angka(r.get("target_usul_dtks")),
+            fmt.angka(r.get("target_terima_bansos")),
+            fmt.angka(r.get("target_graduasi")),
+        ]
+        for i, r in enumerate(rows)
+    ]
     numeric = [True, False, False, False] + [True] * 6
     widths = [0.5, 2.2, 1.8, 2.0, 0.8, 1.0, 1.0, 1.0, 1.1, 1.0]
     return Table(headers, body, numeric, widths)
 
 
-def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi: str = "kuantil",
-                 warna: str = "oranye", built_on: dt.date | None = None) -> list[Slide]:
+def build_slides(
+    snapshot: Snapshot,
+    indikator: str,
+    plan: PlanRows,
+    klasifikasi: str = "kuantil",
+    warna: str = "oranye",
+    built_on: dt.date | None = None,
+) -> list[Slide]:
     """What the deck says, slide by slide (figures not yet rendered)."""
     ind = indicators.get(indikator)
     province = snapshot.provinsi
@@ -129,28 +160,54 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
     built_on = built_on or dt.date.today()
     size = {"width": int(MAP_W * 100), "height": int(MAP_H * 100)}
     plain = PrintText()
-    slides = [Slide(
-        "judul", f"Penanggulangan Kemiskinan Ekstrem Provinsi {province['nama']}",
-        f"Bahan rapat koordinasi · {ind.label}",
-        lines=[f"Data P3KE dan DTKS per {tanggal} (snapshot {snapshot.path.name})",
-               f"Rencana: {plan.nama}", f"Disusun {fmt.tanggal(built_on)} · {report.publisher(snapshot)}"],
-    )]
+    slides = [
+        Slide(
+            "judul",
+            f"Penanggulangan Kemiskinan Ekstrem Provinsi {province['nama']}",
+            f"Bahan rapat koordinasi · {ind.label}",
+            lines=[
+                f"Data P3KE dan DTKS per {tanggal} (snapshot {snapshot.path.name})",
+                f"Rencana: {plan.nama}",
+                f"Disusun {fmt.tanggal(built_on)} · {report.publisher(snapshot)}",
+            ],
+        )
+    ]
 
-    view = View(tingkat="kabkota", wilayah=kode_prov, indikator=indikator, klasifikasi=klasifikasi, warna=warna,
-                profil=kode_prov)
+    view = View(
+        tingkat="kabkota",
+        wilayah=kode_prov,
+        indikator=indikator,
+        klasifikasi=klasifikasi,
+        warna=warna,
+        profil=kode_prov,
+    )
     d1_nagari = int((snapshot.table("desa")["kk_desil_1"] > 0).sum())
-    slides.append(Slide(
-        "peta", f"{ind.label} per kab/kota", f"{province['nama']} · data per {tanggal}",
-        figure=report.map_print(snapshot, view, plain, **size),
-        facts=[key_fact(province, k) for k in KEY_INDICATORS]
-        + [("Nagari/desa dengan KK desil 1", fmt.angka(d1_nagari), f"dari {fmt.angka(len(snapshot.table('desa')))} nagari/desa")],
-    ))
+    slides.append(
+        Slide(
+            "peta",
+            f"{ind.label} per kab/kota",
+            f"{province['nama']} · data per {tanggal}",
+            figure=report.map_print(snapshot, view, plain, **size),
+            facts=[key_fact(province, k) for k in KEY_INDICATORS]
+            + [
+                (
+                    "Nagari/desa dengan KK desil 1",
+                    fmt.angka(d1_nagari),
+                    f"dari {fmt.angka(len(snapshot.table('desa')))} nagari/desa",
+                )
+            ],
+        )
+    )
 
     rows = plan.rows
-    chunks = [rows[i:i + ROWS_PER_TABLE_SLIDE] for i in range(0, len(rows), ROWS_PER_TABLE_SLIDE)] or [[]]
+    chunks = [rows[i : i + ROWS_PER_TABLE_SLIDE] for i in range(0, len(rows), ROWS_PER_TABLE_SLIDE)] or [[]]
     for n, chunk in enumerate(chunks):
-        slide = Slide("tabel", "Nagari prioritas dan target" + (" (lanjutan)" if n else ""),
-                      f"{plan.nama} · {fmt.angka(len(rows))} nagari/desa", lines=[plan.keterangan])
+        slide = Slide(
+            "tabel",
+            "Nagari prioritas dan target" + (" (lanjutan)" if n else ""),
+            f"{plan.nama} · {fmt.angka(len(rows))} nagari/desa",
+            lines=[plan.keterangan],
+        )
         if chunk:
             slide.table = _plan_table(chunk, first_number=n * ROWS_PER_TABLE_SLIDE + 1)
         else:
@@ -162,21 +219,34 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
     ranked = int(ranks.notna().sum())
     for kode, region in kabkota.iterrows():
         chosen = [r for r in rows if str(r["kode"]).startswith(kode + ".")]
-        kab_view = View(tingkat="desa", wilayah=kode, indikator=indikator, klasifikasi=klasifikasi, warna=warna, profil=kode)
+        kab_view = View(
+            tingkat="desa", wilayah=kode, indikator=indikator, klasifikasi=klasifikasi, warna=warna, profil=kode
+        )
         rank = ranks.get(kode)
         facts = [key_fact(region, k) for k in KEY_INDICATORS]
-        facts.append((f"Peringkat {ind.label_pendek}", "–" if pd.isna(rank) else f"{fmt.angka(int(rank))} dari {fmt.angka(ranked)}",
-                      f"di {province['nama']}"))
+        facts.append(
+            (
+                f"Peringkat {ind.label_pendek}",
+                "–" if pd.isna(rank) else f"{fmt.angka(int(rank))} dari {fmt.angka(ranked)}",
+                f"di {province['nama']}",
+            )
+        )
         slide = Slide(
-            "kabkota", str(region["nama"]), f"{ind.label} per nagari/desa · data per {tanggal}",
+            "kabkota",
+            str(region["nama"]),
+            f"{ind.label} per nagari/desa · data per {tanggal}",
             figure=report.map_print(snapshot, kab_view, plain, highlight=[r["kode"] for r in chosen], **size),
-            facts=facts, table_title="Nagari prioritas",
+            facts=facts,
+            table_title="Nagari prioritas",
         )
         if chosen:
             short = chosen[:NAGARI_PER_KABKOTA_SLIDE]
-            slide.table = Table(["Nagari/desa", "KK D1", "Usul DTKS"],
-                                [[str(r["nama"]), fmt.angka(r.get("kk_desil_1")), fmt.angka(r.get("target_usul_dtks"))] for r in short],
-                                [False, True, True], [2.4, 0.9, 1.1])
+            slide.table = Table(
+                ["Nagari/desa", "KK D1", "Usul DTKS"],
+                [[str(r["nama"]), fmt.angka(r.get("kk_desil_1")), fmt.angka(r.get("target_usul_dtks"))] for r in short],
+                [False, True, True],
+                [2.4, 0.9, 1.1],
+            )
             if len(chosen) > len(short):
                 slide.lines.append(f"dan {fmt.angka(len(chosen) - len(short))} nagari lain (lihat tabel prioritas)")
         else:
@@ -194,8 +264,14 @@ def build_slides(snapshot: Snapshot, indikator: str, plan: PlanRows, klasifikasi
         "Persentase dihitung dari KK desil 1 di wilayah itu, tidak dirata-ratakan dari wilayah di bawahnya.",
         f"Prioritas: {plan.keterangan}",
     ]
-    slides.append(Slide("metode", "Metodologi dan sumber data", f"Katalog indikator versi {snapshot.summary.get('versi_katalog_indikator', 1)}",
-                        lines=method))
+    slides.append(
+        Slide(
+            "metode",
+            "Metodologi dan sumber data",
+            f"Katalog indikator versi {snapshot.summary.get('versi_katalog_indikator', 1)}",
+            lines=method,
+        )
+    )
     return slides
 
 
@@ -203,7 +279,7 @@ def render_figures(slides: list[Slide], renderer, progress: Progress | None = No
     """Render every slide's figure to PNG, a few at a time so progress can be reported."""
     todo = [s for s in slides if s.figure is not None and s.image is None]
     for start in range(0, len(todo), batch):
-        part = todo[start:start + batch]
+        part = todo[start : start + batch]
         for slide, image in zip(part, renderer.render_many([s.figure for s in part], "png")):
             slide.image = image.data
         if progress:
@@ -217,7 +293,7 @@ def footer_text(snapshot: Snapshot) -> str:
 # --- PowerPoint ---------------------------------------------------------------------------
 
 
-def pptx_bytes(slides: list[Slide], footer: str) -> bytes:
+def pptx_bytes(slides: list[Slide], footer: str) -> bytes:  # noqa: C901  (one branch per kind of slide content)
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.enum.text import PP_ALIGN
@@ -275,7 +351,12 @@ def pptx_bytes(slides: list[Slide], footer: str) -> bytes:
             continue
         slide = prs.slides.add_slide(title_only)
         title = slide.shapes.title
-        title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.25), Inches(SLIDE_W - 1.0), Inches(0.75)
+        title.left, title.top, title.width, title.height = (
+            Inches(0.5),
+            Inches(0.25),
+            Inches(SLIDE_W - 1.0),
+            Inches(0.75),
+        )
         title.text = s.title
         title.text_frame.paragraphs[0].font.size = Pt(28)
         title.text_frame.paragraphs[0].font.bold = True
@@ -328,7 +409,8 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", auth
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-    from reportlab.platypus import Paragraph, Table as RLTable, TableStyle
+    from reportlab.platypus import Paragraph, TableStyle
+    from reportlab.platypus import Table as RLTable
 
     pt = 72.0
     W, H = SLIDE_W * pt, SLIDE_H * pt
@@ -340,8 +422,13 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", auth
     grey = colors.Color(*(v / 255 for v in MUTED))
 
     def para(text, x, y_top, width, size=12, colour=colors.black, bold=False, leading=None):
-        style = ParagraphStyle("p", fontName="Helvetica-Bold" if bold else "Helvetica", fontSize=size,
-                               leading=leading or size * 1.25, textColor=colour)
+        style = ParagraphStyle(
+            "p",
+            fontName="Helvetica-Bold" if bold else "Helvetica",
+            fontSize=size,
+            leading=leading or size * 1.25,
+            textColor=colour,
+        )
         p = Paragraph(_escape(text), style)
         _, h = p.wrap(width, H)
         p.drawOn(c, x, y_top - h)
@@ -349,17 +436,44 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", auth
 
     def table(t: Table, x, y_top, width, size=10):
         total = sum(t.widths)
-        cells = [[Paragraph(_escape(v), ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=size, leading=size * 1.2,
-                                                        textColor=colors.white)) for v in t.headers]]
+        cells = [
+            [
+                Paragraph(
+                    _escape(v),
+                    ParagraphStyle(
+                        "h", fontName="Helvetica-Bold", fontSize=size, leading=size * 1.2, textColor=colors.white
+                    ),
+                )
+                for v in t.headers
+            ]
+        ]
         for row in t.rows:
-            cells.append([Paragraph(_escape(v), ParagraphStyle("c", fontName="Helvetica", fontSize=size, leading=size * 1.2,
-                                                                alignment=2 if t.numeric[i] else 0)) for i, v in enumerate(row)])
+            cells.append(
+                [
+                    Paragraph(
+                        _escape(v),
+                        ParagraphStyle(
+                            "c",
+                            fontName="Helvetica",
+                            fontSize=size,
+                            leading=size * 1.2,
+                            alignment=2 if t.numeric[i] else 0,
+                        ),
+                    )
+                    for i, v in enumerate(row)
+                ]
+            )
         rl = RLTable(cells, colWidths=[width * w / total for w in t.widths], repeatRows=1)
-        rl.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), blue), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.Color(0.95, 0.95, 0.95)]),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
-        ]))
+        rl.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), blue),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.Color(0.95, 0.95, 0.95)]),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
+                ]
+            )
+        )
         _, h = rl.wrap(width, H)
         rl.drawOn(c, x, y_top - h)
         return h
@@ -376,8 +490,15 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", auth
         para(s.title, 0.5 * pt, H - 0.35 * pt, W - 1.0 * pt, size=26, colour=blue, bold=True)
         para(s.subtitle, 0.5 * pt, H - 0.98 * pt, W - 1.0 * pt, size=13, colour=grey)
         if s.image is not None:
-            c.drawImage(ImageReader(io.BytesIO(s.image)), 0.4 * pt, H - (1.4 + MAP_H) * pt, MAP_W * pt, MAP_H * pt,
-                        preserveAspectRatio=True, anchor="nw")
+            c.drawImage(
+                ImageReader(io.BytesIO(s.image)),
+                0.4 * pt,
+                H - (1.4 + MAP_H) * pt,
+                MAP_W * pt,
+                MAP_H * pt,
+                preserveAspectRatio=True,
+                anchor="nw",
+            )
         right = (0.4 + MAP_W + 0.3) * pt
         right_w = W - right - 0.4 * pt
         y = H - 1.45 * pt
@@ -416,8 +537,16 @@ def _escape(text: str) -> str:
 # --- the whole package --------------------------------------------------------------------
 
 
-def build(snapshot: Snapshot, indikator: str, plan: PlanRows, renderer, progress: Progress | None = None,
-          klasifikasi: str = "kuantil", warna: str = "oranye", built_on: dt.date | None = None) -> Deck:
+def build(
+    snapshot: Snapshot,
+    indikator: str,
+    plan: PlanRows,
+    renderer,
+    progress: Progress | None = None,
+    klasifikasi: str = "kuantil",
+    warna: str = "oranye",
+    built_on: dt.date | None = None,
+) -> Deck:
     built_on = built_on or dt.date.today()
     maps = 1 + len(snapshot.table("kabkota"))  # the province, then each kab/kota
     steps = maps + 2
@@ -440,8 +569,12 @@ def build(snapshot: Snapshot, indikator: str, plan: PlanRows, renderer, progress
 
 def saved_plan(plan) -> PlanRows:
     """A plan from kantong.plans as the deck shows it."""
-    return PlanRows(plan.nama, f"Rencana tersimpan \u201c{plan.nama}\u201d, revisi {plan.revisi}, disusun {plan.penulis} "
-                               f"({fmt.tanggal(plan.disimpan_pada)}).", list(plan.nagari))
+    return PlanRows(
+        plan.nama,
+        f"Rencana tersimpan \u201c{plan.nama}\u201d, revisi {plan.revisi}, disusun {plan.penulis} "
+        f"({fmt.tanggal(plan.disimpan_pada)}).",
+        list(plan.nagari),
+    )
 
 
 def plan_for(snapshot: Snapshot, plans, choice: str | None, year: int | None = None) -> PlanRows:

@@ -14,8 +14,14 @@ from kantong import exports, figures, fmt, geometry, priority
 from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values, level_of
 from kantong.view import CLASSIFICATIONS, View
 
-SKOR = indicators.Indicator("skor", "Skor prioritas", "Skor", "poin", "Prioritas",
-                            "Rata-rata berbobot indikator terpilih yang diskalakan 0–1, dikali 100.")
+SKOR = indicators.Indicator(
+    "skor",
+    "Skor prioritas",
+    "Skor",
+    "poin",
+    "Prioritas",
+    "Rata-rata berbobot indikator terpilih yang diskalakan 0–1, dikali 100.",
+)
 
 
 def scope_name(snapshot: Snapshot, kode: str) -> str:
@@ -30,8 +36,10 @@ def publisher(snapshot: Snapshot) -> str:
 
 
 def source_line(snapshot: Snapshot) -> str:
-    return (f"Sumber: P3KE (Kemenko PMK) dan DTKS (Kemensos), tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}; "
-            f"snapshot {snapshot.path.name}; diolah {publisher(snapshot)} (Kantong).")
+    return (
+        f"Sumber: P3KE (Kemenko PMK) dan DTKS (Kemensos), tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}; "
+        f"snapshot {snapshot.path.name}; diolah {publisher(snapshot)} (Kantong)."
+    )
 
 
 def map_text(snapshot: Snapshot, view: View) -> figures.PrintText:
@@ -40,7 +48,7 @@ def map_text(snapshot: Snapshot, view: View) -> figures.PrintText:
     return figures.PrintText(
         title=f"{ind.label}: {scope}",
         subtitle=f"Per {LEVEL_LABEL_SHORT[view.tingkat]} · kelas: {CLASSIFICATIONS[view.klasifikasi].lower()} · "
-                 f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),
     )
 
@@ -63,15 +71,24 @@ def view_classes(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, figures.
     """The regions of a map view with their value and rank, and the classes they fall in:
     the same for the screen map, the printed map and the presentation."""
     frame = indicator_values(snapshot, view.tingkat, view.wilayah, view.indikator)
-    classes = figures.classify(frame["nilai"], frame["kk_total"] > 0, indicators.get(view.indikator),
-                               view.klasifikasi, view.warna, too_few=frame["sedikit"], min_penyebut=config.MIN_PENYEBUT)
+    classes = figures.classify(
+        frame["nilai"],
+        frame["kk_total"] > 0,
+        indicators.get(view.indikator),
+        view.klasifikasi,
+        view.warna,
+        too_few=frame["sedikit"],
+        min_penyebut=config.MIN_PENYEBUT,
+    )
     return frame, classes
 
 
 def indicator_columns() -> list[exports.Column]:
     """Every catalogue indicator as a table column, with its unit in the header."""
-    return [exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.is_rate else exports.INT)
-            for i in indicators.INDICATORS]
+    return [
+        exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.is_rate else exports.INT)
+        for i in indicators.INDICATORS
+    ]
 
 
 def map_print(
@@ -88,18 +105,31 @@ def map_print(
     missing = int((~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0)).sum())
     text = text if text is not None else map_text(snapshot, view)
     if missing and text.source:
-        text = figures.PrintText(text.title, text.subtitle,
-                                 f"{fmt.angka(missing)} {LEVEL_LABEL_SHORT[view.tingkat]} berpenghuni tanpa poligon tidak tampil di peta "
-                                 f"(tetap dihitung). {text.source}")
+        text = figures.PrintText(
+            text.title,
+            text.subtitle,
+            f"{fmt.angka(missing)} {LEVEL_LABEL_SHORT[view.tingkat]} berpenghuni tanpa poligon tidak tampil di peta "
+            f"(tetap dihitung). {text.source}",
+        )
     return figures.print_map_figure(
-        frame, classes, ind, outlines_for(snapshot, view.tingkat, view.wilayah), view.tingkat, text,
-        context=context_outlines(snapshot, view), highlight=highlight,
-        region_word=LEVEL_LABEL_SHORT[view.tingkat], width=width, height=height,
+        frame,
+        classes,
+        ind,
+        outlines_for(snapshot, view.tingkat, view.wilayah),
+        view.tingkat,
+        text,
+        context=context_outlines(snapshot, view),
+        highlight=highlight,
+        region_word=LEVEL_LABEL_SHORT[view.tingkat],
+        width=width,
+        height=height,
     )
 
 
 def map_file(snapshot: Snapshot, view: View, ext: str) -> str:
-    return exports.file_name("peta", view.indikator, scope_name(snapshot, view.wilayah), snapshot.tanggal_referensi, ext=ext)
+    return exports.file_name(
+        "peta", view.indikator, scope_name(snapshot, view.wilayah), snapshot.tanggal_referensi, ext=ext
+    )
 
 
 def desil_print(snapshot: Snapshot, kode: str) -> go.Figure:
@@ -135,22 +165,44 @@ def view_table(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, list[expor
     frame = snapshot.regions_in(view.wilayah, view.tingkat).copy()
     frame["peringkat"] = ranks
     frame = frame.sort_values(["peringkat", "kode"], na_position="last")
-    lines = [f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}: {scope_name(snapshot, view.wilayah)}",
-             source_line(snapshot),
-             "Persentase dihitung dari KK desil 1 (jiwa: dari jiwa desil 1); wilayah tanpa keluarga P3KE tidak diberi peringkat."]
+    lines = [
+        f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}: {scope_name(snapshot, view.wilayah)}",
+        source_line(snapshot),
+        "Persentase dihitung dari KK desil 1 (jiwa: dari jiwa desil 1); wilayah tanpa keluarga P3KE tidak diberi peringkat.",
+    ]
     return frame, region_columns(view.tingkat, ind), lines
 
 
 def table_file(snapshot: Snapshot, view: View, ext: str) -> str:
-    return exports.file_name("tabel", view.indikator, LEVEL_LABEL_SHORT[view.tingkat], scope_name(snapshot, view.wilayah),
-                             snapshot.tanggal_referensi, ext=ext)
+    return exports.file_name(
+        "tabel",
+        view.indikator,
+        LEVEL_LABEL_SHORT[view.tingkat],
+        scope_name(snapshot, view.wilayah),
+        snapshot.tanggal_referensi,
+        ext=ext,
+    )
 
 
 def score_map_frame(snapshot: Snapshot, scored: priority.Scored) -> tuple[pd.DataFrame, figures.Classes]:
     """The nagari with their priority score as the map value, classed in quantiles."""
     desa = snapshot.table("desa")
-    frame = desa[["kode", "nama", "kk_total", "punya_poligon", "nama_kecamatan", "nama_kabkota", "lon", "lat",
-                  "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara"]].copy()
+    frame = desa[
+        [
+            "kode",
+            "nama",
+            "kk_total",
+            "punya_poligon",
+            "nama_kecamatan",
+            "nama_kabkota",
+            "lon",
+            "lat",
+            "bbox_barat",
+            "bbox_selatan",
+            "bbox_timur",
+            "bbox_utara",
+        ]
+    ].copy()
     frame["nilai"] = scored.table["skor"]
     frame["peringkat"] = scored.table["peringkat"]
     classes = figures.classify(frame["nilai"], desa["kk_desil_1"] > 0, SKOR, "kuantil", "oranye")
@@ -162,26 +214,35 @@ def weights_text(weights: dict[str, float]) -> str:
     return used or "—"
 
 
-def priority_map_print(snapshot: Snapshot, scored: priority.Scored, weights: dict[str, float], selected: list[str]) -> go.Figure:
+def priority_map_print(
+    snapshot: Snapshot, scored: priority.Scored, weights: dict[str, float], selected: list[str]
+) -> go.Figure:
     frame, classes = score_map_frame(snapshot, scored)
     desa = snapshot.table("desa")
     chosen = [k for k in selected if k in desa.index]
     text = figures.PrintText(
         title=f"Skor prioritas nagari/desa: {snapshot.provinsi['nama']}",
         subtitle=f"Bobot: {weights_text(weights)} · {fmt.angka(len(chosen))} nagari terpilih · "
-                 f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),
     )
-    return figures.print_map_figure(frame, classes, SKOR, outlines_for(snapshot, "desa", str(snapshot.provinsi["kode"])),
-                                    "desa", text, highlight=chosen,
-                                    region_word="nagari/desa")
+    return figures.print_map_figure(
+        frame,
+        classes,
+        SKOR,
+        outlines_for(snapshot, "desa", str(snapshot.provinsi["kode"])),
+        "desa",
+        text,
+        highlight=chosen,
+        region_word="nagari/desa",
+    )
 
 
 def contribution_print(snapshot: Snapshot, scored: priority.Scored, weights: dict[str, float], kode: str) -> go.Figure:
     text = figures.PrintText(
         title=f"Rincian skor prioritas: {snapshot.name(kode)}",
         subtitle=f"Skor {fmt.angka(scored.table.loc[kode, 'skor'], 1)}, peringkat {fmt.angka(int(scored.table.loc[kode, 'peringkat']))} "
-                 f"· bobot: {weights_text(weights)} · data per {fmt.tanggal(snapshot.tanggal_referensi)}",
+        f"· bobot: {weights_text(weights)} · data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),
     )
     return figures.print_chart(figures.contribution_figure(contribution_parts(scored, kode)), text)
@@ -210,16 +271,22 @@ def score_map_values(snapshot: Snapshot, scored: priority.Scored) -> dict:
 
 
 RANKING_COLUMNS = [
-    exports.Column("peringkat", "Peringkat", exports.INT), exports.Column("kode", "Kode"),
-    exports.Column("nama", "Nagari/desa"), exports.Column("nama_kecamatan", "Kecamatan"),
-    exports.Column("nama_kabkota", "Kab/kota"), exports.Column("skor", "Skor", exports.FLOAT),
+    exports.Column("peringkat", "Peringkat", exports.INT),
+    exports.Column("kode", "Kode"),
+    exports.Column("nama", "Nagari/desa"),
+    exports.Column("nama_kecamatan", "Kecamatan"),
+    exports.Column("nama_kabkota", "Kab/kota"),
+    exports.Column("skor", "Skor", exports.FLOAT),
     exports.Column("jenjang_prioritas", "Jenjang prioritas"),
 ] + indicator_columns()
 
 PLAN_COLUMNS = [
-    exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),
-    exports.Column("nama_kecamatan", "Kecamatan"), exports.Column("nama_kabkota", "Kab/kota"),
-    exports.Column("skor", "Skor", exports.FLOAT), exports.Column("kk_desil_1", "KK desil 1", exports.INT),
+    exports.Column("kode", "Kode"),
+    exports.Column("nama", "Nagari/desa"),
+    exports.Column("nama_kecamatan", "Kecamatan"),
+    exports.Column("nama_kabkota", "Kab/kota"),
+    exports.Column("skor", "Skor", exports.FLOAT),
+    exports.Column("kk_desil_1", "KK desil 1", exports.INT),
     exports.Column("kk_d1_non_dtks", "KK desil 1 belum DTKS", exports.INT),
     exports.Column("tahun", "Tahun", exports.TEXT),
     exports.Column("target_usul_dtks", "Target diusulkan ke DTKS", exports.INT),

@@ -18,18 +18,63 @@ from kantong.data import LEVEL_LABEL_SHORT, Snapshot
 
 # Minangkabau -> Indonesian word forms common in place names.
 _WORDS = {
-    "KOTO": "KOTA", "AIA": "AIR", "AIE": "AIR", "AIR": "AIR", "SUNGAI": "SUNGAI", "SUNGAYANG": "SUNGAYANG",
-    "DUO": "DUA", "TIGO": "TIGA", "AMPEK": "EMPAT", "LIMO": "LIMA", "ANAM": "ENAM", "TUJUAH": "TUJUH",
-    "SALAPAN": "DELAPAN", "SAMBILAN": "SEMBILAN", "SAPULUAH": "SEPULUH", "SABALAS": "SEBELAS",
-    "DUOBALEH": "DUABELAS", "GADANG": "BESAR", "KETEK": "KECIL", "BARU": "BARU", "ATEH": "ATAS",
-    "TANGAH": "TENGAH", "MUDIAK": "MUDIK", "HILIA": "HILIR", "HILIE": "HILIR", "BUKIK": "BUKIT",
-    "BATU": "BATU", "BATANG": "BATANG", "LUAK": "LUHAK", "PADANG": "PADANG", "LUBUAK": "LUBUK",
-    "TANJUANG": "TANJUNG", "PASIA": "PASIR", "PASIE": "PASIR", "SALO": "SALO", "PARIK": "PARIT",
+    "KOTO": "KOTA",
+    "AIA": "AIR",
+    "AIE": "AIR",
+    "AIR": "AIR",
+    "SUNGAI": "SUNGAI",
+    "SUNGAYANG": "SUNGAYANG",
+    "DUO": "DUA",
+    "TIGO": "TIGA",
+    "AMPEK": "EMPAT",
+    "LIMO": "LIMA",
+    "ANAM": "ENAM",
+    "TUJUAH": "TUJUH",
+    "SALAPAN": "DELAPAN",
+    "SAMBILAN": "SEMBILAN",
+    "SAPULUAH": "SEPULUH",
+    "SABALAS": "SEBELAS",
+    "DUOBALEH": "DUABELAS",
+    "GADANG": "BESAR",
+    "KETEK": "KECIL",
+    "BARU": "BARU",
+    "ATEH": "ATAS",
+    "TANGAH": "TENGAH",
+    "MUDIAK": "MUDIK",
+    "HILIA": "HILIR",
+    "HILIE": "HILIR",
+    "BUKIK": "BUKIT",
+    "BATU": "BATU",
+    "BATANG": "BATANG",
+    "LUAK": "LUHAK",
+    "PADANG": "PADANG",
+    "LUBUAK": "LUBUK",
+    "TANJUANG": "TANJUNG",
+    "PASIA": "PASIR",
+    "PASIE": "PASIR",
+    "SALO": "SALO",
+    "PARIK": "PARIT",
 }
 # Dropped in front of a name; "Kota"/"Kabupaten" stay, since Kota Solok and Kab. Solok differ.
 _TYPE_WORDS = {"NAGARI", "DESA", "KELURAHAN", "KEL", "KECAMATAN", "KEC"}
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9",
-          "X": "10", "XI": "11", "XII": "12", "XIII": "13", "XIV": "14", "XV": "15", "XX": "20"}
+_ROMAN = {
+    "I": "1",
+    "II": "2",
+    "III": "3",
+    "IV": "4",
+    "V": "5",
+    "VI": "6",
+    "VII": "7",
+    "VIII": "8",
+    "IX": "9",
+    "X": "10",
+    "XI": "11",
+    "XII": "12",
+    "XIII": "13",
+    "XIV": "14",
+    "XV": "15",
+    "XX": "20",
+}
 
 
 def fold(text: str) -> str:
@@ -48,8 +93,11 @@ def search(snapshot: Snapshot, query: str, limit: int = 12) -> pd.DataFrame:
     regions = _folded(snapshot)
     hits = regions[regions["lipat"].str.contains(q, regex=False)]
     # Exact names first, then names that start with the query, then the rest.
-    hits = hits.assign(_skor=(hits["lipat"] != q).astype(int) * 5 + (~hits["lipat"].str.startswith(q)).astype(int) * 5
-                       + hits["lipat"].str.len() / 100)
+    hits = hits.assign(
+        _skor=(hits["lipat"] != q).astype(int) * 5
+        + (~hits["lipat"].str.startswith(q)).astype(int) * 5
+        + hits["lipat"].str.len() / 100
+    )
     if len(hits) < limit:
         close = difflib.get_close_matches(q, regions["lipat"].unique().tolist(), n=limit, cutoff=0.75)
         extra = regions[regions["lipat"].isin(close) & ~regions.index.isin(hits.index)]

@@ -1,6 +1,6 @@
 """What a map view shows, kept in the URL query so a view can be bookmarked and shared.
 
-    ?tingkat=desa&wilayah=13.06&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13.06.01.2001
+?tingkat=desa&wilayah=13.06&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13.06.01.2001
 """
 
 from __future__ import annotations

@@ -27,28 +27,56 @@ def page(snapshot, search: str | None) -> html.Div:
     steps = 1 + len(snapshot.table("kabkota"))  # the province, then each kab/kota
     return html.Div(
         [
-            dcc.Store(id="presentasi-param", data={"indikator": p["indikator"], "rencana": p["rencana"], "langkah": steps}),
+            dcc.Store(
+                id="presentasi-param", data={"indikator": p["indikator"], "rencana": p["rencana"], "langkah": steps}
+            ),
             dcc.Store(id="presentasi-ke", data=min(p["ke"], steps - 1)),
             dcc.Store(id="presentasi-hitung"),  # clicks counted so far (assets/kantong/presentasi.js)
             dcc.Store(id="presentasi-tampil"),
             dcc.Store(id="presentasi-pas"),
             html.Header(
                 [
-                    html.Div([html.H1(id="presentasi-judul", className="presentasi-judul"),
-                              html.Div(id="presentasi-subjudul", className="presentasi-subjudul")]),
                     html.Div(
                         [
-                            html.Button("Provinsi", id="presentasi-awal", className="presentasi-tombol presentasi-teks",
-                                        title="Kembali ke peta provinsi (Home)"),
-                            html.Button("‹", id="presentasi-mundur", className="presentasi-tombol", title="Sebelumnya (←)",
-                                        **{"aria-label": "kab/kota sebelumnya"}),
+                            html.H1(id="presentasi-judul", className="presentasi-judul"),
+                            html.Div(id="presentasi-subjudul", className="presentasi-subjudul"),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Button(
+                                "Provinsi",
+                                id="presentasi-awal",
+                                className="presentasi-tombol presentasi-teks",
+                                title="Kembali ke peta provinsi (Home)",
+                            ),
+                            html.Button(
+                                "‹",
+                                id="presentasi-mundur",
+                                className="presentasi-tombol",
+                                title="Sebelumnya (←)",
+                                **{"aria-label": "kab/kota sebelumnya"},
+                            ),
                             html.Span(id="presentasi-posisi", className="presentasi-posisi"),
-                            html.Button("›", id="presentasi-maju", className="presentasi-tombol", title="Berikutnya (→)",
-                                        **{"aria-label": "kab/kota berikutnya"}),
-                            html.Button("Layar penuh", id="presentasi-layar-penuh", className="presentasi-tombol presentasi-teks",
-                                        title="Layar penuh (F)"),
-                            dcc.Link("✕", href="/rakor", className="presentasi-tombol presentasi-keluar",
-                                     title="Keluar dari mode presentasi"),
+                            html.Button(
+                                "›",
+                                id="presentasi-maju",
+                                className="presentasi-tombol",
+                                title="Berikutnya (→)",
+                                **{"aria-label": "kab/kota berikutnya"},
+                            ),
+                            html.Button(
+                                "Layar penuh",
+                                id="presentasi-layar-penuh",
+                                className="presentasi-tombol presentasi-teks",
+                                title="Layar penuh (F)",
+                            ),
+                            dcc.Link(
+                                "✕",
+                                href="/rakor",
+                                className="presentasi-tombol presentasi-keluar",
+                                title="Keluar dari mode presentasi",
+                            ),
                         ],
                         className="presentasi-kendali",
                     ),
@@ -57,10 +85,20 @@ def page(snapshot, search: str | None) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col([dcc.Graph(id="presentasi-peta", className="presentasi-peta", figure={"data": [], "layout": {}},
-                                       config={"displayModeBar": False, "scrollZoom": True}),
-                             # Over the map's corner, so the legend is always in sight.
-                             html.Div(id="presentasi-legenda", className="presentasi-legenda")], lg=8, className="position-relative"),
+                    dbc.Col(
+                        [
+                            dcc.Graph(
+                                id="presentasi-peta",
+                                className="presentasi-peta",
+                                figure={"data": [], "layout": {}},
+                                config={"displayModeBar": False, "scrollZoom": True},
+                            ),
+                            # Over the map's corner, so the legend is always in sight.
+                            html.Div(id="presentasi-legenda", className="presentasi-legenda"),
+                        ],
+                        lg=8,
+                        className="position-relative",
+                    ),
                     dbc.Col(html.Div(id="presentasi-angka"), lg=4),
                 ],
                 className="g-3",

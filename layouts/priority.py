@@ -13,19 +13,42 @@ from kantong import priority
 from layouts.main import IMAGE_FORMATS, TABLE_FORMATS, download_menu
 
 GRID_LOCALE = {
-    "contains": "Memuat", "notContains": "Tidak memuat", "equals": "Sama dengan", "notEqual": "Tidak sama dengan",
-    "startsWith": "Diawali", "endsWith": "Diakhiri", "lessThan": "Kurang dari", "greaterThan": "Lebih dari",
-    "lessThanOrEqual": "Kurang dari atau sama dengan", "greaterThanOrEqual": "Lebih dari atau sama dengan",
-    "inRange": "Di antara", "filterOoo": "Saring…", "andCondition": "DAN", "orCondition": "ATAU", "blank": "Kosong",
-    "notBlank": "Tidak kosong", "noRowsToShow": "Tidak ada baris", "loadingOoo": "Memuat…", "page": "Halaman",
-    "of": "dari", "to": "sampai", "applyFilter": "Terapkan", "resetFilter": "Atur ulang", "clearFilter": "Hapus",
-    "selectAll": "Pilih semua", "searchOoo": "Cari…",
+    "contains": "Memuat",
+    "notContains": "Tidak memuat",
+    "equals": "Sama dengan",
+    "notEqual": "Tidak sama dengan",
+    "startsWith": "Diawali",
+    "endsWith": "Diakhiri",
+    "lessThan": "Kurang dari",
+    "greaterThan": "Lebih dari",
+    "lessThanOrEqual": "Kurang dari atau sama dengan",
+    "greaterThanOrEqual": "Lebih dari atau sama dengan",
+    "inRange": "Di antara",
+    "filterOoo": "Saring…",
+    "andCondition": "DAN",
+    "orCondition": "ATAU",
+    "blank": "Kosong",
+    "notBlank": "Tidak kosong",
+    "noRowsToShow": "Tidak ada baris",
+    "loadingOoo": "Memuat…",
+    "page": "Halaman",
+    "of": "dari",
+    "to": "sampai",
+    "applyFilter": "Terapkan",
+    "resetFilter": "Atur ulang",
+    "clearFilter": "Hapus",
+    "selectAll": "Pilih semua",
+    "searchOoo": "Cari…",
 }
 
 
 def _number_col(kolom: str, header: str, pct: bool = False, width: int = 120) -> dict:
     return {
-        "field": kolom, "headerName": header, "type": "rightAligned", "filter": "agNumberColumnFilter", "width": width,
+        "field": kolom,
+        "headerName": header,
+        "type": "rightAligned",
+        "filter": "agNumberColumnFilter",
+        "width": width,
         "valueFormatter": {"function": "persen(params.value)" if pct else "angka(params.value, 0)"},
         "headerTooltip": indicators.get(kolom).definisi if kolom in indicators.BY_KOLOM else header,
     }
@@ -34,15 +57,35 @@ def _number_col(kolom: str, header: str, pct: bool = False, width: int = 120) ->
 def ranking_columns() -> list[dict]:
     cols = [
         # Ticking this box adds a nagari to the choice; it changes only when a person clicks it.
-        {"field": "pilih", "headerName": "Pilih", "cellDataType": "boolean", "editable": True, "width": 75,
-         "pinned": "left", "filter": True},
-        {"field": "peringkat", "headerName": "#", "width": 80, "type": "rightAligned", "filter": "agNumberColumnFilter",
-         "pinned": "left"},
+        {
+            "field": "pilih",
+            "headerName": "Pilih",
+            "cellDataType": "boolean",
+            "editable": True,
+            "width": 75,
+            "pinned": "left",
+            "filter": True,
+        },
+        {
+            "field": "peringkat",
+            "headerName": "#",
+            "width": 80,
+            "type": "rightAligned",
+            "filter": "agNumberColumnFilter",
+            "pinned": "left",
+        },
         {"field": "nama", "headerName": "Nagari/desa", "width": 190, "filter": "agTextColumnFilter", "pinned": "left"},
         {"field": "nama_kecamatan", "headerName": "Kecamatan", "width": 150, "filter": "agTextColumnFilter"},
         {"field": "nama_kabkota", "headerName": "Kab/kota", "width": 170, "filter": "agTextColumnFilter"},
-        {"field": "skor", "headerName": "Skor", "width": 100, "type": "rightAligned", "filter": "agNumberColumnFilter",
-         "valueFormatter": {"function": "angka(params.value, 1)"}, "sort": "desc"},
+        {
+            "field": "skor",
+            "headerName": "Skor",
+            "width": 100,
+            "type": "rightAligned",
+            "filter": "agNumberColumnFilter",
+            "valueFormatter": {"function": "angka(params.value, 1)"},
+            "sort": "desc",
+        },
         {"field": "jenjang_prioritas", "headerName": "Jenjang", "width": 150, "filter": "agTextColumnFilter"},
     ]
     for ind in indicators.INDICATORS:
@@ -51,18 +94,45 @@ def ranking_columns() -> list[dict]:
 
 
 def target_columns() -> list[dict]:
-    editable = {"editable": True, "cellEditor": "agNumberCellEditor", "cellEditorParams": {"min": 0, "precision": 0},
-                "cellClass": "sel-sunting", "type": "rightAligned", "valueFormatter": {"function": "angka(params.value, 0)"}}
+    editable = {
+        "editable": True,
+        "cellEditor": "agNumberCellEditor",
+        "cellEditorParams": {"min": 0, "precision": 0},
+        "cellClass": "sel-sunting",
+        "type": "rightAligned",
+        "valueFormatter": {"function": "angka(params.value, 0)"},
+    }
     return [
         {"field": "nama", "headerName": "Nagari/desa", "width": 180, "pinned": "left"},
         {"field": "nama_kabkota", "headerName": "Kab/kota", "width": 160},
-        {"field": "skor", "headerName": "Skor", "width": 90, "type": "rightAligned", "valueFormatter": {"function": "angka(params.value, 1)"}},
-        {"field": "kk_desil_1", "headerName": "KK desil 1", "width": 110, "type": "rightAligned",
-         "valueFormatter": {"function": "angka(params.value, 0)"}},
-        {"field": "kk_d1_non_dtks", "headerName": "Belum DTKS", "width": 110, "type": "rightAligned",
-         "valueFormatter": {"function": "angka(params.value, 0)"}},
-        {"field": "tahun", "headerName": "Tahun", "width": 95, **{**editable, "valueFormatter": None},
-         "cellEditorParams": {"min": 2020, "max": 2045, "precision": 0}},
+        {
+            "field": "skor",
+            "headerName": "Skor",
+            "width": 90,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "angka(params.value, 1)"},
+        },
+        {
+            "field": "kk_desil_1",
+            "headerName": "KK desil 1",
+            "width": 110,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "angka(params.value, 0)"},
+        },
+        {
+            "field": "kk_d1_non_dtks",
+            "headerName": "Belum DTKS",
+            "width": 110,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "angka(params.value, 0)"},
+        },
+        {
+            "field": "tahun",
+            "headerName": "Tahun",
+            "width": 95,
+            **{**editable, "valueFormatter": None},
+            "cellEditorParams": {"min": 2020, "max": 2045, "precision": 0},
+        },
         {"field": "target_usul_dtks", "headerName": "Target diusulkan ke DTKS (KK)", "width": 170, **editable},
         {"field": "target_terima_bansos", "headerName": "Target KK D1 menerima bansos", "width": 170, **editable},
         {"field": "target_graduasi", "headerName": "Target KK D1 graduasi", "width": 150, **editable},
@@ -77,8 +147,15 @@ def weights_card() -> dbc.Card:
             html.Div(
                 [
                     html.Label(ind.label_pendek, className="small mb-0", title=ind.definisi, htmlFor=f"bobot-{kolom}"),
-                    dcc.Slider(id={"type": "bobot", "kolom": kolom}, min=0, max=5, step=1, value=0,
-                               marks={i: str(i) for i in range(6)}, className="bobot-slider"),
+                    dcc.Slider(
+                        id={"type": "bobot", "kolom": kolom},
+                        min=0,
+                        max=5,
+                        step=1,
+                        value=0,
+                        marks={i: str(i) for i in range(6)},
+                        className="bobot-slider",
+                    ),
                 ],
                 className="mb-1",
             )
@@ -88,11 +165,20 @@ def weights_card() -> dbc.Card:
             [
                 html.H2("Bobot indikator", className="h6"),
                 dbc.Label("Preset", className="small fw-semibold mb-1", html_for="preset"),
-                dbc.Select(id="preset", options=[{"label": p, "value": p} for p in priority.PRESETS],
-                           value=priority.DEFAULT_PRESET, className="mb-2"),
+                dbc.Select(
+                    id="preset",
+                    options=[{"label": p, "value": p} for p in priority.PRESETS],
+                    value=priority.DEFAULT_PRESET,
+                    className="mb-2",
+                ),
                 html.Div(sliders, className="bobot-daftar"),
-                html.Div(["Skor = rata-rata berbobot indikator yang diskalakan 0–1. ",
-                          dcc.Link("Metodologi", href="/metodologi")], className="form-text"),
+                html.Div(
+                    [
+                        "Skor = rata-rata berbobot indikator yang diskalakan 0–1. ",
+                        dcc.Link("Metodologi", href="/metodologi"),
+                    ],
+                    className="form-text",
+                ),
             ]
         ),
         className="shadow-sm h-100",
@@ -106,28 +192,81 @@ def rules_card() -> dbc.Card:
                 html.H2("Aturan pemilihan", className="h6"),
                 dbc.RadioItems(
                     id="aturan",
-                    options=[{"label": "k teratas per kab/kota", "value": "per_kabkota"},
-                             {"label": "N teratas di provinsi", "value": "teratas"},
-                             {"label": "Berdasarkan anggaran", "value": "anggaran"}],
-                    value="per_kabkota", inline=True, className="mb-2",
+                    options=[
+                        {"label": "k teratas per kab/kota", "value": "per_kabkota"},
+                        {"label": "N teratas di provinsi", "value": "teratas"},
+                        {"label": "Berdasarkan anggaran", "value": "anggaran"},
+                    ],
+                    value="per_kabkota",
+                    inline=True,
+                    className="mb-2",
                 ),
                 dbc.Row(
                     [
-                        dbc.Col([dbc.Label("k per kab/kota", className="small mb-0", html_for="aturan-k"),
-                                 dbc.Input(id="aturan-k", type="number", min=1, max=50, step=1, value=1, size="sm")], xs=6, md=2),
-                        dbc.Col([dbc.Label("N nagari", className="small mb-0", html_for="aturan-n"),
-                                 dbc.Input(id="aturan-n", type="number", min=1, max=2000, step=1, value=19, size="sm")], xs=6, md=2),
-                        dbc.Col([dbc.Label("Anggaran (Rp)", className="small mb-0", html_for="aturan-anggaran"),
-                                 dbc.Input(id="aturan-anggaran", type="number", min=0, step=1_000_000, value=570_000_000, size="sm")],
-                                xs=6, md=3),
-                        dbc.Col([dbc.Label("Biaya per KK (Rp)", className="small mb-0", html_for="aturan-biaya"),
-                                 dbc.Input(id="aturan-biaya", type="number", min=1, step=50_000, value=1_000_000, size="sm")],
-                                xs=6, md=2),
-                        dbc.Col([dbc.Label("KK per nagari", className="small mb-0", html_for="aturan-kk"),
-                                 dbc.Input(id="aturan-kk", type="number", min=1, max=500, step=1,
-                                           value=priority.FAMILIES_PER_NAGARI, size="sm")], xs=6, md=1),
-                        dbc.Col(dbc.Button("Terapkan aturan", id="terapkan", color="primary", size="sm", className="mt-3 w-100"),
-                                xs=6, md=2),
+                        dbc.Col(
+                            [
+                                dbc.Label("k per kab/kota", className="small mb-0", html_for="aturan-k"),
+                                dbc.Input(id="aturan-k", type="number", min=1, max=50, step=1, value=1, size="sm"),
+                            ],
+                            xs=6,
+                            md=2,
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("N nagari", className="small mb-0", html_for="aturan-n"),
+                                dbc.Input(id="aturan-n", type="number", min=1, max=2000, step=1, value=19, size="sm"),
+                            ],
+                            xs=6,
+                            md=2,
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("Anggaran (Rp)", className="small mb-0", html_for="aturan-anggaran"),
+                                dbc.Input(
+                                    id="aturan-anggaran",
+                                    type="number",
+                                    min=0,
+                                    step=1_000_000,
+                                    value=570_000_000,
+                                    size="sm",
+                                ),
+                            ],
+                            xs=6,
+                            md=3,
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("Biaya per KK (Rp)", className="small mb-0", html_for="aturan-biaya"),
+                                dbc.Input(
+                                    id="aturan-biaya", type="number", min=1, step=50_000, value=1_000_000, size="sm"
+                                ),
+                            ],
+                            xs=6,
+                            md=2,
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("KK per nagari", className="small mb-0", html_for="aturan-kk"),
+                                dbc.Input(
+                                    id="aturan-kk",
+                                    type="number",
+                                    min=1,
+                                    max=500,
+                                    step=1,
+                                    value=priority.FAMILIES_PER_NAGARI,
+                                    size="sm",
+                                ),
+                            ],
+                            xs=6,
+                            md=1,
+                        ),
+                        dbc.Col(
+                            dbc.Button(
+                                "Terapkan aturan", id="terapkan", color="primary", size="sm", className="mt-3 w-100"
+                            ),
+                            xs=6,
+                            md=2,
+                        ),
                     ],
                     className="g-2 align-items-end",
                 ),
@@ -145,24 +284,59 @@ def plan_card(plans) -> dbc.Card:
                 html.H2("Target dan rencana aksi", className="h6"),
                 html.Div("Target dapat disunting langsung di tabel (sel berlatar kuning).", className="form-text mb-1"),
                 dag.AgGrid(
-                    id="grid-target", columnDefs=target_columns(), rowData=[], getRowId="params.data.kode",
+                    id="grid-target",
+                    columnDefs=target_columns(),
+                    rowData=[],
+                    getRowId="params.data.kode",
                     columnSize="responsiveSizeToFit",
-                    defaultColDef={"resizable": True, "sortable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
-                    dashGridOptions={"localeText": GRID_LOCALE, "stopEditingWhenCellsLoseFocus": True,
-                                     "singleClickEdit": True, "domLayout": "normal"},
-                    style={"height": "300px"}, className="mb-2",
+                    defaultColDef={
+                        "resizable": True,
+                        "sortable": True,
+                        "wrapHeaderText": True,
+                        "autoHeaderHeight": True,
+                    },
+                    dashGridOptions={
+                        "localeText": GRID_LOCALE,
+                        "stopEditingWhenCellsLoseFocus": True,
+                        "singleClickEdit": True,
+                        "domLayout": "normal",
+                    },
+                    style={"height": "300px"},
+                    className="mb-2",
                 ),
                 dbc.Row(
                     [
-                        dbc.Col([dbc.Label("Nama rencana", className="small mb-0", html_for="rencana-nama"),
-                                 dbc.Input(id="rencana-nama", value=f"Rencana Aksi {dt.date.today().year + 1}", size="sm")], md=4),
-                        dbc.Col([dbc.Label("Disusun oleh", className="small mb-0", html_for="rencana-penulis"),
-                                 dbc.Input(id="rencana-penulis", placeholder="nama dan jabatan", size="sm")], md=3),
-                        dbc.Col(html.Div([
-                            dbc.Button("Simpan", id="rencana-simpan", color="success", size="sm"),
-                            download_menu("unduh-prioritas", [("rencana", "Tabel rencana", TABLE_FORMATS)],
-                                          label="Unduh tabel", align_end=False),
-                        ], className="mt-3 d-flex gap-2"), md=5),
+                        dbc.Col(
+                            [
+                                dbc.Label("Nama rencana", className="small mb-0", html_for="rencana-nama"),
+                                dbc.Input(
+                                    id="rencana-nama", value=f"Rencana Aksi {dt.date.today().year + 1}", size="sm"
+                                ),
+                            ],
+                            md=4,
+                        ),
+                        dbc.Col(
+                            [
+                                dbc.Label("Disusun oleh", className="small mb-0", html_for="rencana-penulis"),
+                                dbc.Input(id="rencana-penulis", placeholder="nama dan jabatan", size="sm"),
+                            ],
+                            md=3,
+                        ),
+                        dbc.Col(
+                            html.Div(
+                                [
+                                    dbc.Button("Simpan", id="rencana-simpan", color="success", size="sm"),
+                                    download_menu(
+                                        "unduh-prioritas",
+                                        [("rencana", "Tabel rencana", TABLE_FORMATS)],
+                                        label="Unduh tabel",
+                                        align_end=False,
+                                    ),
+                                ],
+                                className="mt-3 d-flex gap-2",
+                            ),
+                            md=5,
+                        ),
                     ],
                     className="g-2 align-items-end",
                 ),
@@ -170,13 +344,26 @@ def plan_card(plans) -> dbc.Card:
                 html.Hr(),
                 dbc.Row(
                     [
-                        dbc.Col([dbc.Label("Rencana tersimpan", className="small mb-0", html_for="rencana-daftar"),
-                                 dbc.Select(id="rencana-daftar", options=plan_options(plans), size="sm")], md=6),
-                        dbc.Col(dbc.ButtonGroup([
-                            dbc.Button("Buka", id="rencana-buka", size="sm", color="primary", outline=True),
-                            dbc.Button("Duplikat", id="rencana-duplikat", size="sm", color="primary", outline=True),
-                            dbc.Button("Hapus", id="rencana-hapus", size="sm", color="danger", outline=True),
-                        ], className="mt-3"), md=6),
+                        dbc.Col(
+                            [
+                                dbc.Label("Rencana tersimpan", className="small mb-0", html_for="rencana-daftar"),
+                                dbc.Select(id="rencana-daftar", options=plan_options(plans), size="sm"),
+                            ],
+                            md=6,
+                        ),
+                        dbc.Col(
+                            dbc.ButtonGroup(
+                                [
+                                    dbc.Button("Buka", id="rencana-buka", size="sm", color="primary", outline=True),
+                                    dbc.Button(
+                                        "Duplikat", id="rencana-duplikat", size="sm", color="primary", outline=True
+                                    ),
+                                    dbc.Button("Hapus", id="rencana-hapus", size="sm", color="danger", outline=True),
+                                ],
+                                className="mt-3",
+                            ),
+                            md=6,
+                        ),
                     ],
                     className="g-2 align-items-end",
                 ),
@@ -193,8 +380,11 @@ def plan_options(plans) -> list[dict]:
     from kantong import fmt
 
     return [
-        {"label": f"{p['nama']} — {p['jumlah_nagari']} nagari, revisi {p['revisi']}, {p['penulis']}, "
-                  f"{fmt.tanggal(p['disimpan_pada'])} (snapshot {p['snapshot_nama']})", "value": str(p["id"])}
+        {
+            "label": f"{p['nama']} — {p['jumlah_nagari']} nagari, revisi {p['revisi']}, {p['penulis']}, "
+            f"{fmt.tanggal(p['disimpan_pada'])} (snapshot {p['snapshot_nama']})",
+            "value": str(p["id"]),
+        }
         for p in plans.list()
     ]
 
@@ -219,36 +409,95 @@ def page(snapshot, plans) -> dbc.Container:
                             rules_card(),
                             dbc.Row(
                                 [
-                                    dbc.Col(dbc.Card(dbc.CardBody([
-                                        html.Div([html.H2("Peta skor prioritas", className="h6 mb-1"),
-                                                  download_menu("unduh-prioritas", [("peta", "Peta skor prioritas", IMAGE_FORMATS)])],
-                                                 className="d-flex justify-content-between align-items-start"),
-                                        html.Div("Klik nagari di peta untuk menambah atau mengeluarkannya dari pilihan.",
-                                                 className="form-text"),
-                                        dcc.Graph(id="peta-prioritas", className="peta-prioritas",
-                                                  config={"displaylogo": False, "scrollZoom": True},
-                                                  figure={"data": [], "layout": {}}),
-                                        html.Div(id="rincian-skor"),
-                                    ]), className="shadow-sm h-100"), lg=5, className="mb-2"),
-                                    dbc.Col(dbc.Card(dbc.CardBody([
-                                        dbc.Row([
-                                            dbc.Col(html.H2("Peringkat nagari", className="h6 mb-1"), width="auto"),
-                                            dbc.Col(dcc.Dropdown(id="saring-kabkota", placeholder="Semua kab/kota", clearable=True,
-                                                                 options=[{"label": r.nama, "value": r.kode}
-                                                                          for r in snapshot.table("kabkota").itertuples()]), md=4),
-                                            dbc.Col(download_menu("unduh-prioritas", [("peringkat", "Tabel peringkat", TABLE_FORMATS)]),
-                                                    width="auto"),
-                                        ], className="g-2 align-items-center mb-1"),
-                                        dag.AgGrid(
-                                            id="grid-peringkat", columnDefs=ranking_columns(), rowData=[],
-                                            getRowId="params.data.kode",
-                                            defaultColDef={"resizable": True, "sortable": True, "filter": True,
-                                                           "floatingFilter": False},
-                                            dashGridOptions={"localeText": GRID_LOCALE, "animateRows": False,
-                                                             "singleClickEdit": True},
-                                            style={"height": "520px"},
+                                    dbc.Col(
+                                        dbc.Card(
+                                            dbc.CardBody(
+                                                [
+                                                    html.Div(
+                                                        [
+                                                            html.H2("Peta skor prioritas", className="h6 mb-1"),
+                                                            download_menu(
+                                                                "unduh-prioritas",
+                                                                [("peta", "Peta skor prioritas", IMAGE_FORMATS)],
+                                                            ),
+                                                        ],
+                                                        className="d-flex justify-content-between align-items-start",
+                                                    ),
+                                                    html.Div(
+                                                        "Klik nagari di peta untuk menambah atau mengeluarkannya dari pilihan.",
+                                                        className="form-text",
+                                                    ),
+                                                    dcc.Graph(
+                                                        id="peta-prioritas",
+                                                        className="peta-prioritas",
+                                                        config={"displaylogo": False, "scrollZoom": True},
+                                                        figure={"data": [], "layout": {}},
+                                                    ),
+                                                    html.Div(id="rincian-skor"),
+                                                ]
+                                            ),
+                                            className="shadow-sm h-100",
                                         ),
-                                    ]), className="shadow-sm h-100"), lg=7, className="mb-2"),
+                                        lg=5,
+                                        className="mb-2",
+                                    ),
+                                    dbc.Col(
+                                        dbc.Card(
+                                            dbc.CardBody(
+                                                [
+                                                    dbc.Row(
+                                                        [
+                                                            dbc.Col(
+                                                                html.H2("Peringkat nagari", className="h6 mb-1"),
+                                                                width="auto",
+                                                            ),
+                                                            dbc.Col(
+                                                                dcc.Dropdown(
+                                                                    id="saring-kabkota",
+                                                                    placeholder="Semua kab/kota",
+                                                                    clearable=True,
+                                                                    options=[
+                                                                        {"label": r.nama, "value": r.kode}
+                                                                        for r in snapshot.table("kabkota").itertuples()
+                                                                    ],
+                                                                ),
+                                                                md=4,
+                                                            ),
+                                                            dbc.Col(
+                                                                download_menu(
+                                                                    "unduh-prioritas",
+                                                                    [("peringkat", "Tabel peringkat", TABLE_FORMATS)],
+                                                                ),
+                                                                width="auto",
+                                                            ),
+                                                        ],
+                                                        className="g-2 align-items-center mb-1",
+                                                    ),
+                                                    dag.AgGrid(
+                                                        id="grid-peringkat",
+                                                        columnDefs=ranking_columns(),
+                                                        rowData=[],
+                                                        getRowId="params.data.kode",
+                                                        defaultColDef={
+                                                            "resizable": True,
+                                                            "sortable": True,
+                                                            "filter": True,
+                                                            "floatingFilter": False,
+                                                        },
+                                                        dashGridOptions={
+                                                            "localeText": GRID_LOCALE,
+                                                            "animateRows": False,
+                                                            "singleClickEdit": True,
+                                                        },
+                                                        style={"height": "520px"},
+                                                    ),
+                                                ]
+                                            ),
+                                            className="shadow-sm h-100",
+                                        ),
+                                        lg=7,
+                                        className="mb-2",
+                                    ),
                                 ],
                                 className="g-2",
                             ),

@@ -12,19 +12,40 @@ from layouts.priority import plan_options
 
 
 def plan_choices(plans) -> list[dict]:
-    return [{"label": "Usulan otomatis: 1 nagari skor tertinggi per kab/kota", "value": rakor.AUTOMATIC}] + plan_options(plans)
+    return [
+        {"label": "Usulan otomatis: 1 nagari skor tertinggi per kab/kota", "value": rakor.AUTOMATIC}
+    ] + plan_options(plans)
 
 
 def page(snapshot, plans) -> dbc.Container:
     n_kabkota = len(snapshot.table("kabkota"))
     choices = dbc.Row(
         [
-            dbc.Col([dbc.Label("Indikator peta", className="fw-semibold small mb-1", html_for="rakor-indikator"),
-                     dcc.Dropdown(id="rakor-indikator", options=indicator_options(), value=DEFAULT_INDICATOR,
-                                  clearable=False, searchable=True, optionHeight=50)], md=6),
-            dbc.Col([dbc.Label("Rencana (nagari prioritas dan target)", className="fw-semibold small mb-1",
-                               html_for="rakor-rencana"),
-                     dbc.Select(id="rakor-rencana", options=plan_choices(plans), value=rakor.AUTOMATIC)], md=6),
+            dbc.Col(
+                [
+                    dbc.Label("Indikator peta", className="fw-semibold small mb-1", html_for="rakor-indikator"),
+                    dcc.Dropdown(
+                        id="rakor-indikator",
+                        options=indicator_options(),
+                        value=DEFAULT_INDICATOR,
+                        clearable=False,
+                        searchable=True,
+                        optionHeight=50,
+                    ),
+                ],
+                md=6,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(
+                        "Rencana (nagari prioritas dan target)",
+                        className="fw-semibold small mb-1",
+                        html_for="rakor-rencana",
+                    ),
+                    dbc.Select(id="rakor-rencana", options=plan_choices(plans), value=rakor.AUTOMATIC),
+                ],
+                md=6,
+            ),
         ],
         className="g-3 mb-3",
     )
@@ -40,9 +61,20 @@ def page(snapshot, plans) -> dbc.Container:
                 ),
                 dbc.Button("Buat Paket Rakor", id="rakor-buat", color="primary"),
                 html.Div(
-                    [dbc.Progress(id="rakor-progres", value=0, striped=True, animated=True, className="mb-1", style={"height": "1.4rem"}),
-                     html.Div(id="rakor-status", className="small text-muted", **{"aria-live": "polite"})],
-                    id="rakor-progres-wadah", style={"display": "none"}, className="mt-3",
+                    [
+                        dbc.Progress(
+                            id="rakor-progres",
+                            value=0,
+                            striped=True,
+                            animated=True,
+                            className="mb-1",
+                            style={"height": "1.4rem"},
+                        ),
+                        html.Div(id="rakor-status", className="small text-muted", **{"aria-live": "polite"}),
+                    ],
+                    id="rakor-progres-wadah",
+                    style={"display": "none"},
+                    className="mt-3",
                 ),
                 html.Div(id="rakor-hasil", className="mt-3"),
             ]
@@ -53,18 +85,31 @@ def page(snapshot, plans) -> dbc.Container:
         dbc.CardBody(
             [
                 html.H2("Mode presentasi", className="h5"),
-                html.P("Peta layar penuh dengan huruf besar dan warna kontras tinggi untuk proyektor. Berjalan tanpa "
-                       "internet di laptop ini.", className="small text-muted"),
+                html.P(
+                    "Peta layar penuh dengan huruf besar dan warna kontras tinggi untuk proyektor. Berjalan tanpa "
+                    "internet di laptop ini.",
+                    className="small text-muted",
+                ),
                 html.Ul(
-                    [html.Li([html.Kbd("→"), " / ", html.Kbd("←"), " kab/kota berikutnya / sebelumnya"]),
-                     html.Li([html.Kbd("F"), " layar penuh; ", html.Kbd("Esc"), " keluar layar penuh"]),
-                     html.Li([html.Kbd("Home"), " kembali ke peta provinsi"])],
+                    [
+                        html.Li([html.Kbd("→"), " / ", html.Kbd("←"), " kab/kota berikutnya / sebelumnya"]),
+                        html.Li([html.Kbd("F"), " layar penuh; ", html.Kbd("Esc"), " keluar layar penuh"]),
+                        html.Li([html.Kbd("Home"), " kembali ke peta provinsi"]),
+                    ],
                     className="small",
                 ),
-                dbc.Button("Mulai presentasi", id="rakor-presentasi", href="/presentasi", color="primary", outline=True),
+                dbc.Button(
+                    "Mulai presentasi", id="rakor-presentasi", href="/presentasi", color="primary", outline=True
+                ),
             ]
         ),
         className="shadow-sm h-100",
     )
-    return dbc.Container([choices, dbc.Row([dbc.Col(deck, lg=7, className="mb-2"), dbc.Col(show, lg=5, className="mb-2")],
-                                           className="g-2")], fluid=True, className="py-2")
+    return dbc.Container(
+        [
+            choices,
+            dbc.Row([dbc.Col(deck, lg=7, className="mb-2"), dbc.Col(show, lg=5, className="mb-2")], className="g-2"),
+        ],
+        fluid=True,
+        className="py-2",
+    )

@@ -51,50 +51,255 @@ E, G, H, I = "1301010101900005", "1301020101530006", "1301024505950007", "137101
 J, K = "1301011506100009", "1301022208190010"
 
 FAMILY_HEADER = [
-    "ID Keluarga P3KE", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Kode Kemdagri",
-    "Desil Kesejahteraan", "NIK Kepala Keluarga", "Jenis Kelamin Kepala Keluarga", "Jenis Lantai",
-    "Kualitas Atap", "Kualitas Dinding", "Kualitas Lantai", "Sumber Air Minum",
-    "Memiliki fasilitas Buang Air Besar", "Resiko Stunting", "Penerima BPNT", "Penerima PKH",
-    "Penerima SEMBAKO", "Catatan Petugas",
+    "ID Keluarga P3KE",
+    "Kabupaten/Kota",
+    "Kecamatan",
+    "Desa/Kelurahan",
+    "Kode Kemdagri",
+    "Desil Kesejahteraan",
+    "NIK Kepala Keluarga",
+    "Jenis Kelamin Kepala Keluarga",
+    "Jenis Lantai",
+    "Kualitas Atap",
+    "Kualitas Dinding",
+    "Kualitas Lantai",
+    "Sumber Air Minum",
+    "Memiliki fasilitas Buang Air Besar",
+    "Resiko Stunting",
+    "Penerima BPNT",
+    "Penerima PKH",
+    "Penerima SEMBAKO",
+    "Catatan Petugas",
 ]
 GOOD = ["BAGUS/KUALITAS TINGGI"] * 3
 FAMILY_ROWS = [
-    ["F1", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "Desil 1", A, "PEREMPUAN", "TANAH", *GOOD,
-     "SUMUR TIDAK TERLINDUNG", "KOSONG", "BERESIKO STUNTING", "Tidak", "Ya", "Tidak", ""],
-    ["F2", "KAB. CONTOH", "SATU", "ALPHA", "13.01.01.2001", "1", "1.30101E+15", "LAKI-LAKI", "SEMEN",
-     "JELEK/KUALITAS RENDAH", "BAGUS/KUALITAS TINGGI", "BAGUS/KUALITAS TINGGI",
-     "AIR PERMUKAAN (SUNGAI/DANAU)", "UMUM / BERSAMA", "TIDAK BERESIKO STUNTING", "Tidak", "Tidak", "Tidak", ""],
-    ["F3", "KAB. CONTOH", "SATU", "BETA", "1301012002", "2", E, "LAKI-LAKI", "SEMEN", *GOOD,
-     "LEDENG/PAM", "MILIK SENDIRI", "TIDAK BERESIKO STUNTING", "0", "0", "0", ""],
-    ["F1", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "Desil 1", A, "PEREMPUAN", "TANAH", *GOOD,
-     "SUMUR TIDAK TERLINDUNG", "KOSONG", "BERESIKO STUNTING", "Tidak", "Ya", "Tidak", "ganda"],
-    ["F5", "KAB. CONTOH", "KECAMATAN DUA", "NAGARI  GAMMA", "13010299", "Desil 1", "", "LAKI-LAKI",
-     "KAYU/PAPAN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "BUKAN TARGET SASARAN", "Tidak", "Tidak", "Tidak", ""],
-    ["F6", "KAB. CONTOH", "DUA", "NAGARI EPSILON", "1301022002", "1", H, "P", "SEMEN", *GOOD,
-     "LAINNYA", "", "TIDAK BERESIKO STUNTING", "Tidak", "Tidak", "Tidak", ""],
-    ["F7", "KAB. NIAS", "IDANOGAWO", "TETEHOSI", "1201012001", "1", "1201010101800011", "LAKI-LAKI",
-     "SEMEN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "", "Tidak", "Tidak", "Tidak", ""],
-    ["F8", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "Desil 5", "1301010101800012", "LAKI-LAKI",
-     "SEMEN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "", "Tidak", "Tidak", "Tidak", ""],
-    ["", "KAB. CONTOH", "SATU", "ALPHA", "1301012001", "1", "1301010101800013", "LAKI-LAKI",
-     "SEMEN", *GOOD, "LEDENG/PAM", "MILIK SENDIRI", "", "Tidak", "Tidak", "Tidak", ""],
+    [
+        "F1",
+        "KAB. CONTOH",
+        "SATU",
+        "ALPHA",
+        "1301012001",
+        "Desil 1",
+        A,
+        "PEREMPUAN",
+        "TANAH",
+        *GOOD,
+        "SUMUR TIDAK TERLINDUNG",
+        "KOSONG",
+        "BERESIKO STUNTING",
+        "Tidak",
+        "Ya",
+        "Tidak",
+        "",
+    ],
+    [
+        "F2",
+        "KAB. CONTOH",
+        "SATU",
+        "ALPHA",
+        "13.01.01.2001",
+        "1",
+        "1.30101E+15",
+        "LAKI-LAKI",
+        "SEMEN",
+        "JELEK/KUALITAS RENDAH",
+        "BAGUS/KUALITAS TINGGI",
+        "BAGUS/KUALITAS TINGGI",
+        "AIR PERMUKAAN (SUNGAI/DANAU)",
+        "UMUM / BERSAMA",
+        "TIDAK BERESIKO STUNTING",
+        "Tidak",
+        "Tidak",
+        "Tidak",
+        "",
+    ],
+    [
+        "F3",
+        "KAB. CONTOH",
+        "SATU",
+        "BETA",
+        "1301012002",
+        "2",
+        E,
+        "LAKI-LAKI",
+        "SEMEN",
+        *GOOD,
+        "LEDENG/PAM",
+        "MILIK SENDIRI",
+        "TIDAK BERESIKO STUNTING",
+        "0",
+        "0",
+        "0",
+        "",
+    ],
+    [
+        "F1",
+        "KAB. CONTOH",
+        "SATU",
+        "ALPHA",
+        "1301012001",
+        "Desil 1",
+        A,
+        "PEREMPUAN",
+        "TANAH",
+        *GOOD,
+        "SUMUR TIDAK TERLINDUNG",
+        "KOSONG",
+        "BERESIKO STUNTING",
+        "Tidak",
+        "Ya",
+        "Tidak",
+        "ganda",
+    ],
+    [
+        "F5",
+        "KAB. CONTOH",
+        "KECAMATAN DUA",
+        "NAGARI  GAMMA",
+        "13010299",
+        "Desil 1",
+        "",
+        "LAKI-LAKI",
+        "KAYU/PAPAN",
+        *GOOD,
+        "LEDENG/PAM",
+        "MILIK SENDIRI",
+        "BUKAN TARGET SASARAN",
+        "Tidak",
+        "Tidak",
+        "Tidak",
+        "",
+    ],
+    [
+        "F6",
+        "KAB. CONTOH",
+        "DUA",
+        "NAGARI EPSILON",
+        "1301022002",
+        "1",
+        H,
+        "P",
+        "SEMEN",
+        *GOOD,
+        "LAINNYA",
+        "",
+        "TIDAK BERESIKO STUNTING",
+        "Tidak",
+        "Tidak",
+        "Tidak",
+        "",
+    ],
+    [
+        "F7",
+        "KAB. NIAS",
+        "IDANOGAWO",
+        "TETEHOSI",
+        "1201012001",
+        "1",
+        "1201010101800011",
+        "LAKI-LAKI",
+        "SEMEN",
+        *GOOD,
+        "LEDENG/PAM",
+        "MILIK SENDIRI",
+        "",
+        "Tidak",
+        "Tidak",
+        "Tidak",
+        "",
+    ],
+    [
+        "F8",
+        "KAB. CONTOH",
+        "SATU",
+        "ALPHA",
+        "1301012001",
+        "Desil 5",
+        "1301010101800012",
+        "LAKI-LAKI",
+        "SEMEN",
+        *GOOD,
+        "LEDENG/PAM",
+        "MILIK SENDIRI",
+        "",
+        "Tidak",
+        "Tidak",
+        "Tidak",
+        "",
+    ],
+    [
+        "",
+        "KAB. CONTOH",
+        "SATU",
+        "ALPHA",
+        "1301012001",
+        "1",
+        "1301010101800013",
+        "LAKI-LAKI",
+        "SEMEN",
+        *GOOD,
+        "LEDENG/PAM",
+        "MILIK SENDIRI",
+        "",
+        "Tidak",
+        "Tidak",
+        "Tidak",
+        "",
+    ],
     None,  # a line with too few columns
-    ["F10", "KOTA CONTOH", "KOTA SATU", "DELTA", "1371011001", "1", I, "LAKI-LAKI",
-     "KERAMIK/MARMER/GRANIT", *GOOD, "AIR KEMASAN/ISI ULANG", "MILIK SENDIRI", "TIDAK BERESIKO STUNTING",
-     "Tidak", "Tidak", "Ya", ""],
+    [
+        "F10",
+        "KOTA CONTOH",
+        "KOTA SATU",
+        "DELTA",
+        "1371011001",
+        "1",
+        I,
+        "LAKI-LAKI",
+        "KERAMIK/MARMER/GRANIT",
+        *GOOD,
+        "AIR KEMASAN/ISI ULANG",
+        "MILIK SENDIRI",
+        "TIDAK BERESIKO STUNTING",
+        "Tidak",
+        "Tidak",
+        "Ya",
+        "",
+    ],
 ]
 
 EXPECTED_PROVINSI = {
-    "kk_total": 6, "kk_desil_1": 5, "kk_desil_2": 1, "kk_desil_3": 0, "kk_desil_4": 0,
-    "jiwa_total": 11, "jiwa_desil_1": 10,
-    "kk_d1_dtks": 3, "kk_d1_non_dtks": 2, "kk_d1_bansos": 3, "kk_d1_dtks_tanpa_bansos": 1,
-    "kk_d1_pkh": 1, "kk_d1_sembako": 1, "kk_d1_pbi": 1,
-    "pct_d1_non_dtks": 40.0, "pct_d1_dtks_tanpa_bansos": 20.0, "pct_d1_bansos": 60.0,
-    "jiwa_d1_balita": 2, "jiwa_d1_anak": 4, "jiwa_d1_lansia": 4,
-    "jiwa_d1_disabilitas": 1, "kk_d1_disabilitas": 1, "pct_jiwa_d1_disabilitas": 10.0, "pct_kk_d1_disabilitas": 20.0,
+    "kk_total": 6,
+    "kk_desil_1": 5,
+    "kk_desil_2": 1,
+    "kk_desil_3": 0,
+    "kk_desil_4": 0,
+    "jiwa_total": 11,
+    "jiwa_desil_1": 10,
+    "kk_d1_dtks": 3,
+    "kk_d1_non_dtks": 2,
+    "kk_d1_bansos": 3,
+    "kk_d1_dtks_tanpa_bansos": 1,
+    "kk_d1_pkh": 1,
+    "kk_d1_sembako": 1,
+    "kk_d1_pbi": 1,
+    "pct_d1_non_dtks": 40.0,
+    "pct_d1_dtks_tanpa_bansos": 20.0,
+    "pct_d1_bansos": 60.0,
+    "jiwa_d1_balita": 2,
+    "jiwa_d1_anak": 4,
+    "jiwa_d1_lansia": 4,
+    "jiwa_d1_disabilitas": 1,
+    "kk_d1_disabilitas": 1,
+    "pct_jiwa_d1_disabilitas": 10.0,
+    "pct_kk_d1_disabilitas": 20.0,
     "kk_d1_lansia_tunggal": 1,
-    "kk_d1_kepala_perempuan": 2, "kk_d1_lantai_tanah": 1, "kk_d1_rumah_tidak_layak": 2,
-    "kk_d1_air_tidak_layak": 3, "kk_d1_tanpa_jamban": 2, "kk_d1_risiko_stunting": 1,
+    "kk_d1_kepala_perempuan": 2,
+    "kk_d1_lantai_tanah": 1,
+    "kk_d1_rumah_tidak_layak": 2,
+    "kk_d1_air_tidak_layak": 3,
+    "kk_d1_tanpa_jamban": 2,
+    "kk_d1_risiko_stunting": 1,
 }
 
 
@@ -210,8 +415,14 @@ def build_inputs(folder: Path, out: Path):
     from etl.pipeline import BuildInputs
 
     paths = write_all(folder)
-    return BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
-                       boundaries=paths["boundaries"], reference_date=REFERENCE_DATE, out=out)
+    return BuildInputs(
+        keluarga=paths["keluarga"],
+        individu=paths["individu"],
+        dtks=paths["dtks"],
+        boundaries=paths["boundaries"],
+        reference_date=REFERENCE_DATE,
+        out=out,
+    )
 
 
 # ----------------------------------------------------------------------------- another province
@@ -230,8 +441,9 @@ def write_other_province(folder: Path) -> dict:
     boundary layer) and, per desa, the D1 families above with one member each, those in
     DTKS having an active record. Expected D1 families: 44, of them 17 outside DTKS."""
     folder.mkdir(parents=True, exist_ok=True)
-    family = ["ID Keluarga P3KE,Kabupaten/Kota,Kecamatan,Desa/Kelurahan,Kode Kemdagri,Desil Kesejahteraan,"
-              "NIK Kepala Keluarga"]
+    family = [
+        "ID Keluarga P3KE,Kabupaten/Kota,Kecamatan,Desa/Kelurahan,Kode Kemdagri,Desil Kesejahteraan,NIK Kepala Keluarga"
+    ]
     members = ["ID Keluarga P3KE,NIK,Tanggal Lahir"]
     dtks = ["NIK,PKH,BPNT,PBI,Status"]
     features = []
@@ -244,21 +456,38 @@ def write_other_province(folder: Path) -> dict:
             if i >= outside:
                 dtks.append(f"{nik},1,0,1,AKTIF")
         x, y = 115.0 + 0.1 * d, -3.0
-        features.append({"type": "Feature", "properties": {"kode": kode, "nama": desa},
-                         "geometry": _square(x, y) if d < 3 else _square(x + 0.2, y)})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"kode": kode, "nama": desa},
+                "geometry": _square(x, y) if d < 3 else _square(x + 0.2, y),
+            }
+        )
     (folder / "keluarga_uji.csv").write_text("\n".join(family) + "\n", encoding="utf-8")
     (folder / "individu_uji.csv").write_text("\n".join(members) + "\n", encoding="utf-8")
     (folder / "dtks_uji.csv").write_text("\n".join(dtks) + "\n", encoding="utf-8")
     batas = folder / "batas_uji"
     batas.mkdir(exist_ok=True)
-    (batas / "desa.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
-    return {"keluarga": [folder / "keluarga_uji.csv"], "individu": [folder / "individu_uji.csv"],
-            "dtks": [folder / "dtks_uji.csv"], "boundaries": batas}
+    (batas / "desa.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
+    return {
+        "keluarga": [folder / "keluarga_uji.csv"],
+        "individu": [folder / "individu_uji.csv"],
+        "dtks": [folder / "dtks_uji.csv"],
+        "boundaries": batas,
+    }
 
 
 def other_province_inputs(folder: Path, out: Path):
     from etl.pipeline import BuildInputs
 
     paths = write_other_province(folder)
-    return BuildInputs(keluarga=paths["keluarga"], individu=paths["individu"], dtks=paths["dtks"],
-                       boundaries=paths["boundaries"], reference_date=REFERENCE_DATE, out=out)
+    return BuildInputs(
+        keluarga=paths["keluarga"],
+        individu=paths["individu"],
+        dtks=paths["dtks"],
+        boundaries=paths["boundaries"],
+        reference_date=REFERENCE_DATE,
+        out=out,
+    )

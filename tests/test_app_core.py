@@ -55,8 +55,14 @@ def test_a_new_snapshot_is_picked_up_without_restart(root):
 
 def test_view_round_trips_through_the_url_and_rejects_junk(root):
     snapshot = SnapshotStore(root).latest()
-    view = View(tingkat="desa", wilayah="13.01", indikator="pct_d1_bansos", klasifikasi="jenks", warna="biru",
-                profil="13.01.01.2001")
+    view = View(
+        tingkat="desa",
+        wilayah="13.01",
+        indikator="pct_d1_bansos",
+        klasifikasi="jenks",
+        warna="biru",
+        profil="13.01.01.2001",
+    )
     assert View.from_query(view.to_query(), snapshot) == view
     junk = View.from_query("?tingkat=planet&wilayah=99&indikator=x&profil=13.99", snapshot)
     assert junk == View(wilayah="13", profil="13")

@@ -20,8 +20,16 @@ from tests.fixtures import write_boundaries
 UTM_47S = "EPSG:32747"
 X0, Y0 = 650_000, 9_900_000  # UTM 47S, near Pariaman (about 100.35° E, 0.90° S)
 HA = 10_000  # m²
-PERBAIKAN_KEYS = {"geometri_diperbaiki", "tumpang_tindih", "luas_tumpang_tindih_ha", "celah_ditutup", "luas_celah_ha",
-                  "koordinat_3d_dibuang", "crs_sumber", "crs_diasumsikan"}
+PERBAIKAN_KEYS = {
+    "geometri_diperbaiki",
+    "tumpang_tindih",
+    "luas_tumpang_tindih_ha",
+    "celah_ditutup",
+    "luas_celah_ha",
+    "koordinat_3d_dibuang",
+    "crs_sumber",
+    "crs_diasumsikan",
+}
 
 
 def utm_box(x1, y1, x2, y2):
@@ -32,8 +40,9 @@ def utm_box(x1, y1, x2, y2):
 def write_layer(path, rows, crs, code_column="kode"):
     """One boundary layer from (kode, nama, geometry) rows; the driver follows the suffix."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = gpd.GeoDataFrame({code_column: [r[0] for r in rows], "nama": [r[1] for r in rows]},
-                             geometry=[r[2] for r in rows], crs=crs)
+    frame = gpd.GeoDataFrame(
+        {code_column: [r[0] for r in rows], "nama": [r[1] for r in rows]}, geometry=[r[2] for r in rows], crs=crs
+    )
     frame.to_file(path, engine="pyogrio")
     return path
 
@@ -73,7 +82,11 @@ def test_repository_boundaries_are_small():
 
 
 def test_repository_boundaries_are_read_and_repaired(real_layers):
-    assert {lvl: len(layer.frame) for lvl, layer in real_layers.items()} == {"desa": 1159, "kecamatan": 179, "kabkota": 19}
+    assert {lvl: len(layer.frame) for lvl, layer in real_layers.items()} == {
+        "desa": 1159,
+        "kecamatan": 179,
+        "kabkota": 19,
+    }
     # The README lists 1 kab/kota and 4 kecamatan polygons with self-intersections.
     assert real_layers["kabkota"].repaired == 1 and real_layers["kecamatan"].repaired == 4
     assert real_layers["kabkota"].perbaikan["geometri_diperbaiki"] == 1
@@ -122,7 +135,11 @@ def overlapping_desa(folder):
         ("13.01.01.2001", "A1", utm_box(0, 0, 1000, 1000).difference(centre_gap)),
         ("13.01.01.2002", "A2", utm_box(1000, 0, 2000, 1000).union(utm_box(990, 0, 1000, 500)).difference(centre_gap)),
         ("13.01.02.2001", "B1", utm_box(0, 1000, 1000, 2000).difference(centre_gap)),
-        ("13.01.02.2002", "B2", utm_box(1000, 1000, 2000, 2000).union(utm_box(1500, 980, 2000, 1000)).difference(centre_gap)),
+        (
+            "13.01.02.2002",
+            "B2",
+            utm_box(1000, 1000, 2000, 2000).union(utm_box(1500, 980, 2000, 1000)).difference(centre_gap),
+        ),
     ]
     raw = [r[2] for r in rows]
     assert shapely.get_num_interior_rings(shapely.union_all(raw)) == 1  # the gap is enclosed
@@ -139,8 +156,10 @@ def test_desa_only_layer_with_overlaps_and_gap_dissolves_into_whole_outlines(tmp
     assert fix["celah_ditutup"] == 1 and fix["luas_celah_ha"] == pytest.approx(0.16, abs=0.01)
     assert fix["geometri_diperbaiki"] == 0 and not fix["koordinat_3d_dibuang"]
     assert fix["crs_sumber"] == UTM_47S and not fix["crs_diasumsikan"]
-    assert "2 pasang poligon tumpang tindih (1,50 ha) dan 1 celah lebih sempit dari 60 m (0,16 ha) diperbaiki " \
-           "sebelum penggabungan" in desa.notes
+    assert (
+        "2 pasang poligon tumpang tindih (1,50 ha) dan 1 celah lebih sempit dari 60 m (0,16 ha) diperbaiki "
+        "sebelum penggabungan" in desa.notes
+    )
 
     geoms = desa.frame.geometry.values
     assert shapely.coverage_is_valid(geoms)
@@ -226,8 +245,10 @@ def shapefile_without_prj(folder, rows, crs):
 
 
 def test_shapefile_without_prj_in_lonlat_is_assumed_wgs84(tmp_path):
-    rows = [("13.01.01.2001", "Satu", box(100.0, -1.0, 100.01, -0.99)),
-            ("13.01.01.2002", "Dua", box(100.01, -1.0, 100.02, -0.99))]
+    rows = [
+        ("13.01.01.2001", "Satu", box(100.0, -1.0, 100.01, -0.99)),
+        ("13.01.01.2002", "Dua", box(100.01, -1.0, 100.02, -0.99)),
+    ]
     folder = shapefile_without_prj(tmp_path / "batas", rows, "EPSG:4326")
     desa = read_boundaries(folder)["desa"]
     assert desa.perbaikan["crs_sumber"] == "tidak ada" and desa.perbaikan["crs_diasumsikan"]
@@ -242,8 +263,10 @@ def test_shapefile_without_prj_in_lonlat_is_assumed_wgs84(tmp_path):
 
 
 def test_shapefile_without_prj_in_metres_needs_crs(tmp_path):
-    rows = [("13.01.01.2001", "Satu", utm_box(0, 0, 1000, 1000)),
-            ("13.01.01.2002", "Dua", utm_box(1000, 0, 2000, 1000))]
+    rows = [
+        ("13.01.01.2001", "Satu", utm_box(0, 0, 1000, 1000)),
+        ("13.01.01.2002", "Dua", utm_box(1000, 0, 2000, 1000)),
+    ]
     folder = shapefile_without_prj(tmp_path / "batas", rows, UTM_47S)
     with pytest.raises(InputError) as err:
         read_boundaries(folder)
@@ -262,14 +285,19 @@ def test_unknown_crs_is_an_input_error(tmp_path):
         read_boundaries(folder, crs="EPSG:999999")
 
 
-@pytest.mark.parametrize("geometry, kind", [
-    (shapely.LineString([(100.02, -1.0), (100.03, -0.99)]), "garis"),
-    (shapely.Point(100.025, -0.995), "titik"),
-])
+@pytest.mark.parametrize(
+    "geometry, kind",
+    [
+        (shapely.LineString([(100.02, -1.0), (100.03, -0.99)]), "garis"),
+        (shapely.Point(100.025, -0.995), "titik"),
+    ],
+)
 def test_non_polygon_feature_is_named(tmp_path, geometry, kind):
-    rows = [("13.01.01.2001", "Satu", box(100.0, -1.0, 100.01, -0.99)),
-            ("13.01.01.2002", "Dua", box(100.01, -1.0, 100.02, -0.99)),
-            ("1301012003", "Tiga", geometry)]
+    rows = [
+        ("13.01.01.2001", "Satu", box(100.0, -1.0, 100.01, -0.99)),
+        ("13.01.01.2002", "Dua", box(100.01, -1.0, 100.02, -0.99)),
+        ("1301012003", "Tiga", geometry),
+    ]
     folder = tmp_path / "batas"
     write_layer(folder / "desa.geojson", rows, "EPSG:4326")
     with pytest.raises(InputError) as err:

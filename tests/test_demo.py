@@ -108,8 +108,17 @@ def test_same_seed_same_bytes(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------- chunked generation
 
 CHUNK_SCALE = 0.05
-PLAN_TOTALS = ("kk_total", "kk_desil_1", "jiwa_total", "dtks_rows", "keluarga_dup", "keluarga_bad_region",
-               "keluarga_bad_desil", "individu_orphan", "individu_of_rejected")
+PLAN_TOTALS = (
+    "kk_total",
+    "kk_desil_1",
+    "jiwa_total",
+    "dtks_rows",
+    "keluarga_dup",
+    "keluarga_bad_region",
+    "keluarga_bad_desil",
+    "individu_orphan",
+    "individu_of_rejected",
+)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +143,7 @@ def _read(path) -> pd.DataFrame:
             head = next((r for r, row in enumerate(rows) if str(row[0]).startswith("ID ")), None)
             if head is None:
                 continue
-            body = [[v if isinstance(v, str) else None for v in row] for row in rows[head + 1:]]
+            body = [[v if isinstance(v, str) else None for v in row] for row in rows[head + 1 :]]
             frames.append(pd.DataFrame(body, columns=rows[head]))
         return pd.concat(frames, ignore_index=True)
     raw = path.read_bytes()
@@ -173,7 +182,13 @@ def test_chunking_keeps_the_totals(chunked, chunked_frames, tmp_path):
 
     kel, ind, dtks = (f.copy() for f in chunked_frames)
     ids = kel["ID Keluarga P3KE"]
-    assert len(kel) == expected["kk_total"] + expected["keluarga_dup"] + expected["keluarga_bad_region"] + expected["keluarga_bad_desil"]
+    assert (
+        len(kel)
+        == expected["kk_total"]
+        + expected["keluarga_dup"]
+        + expected["keluarga_bad_region"]
+        + expected["keluarga_bad_desil"]
+    )
     counts = ids.value_counts()
     assert counts.max() == 2 and (counts == 2).sum() == expected["keluarga_dup"]  # only the planted duplicates
     regular = ind[~ind["ID Keluarga P3KE"].str.startswith("X")]
@@ -207,7 +222,7 @@ def test_new_variations_in_the_files(chunked):
         assert book.sheet_names[0] == "Keterangan"
         data = book.sheet_names[1:]
         assert data == [f"Data {i}" for i in range(1, len(data) + 1)]
-        for i, sheet in enumerate(data, start=1):
+        for i in range(1, len(data) + 1):
             rows = book.get_sheet_by_index(i).to_python()
             head = 0 if i > 1 else next(r for r, row in enumerate(rows) if row[0] == "ID Keluarga P3KE")
             assert rows[head][0] == "ID Keluarga P3KE"
@@ -234,8 +249,11 @@ def _active(dtks: pd.DataFrame) -> pd.Series:
 def test_disability_notes(chunked, chunked_frames):
     expected = chunked.expected
     kel, ind, dtks = (f.copy() for f in chunked_frames)
-    dtks["note"] = dtks["Disabilitas"].fillna("").where(dtks["Disabilitas"].fillna("") != "",
-                                                          dtks["keterangan_disabilitas"].fillna(""))
+    dtks["note"] = (
+        dtks["Disabilitas"]
+        .fillna("")
+        .where(dtks["Disabilitas"].fillna("") != "", dtks["keterangan_disabilitas"].fillna(""))
+    )
     kinds = set(gen.DISABILITY_KINDS)
     assert set(dtks["note"]) == kinds | {"", "-", "TIDAK ADA"}
     noted = dtks["note"].isin(kinds)
@@ -258,14 +276,19 @@ def test_hand_checks_from_the_files(chunked, chunked_frames):
     assert len(d1_ids) == expected["kk_desil_1"]
     members = ind[ind["ID Keluarga P3KE"].isin(d1_ids)]
 
-    note = dtks["Disabilitas"].fillna("").where(dtks["Disabilitas"].fillna("") != "", dtks["keterangan_disabilitas"].fillna(""))
+    note = (
+        dtks["Disabilitas"]
+        .fillna("")
+        .where(dtks["Disabilitas"].fillna("") != "", dtks["keterangan_disabilitas"].fillna(""))
+    )
     disabled_nik = set(_valid(dtks["Nik"])[_active(dtks) & note.str.startswith("DISABILITAS")].dropna())
     member_nik = set(_valid(members["NIK"]).dropna())
     assert len(member_nik & disabled_nik) == expected["jiwa_d1_disabilitas"] > 0
 
     one = members.groupby("ID Keluarga P3KE").filter(lambda g: len(g) == 1)
     birth = pd.to_datetime(one["Tanggal Lahir"], format="%Y-%m-%d", errors="coerce").fillna(
-        pd.to_datetime(one["Tanggal Lahir"], format="%d-%m-%Y", errors="coerce"))  # Kota Pariaman: day first
+        pd.to_datetime(one["Tanggal Lahir"], format="%d-%m-%Y", errors="coerce")
+    )  # Kota Pariaman: day first
     assert birth.notna().all()
     age = _age(birth)
     assert (age >= 60).sum() == expected["kk_d1_lansia_tunggal"] > 0

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.__main__ import main
+from etl.errors import InputError
 from etl.pipeline import build
 from tests import fixtures
 
@@ -61,8 +62,16 @@ def test_desa_kecamatan_kabkota_values(snapshot):
 def test_every_row_is_loaded_or_rejected_with_a_reason(snapshot):
     out, summary = snapshot
     files = {f["berkas"]: f for f in summary["berkas"]}
-    assert (files["keluarga.csv"]["baris_dibaca"], files["keluarga.csv"]["dimuat"], files["keluarga.csv"]["ditolak"]) == (11, 6, 5)
-    assert (files["individu.xlsx"]["baris_dibaca"], files["individu.xlsx"]["dimuat"], files["individu.xlsx"]["ditolak"]) == (13, 11, 2)
+    assert (
+        files["keluarga.csv"]["baris_dibaca"],
+        files["keluarga.csv"]["dimuat"],
+        files["keluarga.csv"]["ditolak"],
+    ) == (11, 6, 5)
+    assert (
+        files["individu.xlsx"]["baris_dibaca"],
+        files["individu.xlsx"]["dimuat"],
+        files["individu.xlsx"]["ditolak"],
+    ) == (13, 11, 2)
     assert files["dtks_a.csv"]["dimuat"] == 6 and files["dtks_b.txt"]["ditolak"] == 2
     assert files["keluarga.csv"]["baris_judul_kolom"] == 3 and files["keluarga.csv"]["pemisah"] == ";"
     assert files["keluarga.csv"]["kolom_tidak_dikenal"] == ["Catatan Petugas"]
@@ -72,7 +81,10 @@ def test_every_row_is_loaded_or_rejected_with_a_reason(snapshot):
     kel = rejects[rejects["berkas"] == "keluarga.csv"].set_index("baris")
     assert sorted(kel.index) == [7, 10, 11, 12, 13]
     assert kel.loc[7, "alasan"] == "ID keluarga duplikat (sudah ada di keluarga.csv baris 4)"
-    assert kel.loc[10, "kolom"] == "Kode Kemdagri" and "kabupaten/kota 'KAB. NIAS' tidak ditemukan" in kel.loc[10, "alasan"]
+    assert (
+        kel.loc[10, "kolom"] == "Kode Kemdagri"
+        and "kabupaten/kota 'KAB. NIAS' tidak ditemukan" in kel.loc[10, "alasan"]
+    )
     assert kel.loc[11, "alasan"].startswith("desil tidak valid") and kel.loc[11, "nilai"] == "Desil 5"
     assert kel.loc[12, "alasan"] == "ID keluarga kosong"
     assert kel.loc[13, "alasan"].startswith("jumlah kolom tidak sesuai")
@@ -145,8 +157,18 @@ def test_regions_by_name_and_without_polygon_are_reported(snapshot):
 
 def test_snapshot_files_and_geometry(snapshot):
     out, summary = snapshot
-    for name in ("summary.json", "desa.parquet", "kecamatan.parquet", "kabkota.parquet", "provinsi.parquet",
-                 "desa.geojson", "kecamatan.geojson", "kabkota.geojson", "ditolak.parquet", "laporan_kualitas.xlsx"):
+    for name in (
+        "summary.json",
+        "desa.parquet",
+        "kecamatan.parquet",
+        "kabkota.parquet",
+        "provinsi.parquet",
+        "desa.geojson",
+        "kecamatan.geojson",
+        "kabkota.geojson",
+        "ditolak.parquet",
+        "laporan_kualitas.xlsx",
+    ):
         assert (out / name).is_file(), name
     desa = pd.read_parquet(out / "desa.parquet")
     assert sorted(desa["kode"]) == ["13.01.01.2001", "13.01.01.2002", "13.01.02.2001", "13.01.02.2002", "13.71.01.1001"]
@@ -168,9 +190,23 @@ def test_missing_required_column_stops_with_file_and_column(tmp_path, capsys):
     text = paths["keluarga"][0].read_text().replace("Desil Kesejahteraan", "Kesejahteraan")
     bad.write_text(text)
     out = tmp_path / "snap"
-    code = main(["build", "--keluarga", str(bad), "--individu", *map(str, paths["individu"]), "--dtks",
-                 *map(str, paths["dtks"]), "--boundaries", str(paths["boundaries"]),
-                 "--reference-date", "2023-08-22", "--out", str(out)])
+    code = main(
+        [
+            "build",
+            "--keluarga",
+            str(bad),
+            "--individu",
+            *map(str, paths["individu"]),
+            "--dtks",
+            *map(str, paths["dtks"]),
+            "--boundaries",
+            str(paths["boundaries"]),
+            "--reference-date",
+            "2023-08-22",
+            "--out",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "keluarga_rusak.csv" in err and "Desil Kesejahteraan" in err
@@ -183,7 +219,7 @@ def test_failed_rebuild_keeps_the_previous_snapshot(tmp_path, snapshot):
     build(inputs)
     before = (out / "summary.json").read_text()
     inputs.dtks = [tmp_path / "tidak_ada.csv"]
-    with pytest.raises(Exception):
+    with pytest.raises(InputError, match="tidak_ada.csv"):
         build(inputs)
     assert (out / "summary.json").read_text() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".snap")] == []
@@ -193,9 +229,23 @@ def test_unreadable_workbook_stops_with_exit_code_2_and_the_file_named(tmp_path,
     paths = fixtures.write_all(tmp_path)
     broken = tmp_path / "individu_rusak.xlsx"
     broken.write_bytes(b"PK\x03\x04 bukan buku kerja")
-    code = main(["build", "--keluarga", *map(str, paths["keluarga"]), "--individu", str(broken), "--dtks",
-                 *map(str, paths["dtks"]), "--boundaries", str(paths["boundaries"]),
-                 "--reference-date", "2023-08-22", "--out", str(tmp_path / "snap")])
+    code = main(
+        [
+            "build",
+            "--keluarga",
+            *map(str, paths["keluarga"]),
+            "--individu",
+            str(broken),
+            "--dtks",
+            *map(str, paths["dtks"]),
+            "--boundaries",
+            str(paths["boundaries"]),
+            "--reference-date",
+            "2023-08-22",
+            "--out",
+            str(tmp_path / "snap"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "individu_rusak.xlsx" in err and "tidak dapat dibaca" in err
     assert "Traceback" not in err
@@ -224,9 +274,21 @@ def test_boundaries_without_crs_need_crs_on_the_command_line(tmp_path, capsys):
     shp.mkdir()
     gpd.read_file(paths["boundaries"] / "desa_big.geojson").to_crs(32747).to_file(shp / "desa.shp")
     (shp / "desa.prj").unlink()  # as Shapefiles often arrive
-    args = ["build", "--keluarga", *map(str, paths["keluarga"]), "--individu", *map(str, paths["individu"]),
-            "--dtks", *map(str, paths["dtks"]), "--boundaries", str(shp), "--reference-date", "2023-08-22",
-            "--out", str(tmp_path / "snap")]
+    args = [
+        "build",
+        "--keluarga",
+        *map(str, paths["keluarga"]),
+        "--individu",
+        *map(str, paths["individu"]),
+        "--dtks",
+        *map(str, paths["dtks"]),
+        "--boundaries",
+        str(shp),
+        "--reference-date",
+        "2023-08-22",
+        "--out",
+        str(tmp_path / "snap"),
+    ]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "desa.shp" in err and "--crs" in err and "Traceback" not in err

@@ -58,9 +58,14 @@ def test_timings_announce_labels_and_record_only_finished_steps():
 
 
 def test_total_steps_counts_files_and_labelled_steps(tmp_path):
-    inputs = BuildInputs(keluarga=[tmp_path / "k1.csv", tmp_path / "k2.csv"], individu=[tmp_path / "i.csv"],
-                         dtks=[tmp_path / "d.csv"], boundaries=tmp_path, reference_date=dt.date(2023, 8, 22),
-                         out=tmp_path / "out")
+    inputs = BuildInputs(
+        keluarga=[tmp_path / "k1.csv", tmp_path / "k2.csv"],
+        individu=[tmp_path / "i.csv"],
+        dtks=[tmp_path / "d.csv"],
+        boundaries=tmp_path,
+        reference_date=dt.date(2023, 8, 22),
+        out=tmp_path / "out",
+    )
     assert total_steps(inputs) == 4 + 8
     assert list(STEP_LABELS) == ["batas_tunggu", "keluarga", "individu", "dtks", "padan", "agregasi", "tulis"]
 
@@ -75,13 +80,20 @@ def test_read_step_wants_unique_file_names(tmp_path):
 
 def test_nik_counts_are_summed_per_file_over_its_parts():
     con = duckdb.connect()
-    keluarga = pa.table({"_berkas_ke": [part_index(0), part_index(0), part_index(1, 2)],
-                         "status_nik_kepala": ["valid", "kosong", "valid"]})
+    keluarga = pa.table(
+        {
+            "_berkas_ke": [part_index(0), part_index(0), part_index(1, 2)],
+            "status_nik_kepala": ["valid", "kosong", "valid"],
+        }
+    )
     individu = pa.table({"_berkas_ke": [part_index(2, 0), part_index(2, 1)], "status_nik": ["valid", "valid"]})
     dtks = pa.table({"_berkas_ke": [part_index(3)], "status_nik": ["angka"], "n": [4]})
     nik = summary.nik_counts(con, keluarga, individu, dtks)
-    assert nik == {"keluarga": {0: {"valid": 1, "kosong": 1}, 1: {"valid": 1}}, "individu": {2: {"valid": 2}},
-                   "dtks": {3: {"angka": 4}}}
+    assert nik == {
+        "keluarga": {0: {"valid": 1, "kosong": 1}, 1: {"valid": 1}},
+        "individu": {2: {"valid": 2}},
+        "dtks": {3: {"angka": 4}},
+    }
 
 
 def test_row_and_nik_totals_per_kind():

@@ -9,10 +9,20 @@ from kantong import exports
 
 
 def test_table_xlsx_has_title_header_values_and_filters(tmp_path):
-    frame = pd.DataFrame({"kode": ["13.06.01.2001", "13.71.01.1001"], "nama": ["Nagari A", "Kelurahan B"],
-                          "kk": [1234, 7], "pct": [12.5, None]})
-    columns = [exports.Column("kode", "Kode"), exports.Column("nama", "Nagari/desa"),
-               exports.Column("kk", "KK desil 1", exports.INT), exports.Column("pct", "% belum DTKS", exports.PCT)]
+    frame = pd.DataFrame(
+        {
+            "kode": ["13.06.01.2001", "13.71.01.1001"],
+            "nama": ["Nagari A", "Kelurahan B"],
+            "kk": [1234, 7],
+            "pct": [12.5, None],
+        }
+    )
+    columns = [
+        exports.Column("kode", "Kode"),
+        exports.Column("nama", "Nagari/desa"),
+        exports.Column("kk", "KK desil 1", exports.INT),
+        exports.Column("pct", "% belum DTKS", exports.PCT),
+    ]
     data = exports.xlsx_bytes([("Rencana", frame, columns, ["Rencana Aksi 2024", "Disusun oleh Kabid PFM"])])
     path = tmp_path / "rencana.xlsx"
     path.write_bytes(data)
@@ -26,4 +36,4 @@ def test_table_xlsx_has_title_header_values_and_filters(tmp_path):
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<autoFilter" in sheet and 'state="frozen"' in sheet
     styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode()
-    assert "#,##0" in styles and '0.0&quot;%&quot;' in styles
+    assert "#,##0" in styles and "0.0&quot;%&quot;" in styles

@@ -28,9 +28,18 @@ def test_key_fact_notes_come_from_the_registry():
 
     # The hand-counted fixture province (tests/fixtures.py): 5 D1 families of 10 members,
     # 2 outside DTKS (40%), 3 receiving bansos (60%).
-    row = pd.Series({"kk_desil_1": 5, "jiwa_desil_1": 10, "kk_d1_non_dtks": 2, "pct_d1_non_dtks": 40.0,
-                     "kk_d1_dtks_tanpa_bansos": 1, "pct_d1_dtks_tanpa_bansos": 20.0, "kk_d1_bansos": 3,
-                     "pct_d1_bansos": 60.0})
+    row = pd.Series(
+        {
+            "kk_desil_1": 5,
+            "jiwa_desil_1": 10,
+            "kk_d1_non_dtks": 2,
+            "pct_d1_non_dtks": 40.0,
+            "kk_d1_dtks_tanpa_bansos": 1,
+            "pct_d1_dtks_tanpa_bansos": 20.0,
+            "kk_d1_bansos": 3,
+            "pct_d1_bansos": 60.0,
+        }
+    )
     assert rakor.key_fact(row, "kk_desil_1") == ("Keluarga desil 1 (miskin ekstrem)", "5 KK", "10 jiwa")
     assert rakor.key_fact(row, "kk_d1_non_dtks")[1:] == ("2 KK", "40,0% dari KK desil 1")
     assert rakor.key_fact(row, "pct_d1_bansos")[1:] == ("60,0%", "3 dari 5 KK desil 1")

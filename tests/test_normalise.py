@@ -58,14 +58,16 @@ def test_kode_desa(con, raw, kode):
 
 
 @pytest.mark.parametrize(
-    "raw, desil", [("1", 1), ("Desil 1", 1), ("DESIL 4", 4), ("2.0", 2), ("desil3", 3), ("5", None), ("Desil 0", None), ("", None)]
+    "raw, desil",
+    [("1", 1), ("Desil 1", 1), ("DESIL 4", 4), ("2.0", 2), ("desil3", 3), ("5", None), ("Desil 0", None), ("", None)],
 )
 def test_desil(con, raw, desil):
     assert one(con, "k_desil(k_up(x))", raw) == desil
 
 
 @pytest.mark.parametrize(
-    "raw, flag", [("Ya", True), ("YA", True), ("1", True), ("y", True), ("Tidak", False), ("0", False), ("", False), (None, False)]
+    "raw, flag",
+    [("Ya", True), ("YA", True), ("1", True), ("y", True), ("Tidak", False), ("0", False), ("", False), (None, False)],
 )
 def test_flags(con, raw, flag):
     assert one(con, "k_any_flag([x])", raw) is flag

@@ -6,8 +6,16 @@ from kantong.plans import Plan, PlanStore
 
 
 def _plan(nama="Rencana Aksi 2024", penulis="Kabid Penanganan Fakir Miskin"):
-    return Plan(None, nama, penulis, "demo-1", "demo", {"kk_desil_1": 3}, {"aturan": "per_kabkota", "k": 1},
-                [{"kode": "13.06.01.2001", "nama": "Nagari A", "target_usul_dtks": 5}])
+    return Plan(
+        None,
+        nama,
+        penulis,
+        "demo-1",
+        "demo",
+        {"kk_desil_1": 3},
+        {"aturan": "per_kabkota", "k": 1},
+        [{"kode": "13.06.01.2001", "nama": "Nagari A", "target_usul_dtks": 5}],
+    )
 
 
 def test_save_reopen_list_duplicate_delete(tmp_path):

@@ -35,7 +35,9 @@ def test_score_is_the_weighted_mean_of_min_max_scaled_criteria():
     assert t.loc["13.01.01.2001", "skor"] == pytest.approx(25.0)
     assert t.loc["13.01.01.2003", "skor"] == pytest.approx(50.0)
     assert t.loc["13.71.01.1001", "skor"] == pytest.approx((1 / 3 + 1) / 2 * 100)
-    assert pd.isna(t.loc["13.01.01.2004", "skor"]) and t.loc["13.01.01.2004", "jenjang_prioritas"] == priority.NOT_ELIGIBLE
+    assert (
+        pd.isna(t.loc["13.01.01.2004", "skor"]) and t.loc["13.01.01.2004", "jenjang_prioritas"] == priority.NOT_ELIGIBLE
+    )
     # Contributions add up to the score.
     assert scored.contributions.loc["13.71.01.1001"].sum() == pytest.approx(t.loc["13.71.01.1001", "skor"])
     assert scored.contributions.loc["13.71.01.1001", "kk_d1_non_dtks"] == pytest.approx(50.0)
@@ -87,12 +89,17 @@ def test_tiers_follow_rank_shares():
 def test_default_targets_come_from_the_gaps():
     region = pd.Series({"kk_desil_1": 41, "kk_d1_non_dtks": 7, "kk_d1_bansos": 20, "kk_d1_dtks_tanpa_bansos": 9})
     assert priority.default_targets(region, 2024) == {
-        "tahun": 2024, "target_usul_dtks": 7, "target_terima_bansos": 29, "target_graduasi": 5}
+        "tahun": 2024,
+        "target_usul_dtks": 7,
+        "target_terima_bansos": 29,
+        "target_graduasi": 5,
+    }
 
 
 def test_selection_rule_from_the_form_and_back():
-    rule = priority.SelectionRule.from_form({"aturan": "teratas", "k": None, "n": "2", "anggaran": "", "biaya_per_kk": 1e6,
-                                             "kk_per_nagari": 30})
+    rule = priority.SelectionRule.from_form(
+        {"aturan": "teratas", "k": None, "n": "2", "anggaran": "", "biaya_per_kk": 1e6, "kk_per_nagari": 30}
+    )
     assert rule == priority.SelectionRule(aturan="teratas", n=2)
     assert priority.SelectionRule.from_form(rule.as_dict()) == rule
     scored = priority.score(_frame(), {"kk_desil_1": 1, "kk_d1_non_dtks": 1})
@@ -108,12 +115,18 @@ def test_plan_rows_best_rank_first_keeping_edited_targets():
     frame["kk_d1_bansos"] = [4, 4, 30, 0, 5]
     frame["kk_d1_dtks_tanpa_bansos"] = [1, 1, 10, 0, 5]
     scored = priority.score(frame, {"kk_desil_1": 1, "kk_d1_non_dtks": 1})
-    edited = [{"kode": "13.01.01.2001", "tahun": 2027, "target_usul_dtks": 3, "target_terima_bansos": 2, "target_graduasi": 1}]
+    edited = [
+        {"kode": "13.01.01.2001", "tahun": 2027, "target_usul_dtks": 3, "target_terima_bansos": 2, "target_graduasi": 1}
+    ]
     rows = priority.plan_rows(frame, scored, ["13.01.01.2001", "13.71.01.1001", "99.99"], 2026, edited)
     assert [r["kode"] for r in rows] == ["13.71.01.1001", "13.01.01.2001"]  # ranks 1 and 3; an unknown code dropped
     # Defaults for N5: all 10 outside DTKS proposed; 5 receiving + 5 in DTKS without bansos; a tenth of 20 graduating.
-    assert {k: rows[0][k] for k in priority.TARGET_FIELDS} == {"tahun": 2026, "target_usul_dtks": 10,
-                                                               "target_terima_bansos": 10, "target_graduasi": 2}
+    assert {k: rows[0][k] for k in priority.TARGET_FIELDS} == {
+        "tahun": 2026,
+        "target_usul_dtks": 10,
+        "target_terima_bansos": 10,
+        "target_graduasi": 2,
+    }
     assert rows[0]["skor"] == pytest.approx(66.67, abs=0.01)
     assert {k: rows[1][k] for k in priority.TARGET_FIELDS} == {k: edited[0][k] for k in priority.TARGET_FIELDS}
 

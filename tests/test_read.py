@@ -23,8 +23,18 @@ def test_a_column_is_mapped_once_when_aliases_fold_together():
 
 
 def test_old_family_layout_maps_to_the_same_fields():
-    headers = ["ID Keluarga P3KE", "Kode Kemdagri", "Desil Kesejahteraan", "Kepala Keluarga", "NIK", "Jenis Kelamin",
-               "Memiliki Fasilitas Buang Air Besar", "Penerima BPNT", "Penerima SEMBAKO", "Kolom Baru"]
+    headers = [
+        "ID Keluarga P3KE",
+        "Kode Kemdagri",
+        "Desil Kesejahteraan",
+        "Kepala Keluarga",
+        "NIK",
+        "Jenis Kelamin",
+        "Memiliki Fasilitas Buang Air Besar",
+        "Penerima BPNT",
+        "Penerima SEMBAKO",
+        "Kolom Baru",
+    ]
     colmap, missing = map_columns(KELUARGA_LAYOUT, headers)
     assert missing == []
     assert colmap.source_names("nik_kepala") == ["NIK"]
@@ -58,8 +68,10 @@ def test_rows_after_a_rejected_line_keep_their_physical_numbers(tmp_path: Path):
 def test_blank_lines_inside_data_keep_exact_row_numbers(tmp_path: Path):
     # line 1 header, 2 record, 3 blank, 4 record, 5 too few columns, 6-7 blank, 8 record, 9 blank (CRLF), 10 record
     path = tmp_path / "dtks.csv"
-    path.write_bytes(b"Nik;PKH\n1306014101800001;1\n\n1306014101800003;0\n1306014101800005\n\n\n"
-                     b"1306014101800008;1\n\r\n1306014101800010;0\n")
+    path.write_bytes(
+        b"Nik;PKH\n1306014101800001;1\n\n1306014101800003;0\n1306014101800005\n\n\n"
+        b"1306014101800008;1\n\r\n1306014101800010;0\n"
+    )
     raw = read_file(path, "dtks", 0)
     assert raw.table.column("_baris").to_pylist() == [2, 4, 8, 10]
     assert raw.table.column("nik").to_pylist()[-1] == "1306014101800010"
@@ -76,8 +88,10 @@ def test_a_cell_spanning_lines_is_flagged(tmp_path: Path):
 
 def test_unicode_text_utf16_with_bom_and_tabs(tmp_path: Path):
     """What Excel writes as "Unicode Text": UTF-16 LE, a byte-order mark, tabs, CRLF."""
-    text = "EKSTRAK DTKS KOTA CONTOH\r\nNik\tNama\tPKH\r\n1306014101800001\tSiti Nurhayati\tYa\r\n" \
-           "\r\n1306014101800002\tAsnidar Caniago\tTidak\r\n"
+    text = (
+        "EKSTRAK DTKS KOTA CONTOH\r\nNik\tNama\tPKH\r\n1306014101800001\tSiti Nurhayati\tYa\r\n"
+        "\r\n1306014101800002\tAsnidar Caniago\tTidak\r\n"
+    )
     path = tmp_path / "dtks_unicode.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     raw = read_file(path, "dtks", 2)
@@ -95,11 +109,16 @@ def test_utf8_with_bom_header_on_the_first_line(tmp_path: Path):
     assert raw.table.column("nik").to_pylist() == ["1306014101800001"]
 
 
-@pytest.mark.parametrize(("head", "expected"), [
-    (b"Nik,PKH\n", "UTF-8"), ("Nik,Nama\nJos\xe9".encode("cp1252"), "Windows-1252"),
-    ("Nik\tPKH".encode("utf-16-le"), "UTF-16 LE tanpa BOM"), ("Nik\tPKH".encode("utf-16-be"), "UTF-16 BE tanpa BOM"),
-    (codecs.BOM_UTF16_BE + "Nik".encode("utf-16-be"), "UTF-16 BE dengan BOM"),
-])
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"Nik,PKH\n", "UTF-8"),
+        ("Nik,Nama\nJos\xe9".encode("cp1252"), "Windows-1252"),
+        ("Nik\tPKH".encode("utf-16-le"), "UTF-16 LE tanpa BOM"),
+        ("Nik\tPKH".encode("utf-16-be"), "UTF-16 BE tanpa BOM"),
+        (codecs.BOM_UTF16_BE + "Nik".encode("utf-16-be"), "UTF-16 BE dengan BOM"),
+    ],
+)
 def test_encoding_is_detected_from_the_bytes(head, expected):
     assert detect_encoding(head)[1] == expected
 
@@ -121,12 +140,21 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 
 def test_workbook_with_a_cover_sheet_and_data_split_over_sheets(tmp_path: Path):
-    path = _workbook(tmp_path / "dtks_besar.xlsx", {
-        "Keterangan": [["Ekstrak DTKS Kota Contoh"], ["Dicetak 2023-08-01"], ["NIK disimpan sebagai teks"]],
-        "Data 1": [["EKSTRAK DTKS"], [], ["NIK", "PKH"], ["1306014101800001", "Ya"], ["1306014101800002", "Tidak"]],
-        "Catatan": [["Kolom", "Arti"], ["PKH", "penerima Program Keluarga Harapan"]],
-        "Data 2": [["NIK", "PKH"], ["1306014101800003", "Ya"], [], ["1306014101800004", "1"], ["1306014101800005", "0"]],
-    })
+    path = _workbook(
+        tmp_path / "dtks_besar.xlsx",
+        {
+            "Keterangan": [["Ekstrak DTKS Kota Contoh"], ["Dicetak 2023-08-01"], ["NIK disimpan sebagai teks"]],
+            "Data 1": [["EKSTRAK DTKS"], [], ["NIK", "PKH"], ["1306014101800001", "Ya"], ["1306014101800002", "Tidak"]],
+            "Catatan": [["Kolom", "Arti"], ["PKH", "penerima Program Keluarga Harapan"]],
+            "Data 2": [
+                ["NIK", "PKH"],
+                ["1306014101800003", "Ya"],
+                [],
+                ["1306014101800004", "1"],
+                ["1306014101800005", "0"],
+            ],
+        },
+    )
     raw = read_file(path, "dtks", 1)
     assert [(p.sheet, p.header_line, p.records) for p in raw.parts] == [("Data 1", 3, 2), ("Data 2", 1, 3)]
     assert raw.records == 5 and raw.header_line == 3
@@ -142,14 +170,18 @@ def test_workbook_with_a_cover_sheet_and_data_split_over_sheets(tmp_path: Path):
 
 
 def test_workbook_without_a_data_sheet_names_the_sheet_and_column(tmp_path: Path):
-    path = _workbook(tmp_path / "individu.xlsx", {
-        "Sampul": [["Data individu P3KE"]],
-        "Data": [["ID Keluarga P3KE", "Nama"], ["P1", "Warga"]],
-    })
+    path = _workbook(
+        tmp_path / "individu.xlsx",
+        {
+            "Sampul": [["Data individu P3KE"]],
+            "Data": [["ID Keluarga P3KE", "Nama"], ["P1", "Warga"]],
+        },
+    )
     with pytest.raises(InputError) as err:
         read_file(path, "individu", 0)
-    assert str(err.value) == ("berkas individu.xlsx, lembar 'Data', kolom 'NIK': "
-                              "kolom wajib 'NIK' tidak ditemukan pada baris judul kolom")
+    assert str(err.value) == (
+        "berkas individu.xlsx, lembar 'Data', kolom 'NIK': kolom wajib 'NIK' tidak ditemukan pada baris judul kolom"
+    )
 
 
 def test_xls_excel_97_2003_is_read_like_xlsx(tmp_path: Path):

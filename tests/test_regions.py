@@ -14,7 +14,9 @@ def _layer(level, rows):
 @pytest.fixture
 def ref():
     layers = {
-        "desa": _layer("desa", [("13.02.01.2001", "Koto Baru"), ("13.72.01.1001", "Koto Baru"), ("13.02.01.2002", "Sungai Jaring")]),
+        "desa": _layer(
+            "desa", [("13.02.01.2001", "Koto Baru"), ("13.72.01.1001", "Koto Baru"), ("13.02.01.2002", "Sungai Jaring")]
+        ),
         "kecamatan": _layer("kecamatan", [("13.02.01", "Kubung"), ("13.72.01", "Lubuk Sikarah")]),
         "kabkota": _layer("kabkota", [("13.02", "Kabupaten Solok"), ("13.72", "Kota Solok")]),
     }
@@ -40,7 +42,9 @@ def test_code_first_then_kecamatan_then_names(ref):
     assert out["kode_desa"].tolist()[:4] == ["13.02.01.2001", "13.02.01.2009", "13.02.01.2001", "13.72.01.1001"]
     assert out["cara"].tolist()[:4] == ["kode", "kode_tanpa_poligon", "nama", "nama"]
     assert pd.isna(out.loc[4, "kode_desa"]) and "ambigu" in out.loc[4, "alasan"]
-    assert out.loc[5, "alasan"] == "kode wilayah tidak dikenal ('1201012001'); kabupaten/kota 'KAB. NIAS' tidak ditemukan"
+    assert (
+        out.loc[5, "alasan"] == "kode wilayah tidak dikenal ('1201012001'); kabupaten/kota 'KAB. NIAS' tidak ditemukan"
+    )
 
 
 def test_name_keys_ignore_case_spacing_and_type_words():

@@ -56,7 +56,9 @@ def test_print_map_colours_each_nagari_by_its_class_and_says_what_it_shows(snaps
     fig = report.map_print(snapshot, AGAM_LIKE)
     # Values 0, 0, 1 (and Epsilon 0, undrawn): two quantile classes, lightest and darkest colour.
     # One path per class colour, holding the outlines of its regions.
-    by_colour = {s.fillcolor: s.path for s in fig.layout.shapes if s.type == "path" and s.line.color == figures.BORDER_COLOUR}
+    by_colour = {
+        s.fillcolor: s.path for s in fig.layout.shapes if s.type == "path" and s.line.color == figures.BORDER_COLOUR
+    }
     outlines = snapshot.outlines("desa")
     alpha, beta, gamma = (outlines[k].path for k in ("13.01.01.2001", "13.01.01.2002", "13.01.02.2001"))
     assert by_colour == {"#ffffb2": alpha + beta, "#bd0026": gamma}  # Alpha 0, Beta 0 (no desil 1), Gamma 1
@@ -74,8 +76,10 @@ def test_print_map_colours_each_nagari_by_its_class_and_says_what_it_shows(snaps
 
 def test_file_names_say_what_where_and_when(snapshot):
     assert report.map_file(snapshot, AGAM_LIKE, "png") == "peta_kk-d1-non-dtks_contoh_2023-08-22.png"
-    assert exports.file_name("peta", "kk_d1_non_dtks", "Kabupaten Agam", "2023-08-22", ext="svg") == \
-        "peta_kk-d1-non-dtks_kab-agam_2023-08-22.svg"
+    assert (
+        exports.file_name("peta", "kk_d1_non_dtks", "Kabupaten Agam", "2023-08-22", ext="svg")
+        == "peta_kk-d1-non-dtks_kab-agam_2023-08-22.svg"
+    )
     assert exports.slug("Kota Padang Panjang") == "kota-padang-panjang"
     assert report.table_file(snapshot, AGAM_LIKE, "csv") == "tabel_kk-d1-non-dtks_nagari-desa_contoh_2023-08-22.csv"
 
@@ -125,13 +129,29 @@ def test_view_table_csv_ranks_regions_with_every_indicator(snapshot):
 
 @pytest.fixture(scope="module")
 def deck(snapshot, renderer):
-    plan = rakor.PlanRows("Rencana Uji", "Rencana tersimpan uji.", [
-        {"kode": "13.01.02.2001", "nama": "Gamma", "nama_kecamatan": "Dua", "nama_kabkota": "Contoh", "skor": 80.0,
-         "kk_desil_1": 1, "kk_d1_non_dtks": 1, "tahun": 2024, "target_usul_dtks": 1, "target_terima_bansos": 0,
-         "target_graduasi": 1},
-    ])
+    plan = rakor.PlanRows(
+        "Rencana Uji",
+        "Rencana tersimpan uji.",
+        [
+            {
+                "kode": "13.01.02.2001",
+                "nama": "Gamma",
+                "nama_kecamatan": "Dua",
+                "nama_kabkota": "Contoh",
+                "skor": 80.0,
+                "kk_desil_1": 1,
+                "kk_d1_non_dtks": 1,
+                "tahun": 2024,
+                "target_usul_dtks": 1,
+                "target_terima_bansos": 0,
+                "target_graduasi": 1,
+            },
+        ],
+    )
     steps = []
-    built = rakor.build(snapshot, "kk_d1_non_dtks", plan, renderer, lambda done, total, label: steps.append((done, total)))
+    built = rakor.build(
+        snapshot, "kk_d1_non_dtks", plan, renderer, lambda done, total, label: steps.append((done, total))
+    )
     return built, steps
 
 
@@ -142,16 +162,23 @@ def test_deck_has_the_agreed_slides_in_both_files(deck, snapshot):
     prs = Presentation(io.BytesIO(built.pptx))
     assert len(prs.slides) == expected == 6
     titles = [s.shapes.title.text for s in prs.slides]
-    assert titles == ["Penanggulangan Kemiskinan Ekstrem Provinsi Sumatera Barat",
-                      "KK desil 1 belum masuk DTKS (exclusion error) per kab/kota", "Nagari prioritas dan target",
-                      "Contoh", "Kota Contoh", "Metodologi dan sumber data"]
+    assert titles == [
+        "Penanggulangan Kemiskinan Ekstrem Provinsi Sumatera Barat",
+        "KK desil 1 belum masuk DTKS (exclusion error) per kab/kota",
+        "Nagari prioritas dan target",
+        "Contoh",
+        "Kota Contoh",
+        "Metodologi dan sumber data",
+    ]
     map_slides = [s for s, kind in zip(prs.slides, [x.kind for x in built.slides]) if kind in ("peta", "kabkota")]
     assert len(map_slides) == 1 + n_kabkota
     for slide in map_slides:
         pictures = [sh for sh in slide.shapes if sh.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == 1
         assert Image.open(io.BytesIO(pictures[0].image.blob)).size == (int(rakor.MAP_W * 200), int(rakor.MAP_H * 200))
-    table_texts = [cell.text for sh in prs.slides[2].shapes if sh.has_table for row in sh.table.rows for cell in row.cells]
+    table_texts = [
+        cell.text for sh in prs.slides[2].shapes if sh.has_table for row in sh.table.rows for cell in row.cells
+    ]
     assert "Gamma" in table_texts and "80,0" in table_texts
     contoh = " ".join(sh.text_frame.text for sh in prs.slides[3].shapes if sh.has_text_frame)
     assert "4 KK" in contoh and "25,0% dari KK desil 1" in contoh  # 1 of 4 desil-1 families outside DTKS

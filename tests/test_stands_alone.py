@@ -4,9 +4,13 @@ import subprocess
 
 from etl import config
 
-REFERENCE_FILES = ["data/boundaries/13_desa.geojson.zip", "data/boundaries/13_kecamatan.geojson.zip",
-                   "data/boundaries/13_kabkota.geojson.zip", "data/wilayah/13_kode_wilayah.csv",
-                   "data/wilayah/13_kabkota_penduduk.csv"]
+REFERENCE_FILES = [
+    "data/boundaries/13_desa.geojson.zip",
+    "data/boundaries/13_kecamatan.geojson.zip",
+    "data/boundaries/13_kabkota.geojson.zip",
+    "data/wilayah/13_kode_wilayah.csv",
+    "data/wilayah/13_kabkota_penduduk.csv",
+]
 
 
 def test_reference_data_is_in_the_repository_with_its_licence():

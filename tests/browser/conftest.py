@@ -17,18 +17,26 @@ from tests.browser.pages import make_driver  # noqa: E402
 
 @pytest.fixture(scope="session")
 def snapshot_root(tmp_path_factory):
+    import datetime as dt
+
     from etl import config
     from etl.demo import generate
     from etl.pipeline import BuildInputs, build
 
-    import datetime as dt
-
     root = tmp_path_factory.mktemp("app")
     files = generate(root / "input", scale=0.02, seed=2023)
-    build(BuildInputs(keluarga=files.keluarga, individu=files.individu, dtks=files.dtks,
-                      boundaries=config.BOUNDARIES, kode_wilayah=config.KODE_WILAYAH,
-                      reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE),
-                      out=root / "snapshots" / "uji", cache_dir=root / "cache"))
+    build(
+        BuildInputs(
+            keluarga=files.keluarga,
+            individu=files.individu,
+            dtks=files.dtks,
+            boundaries=config.BOUNDARIES,
+            kode_wilayah=config.KODE_WILAYAH,
+            reference_date=dt.date.fromisoformat(config.DEMO_REFERENCE_DATE),
+            out=root / "snapshots" / "uji",
+            cache_dir=root / "cache",
+        )
+    )
     return root / "snapshots"
 
 

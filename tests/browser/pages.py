@@ -36,17 +36,22 @@ def click_region(driver, lon: float, lat: float) -> None:
     x, y, w, h = driver.execute_script(
         f"""const m = {GD}._fullLayout.map._subplot.map; const p = m.project([arguments[0], arguments[1]]);
             const r = m.getCanvas().getBoundingClientRect(); return [p.x, p.y, r.width, r.height];""",
-        lon, lat,
+        lon,
+        lat,
     )
     canvas = driver.find_element(By.CSS_SELECTOR, "#peta .maplibregl-canvas")
-    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(0.2).click().perform()
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(
+        0.2
+    ).click().perform()
 
 
 def type_into_dropdown(driver, dropdown_id: str, text: str) -> None:
     """Open a dropdown and type into its search box, as a person does. Keys go to the
     focused element, so a re-render of the option list cannot leave a stale reference."""
     driver.find_element(By.ID, dropdown_id).click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, dropdown_id).get_attribute("aria-expanded") == "true")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, dropdown_id).get_attribute("aria-expanded") == "true"
+    )
     # With a value chosen, the open list focuses that option: move to the search box first.
     driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search").click()
     WebDriverWait(driver, 10).until(
@@ -73,15 +78,30 @@ def make_driver(width: int = 1366, height: int = 850, download_dir=None):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = shutil.which("chromium") or CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--enable-unsafe-swiftshader"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--enable-unsafe-swiftshader",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     if download_dir is not None:
-        opts.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
-                                               "download.prompt_for_download": False,
-                                               "profile.default_content_setting_values.automatic_downloads": 1})
+        opts.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(download_dir),
+                "download.prompt_for_download": False,
+                "profile.default_content_setting_values.automatic_downloads": 1,
+            },
+        )
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(60)
     if download_dir is not None:
@@ -116,7 +136,9 @@ def click(driver, element_id: str) -> None:
         element.click()
         return True
 
-    WebDriverWait(driver, 10, ignored_exceptions=[ElementClickInterceptedException, StaleElementReferenceException]).until(attempt)
+    WebDriverWait(
+        driver, 10, ignored_exceptions=[ElementClickInterceptedException, StaleElementReferenceException]
+    ).until(attempt)
 
 
 def choose_download(driver, kind: str, objek: str, format: str) -> None:
@@ -125,7 +147,8 @@ def choose_download(driver, kind: str, objek: str, format: str) -> None:
 
     item_id = json.dumps({"format": format, "objek": objek, "type": kind}, separators=(",", ":"))
     toggle = driver.execute_script(
-        "return document.getElementById(arguments[0]).closest('.dropdown').querySelector('.dropdown-toggle');", item_id)
+        "return document.getElementById(arguments[0]).closest('.dropdown').querySelector('.dropdown-toggle');", item_id
+    )
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", toggle)
     toggle.click()
 

@@ -11,7 +11,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from kantong import fmt
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import click_region, choose_indicator, map_data, text_of, type_into_dropdown, view_params, wait_map
+from tests.browser.pages import (
+    choose_indicator,
+    click_region,
+    map_data,
+    text_of,
+    type_into_dropdown,
+    view_params,
+    wait_map,
+)
 
 
 def test_page_loads_offline_with_the_province_map(server, browser, store):
@@ -36,7 +44,9 @@ def test_page_loads_offline_with_the_province_map(server, browser, store):
 
 
 def test_switching_the_indicator_recolours_the_map(server, browser, store):
-    browser.get(server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13")
+    browser.get(
+        server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13"
+    )
     wait_map(browser)
     before = map_data(browser)
     legend_before = text_of(browser, "#legenda")
@@ -53,7 +63,9 @@ def test_switching_the_indicator_recolours_the_map(server, browser, store):
 
 def test_drill_down_profile_and_breadcrumb(server, browser, store):
     snapshot = store.latest()
-    browser.get(server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13")
+    browser.get(
+        server + "/?tingkat=kabkota&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13"
+    )
     wait_map(browser)
     agam = snapshot.region("13.06")
     click_region(browser, float(agam["lon"]), float(agam["lat"]))
@@ -76,8 +88,11 @@ def test_drill_down_profile_and_breadcrumb(server, browser, store):
     assert text_of(browser, "#profil-kk-d1-dtks-tanpa-bansos") == fmt.angka(int(target["kk_d1_dtks_tanpa_bansos"]))
     assert text_of(browser, "#profil-pct-d1-bansos") == fmt.persen(target["pct_d1_bansos"])
     # The vulnerable groups the programme names, with the limit of the disability count said.
-    rows = {r.find_element(By.CSS_SELECTOR, "td").text: r.find_elements(By.CSS_SELECTOR, "td")[1].text
-            for r in browser.find_elements(By.CSS_SELECTOR, ".profil-banding tbody tr") if r.find_elements(By.CSS_SELECTOR, "td")}
+    rows = {
+        r.find_element(By.CSS_SELECTOR, "td").text: r.find_elements(By.CSS_SELECTOR, "td")[1].text
+        for r in browser.find_elements(By.CSS_SELECTOR, ".profil-banding tbody tr")
+        if r.find_elements(By.CSS_SELECTOR, "td")
+    }
     assert rows["Disabilitas D1"].startswith(fmt.angka(int(target["jiwa_d1_disabilitas"])) + " (")
     assert rows["KK D1 lansia sendiri"].startswith(fmt.angka(int(target["kk_d1_lansia_tunggal"])) + " (")
     assert "Hanya anggota yang ditemukan di DTKS" in text_of(browser, "#profil-catatan-disabilitas")
@@ -93,10 +108,15 @@ def test_drill_down_profile_and_breadcrumb(server, browser, store):
 
 
 def test_a_shared_link_reopens_the_same_view(server, browser, store):
-    url = server + "/?tingkat=kecamatan&wilayah=13.12&indikator=pct_d1_non_dtks&klasifikasi=jenks&warna=biru&profil=13.12"
+    url = (
+        server + "/?tingkat=kecamatan&wilayah=13.12&indikator=pct_d1_non_dtks&klasifikasi=jenks&warna=biru&profil=13.12"
+    )
     browser.get(url)
     wait_map(browser)
-    assert browser.find_element(By.ID, "tingkat").find_element(By.CSS_SELECTOR, "input:checked").get_attribute("value") == "kecamatan"
+    assert (
+        browser.find_element(By.ID, "tingkat").find_element(By.CSS_SELECTOR, "input:checked").get_attribute("value")
+        == "kecamatan"
+    )
     assert browser.find_element(By.ID, "klasifikasi").get_attribute("value") == "jenks"
     assert browser.find_element(By.ID, "warna").get_attribute("value") == "biru"
     assert all(k.startswith("13.12.") and len(k) == 8 for k in map_data(browser)["locations"])
@@ -109,6 +129,7 @@ def test_search_tolerates_spelling_variants(server, browser, store, typed):
     browser.get(server + "/")
     wait_map(browser)
     type_into_dropdown(browser, "cari", typed)
+
     # The option list is re-rendered when the server's answer arrives: a stale option is
     # looked up again and clicked.
     def click_option(driver) -> bool:

@@ -35,7 +35,11 @@ def test_download_the_agam_map_as_png_and_svg_and_its_table(server, browser, dow
     assert "Sumber: P3KE" in text and "22 Agustus 2023" in text
 
     choose_download(browser, "unduh-peta", "tabel", "csv")
-    rows = downloaded(downloads, "tabel_kk-d1-non-dtks_nagari-desa_kab-agam_2023-08-22.csv").read_text("utf-8-sig").splitlines()
+    rows = (
+        downloaded(downloads, "tabel_kk-d1-non-dtks_nagari-desa_kab-agam_2023-08-22.csv")
+        .read_text("utf-8-sig")
+        .splitlines()
+    )
     assert len(rows) == 1 + len(snapshot.regions_in("13.06", "desa"))
     assert rows[1].startswith("1,13.06.")  # ranked: the nagari with most exclusion error first
 
@@ -45,18 +49,40 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
 
     snapshot = store.latest()
     kode = str(snapshot.table("desa").index[0])
-    saved = PlanStore(snapshot_root.parent / "rencana.sqlite").save(Plan(
-        None, "Rencana Uji Rakor", "Penguji", snapshot.id, snapshot.path.name, {}, {},
-        [{"kode": kode, "nama": snapshot.name(kode), "nama_kecamatan": "-", "nama_kabkota": "-", "skor": 1.0,
-          "kk_desil_1": 1, "kk_d1_non_dtks": 1, "tahun": 2024, "target_usul_dtks": 1, "target_terima_bansos": 1,
-          "target_graduasi": 1}]))
+    saved = PlanStore(snapshot_root.parent / "rencana.sqlite").save(
+        Plan(
+            None,
+            "Rencana Uji Rakor",
+            "Penguji",
+            snapshot.id,
+            snapshot.path.name,
+            {},
+            {},
+            [
+                {
+                    "kode": kode,
+                    "nama": snapshot.name(kode),
+                    "nama_kecamatan": "-",
+                    "nama_kabkota": "-",
+                    "skor": 1.0,
+                    "kk_desil_1": 1,
+                    "kk_d1_non_dtks": 1,
+                    "tahun": 2024,
+                    "target_usul_dtks": 1,
+                    "target_terima_bansos": 1,
+                    "target_graduasi": 1,
+                }
+            ],
+        )
+    )
     browser.get(server + "/rakor")
     click(browser, "rakor-buat")
     # Progress shows while the deck is built, and the page still answers meanwhile.
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "rakor-progres-wadah").is_displayed())
     Select(browser.find_element(By.ID, "rakor-rencana")).select_by_value(str(saved.id))
     WebDriverWait(browser, 20).until(
-        lambda d: f"rencana={saved.id}" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href"))
+        lambda d: f"rencana={saved.id}" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href")
+    )
     answered_while_building = not browser.find_elements(By.ID, "rakor-unduh-pptx")
     save_screenshot(browser, "20_rakor_progres")
     link = WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.ID, "rakor-unduh-pptx"))[0]
@@ -71,7 +97,7 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
     table_slides = max(1, -(-n_kabkota // 12))  # the plan chosen when the build began: one nagari per kab/kota
     assert len(deck.slides) == 1 + 1 + table_slides + n_kabkota + 1
     titles = [s.shapes.title.text for s in deck.slides]
-    assert titles[1 + 1 + table_slides:-1] == list(snapshot.table("kabkota")["nama"])
+    assert titles[1 + 1 + table_slides : -1] == list(snapshot.table("kabkota")["nama"])
     browser.find_element(By.ID, "rakor-unduh-pdf").click()
     pdf = PdfReader(downloaded(downloads, name.replace(".pptx", ".pdf")))
     assert len(pdf.pages) == len(deck.slides)
@@ -83,7 +109,8 @@ def _presentation_state(driver) -> dict:
         "const gd = document.querySelector('#presentasi-peta .js-plotly-plot');"
         "const judul = document.getElementById('presentasi-judul');"
         "return {judul: judul ? judul.innerText : '',"
-        " lokasi: gd && gd.data && gd.data.length ? gd.data[0].locations : []};")
+        " lokasi: gd && gd.data && gd.data.length ? gd.data[0].locations : []};"
+    )
 
 
 def test_presentation_mode_steps_through_kabkota_with_arrow_keys(server, browser, store):
@@ -94,15 +121,22 @@ def test_presentation_mode_steps_through_kabkota_with_arrow_keys(server, browser
     assert not browser.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()  # controls hidden
     # The map draws after the title (plotly loads on demand): wait for it, then check it.
     WebDriverWait(browser, 30).until(lambda d: sorted(_presentation_state(d)["lokasi"]) == sorted(kabkota.index))
-    assert float(browser.execute_script(
-        "return parseFloat(getComputedStyle(document.getElementById('presentasi-judul')).fontSize);")) >= 36
+    assert (
+        float(
+            browser.execute_script(
+                "return parseFloat(getComputedStyle(document.getElementById('presentasi-judul')).fontSize);"
+            )
+        )
+        >= 36
+    )
 
     keys = ActionChains(browser)
     keys.send_keys(Keys.ARROW_RIGHT).perform()
     first = kabkota.iloc[0]
     WebDriverWait(browser, 30).until(lambda d: _presentation_state(d)["judul"] == first["nama"])
     WebDriverWait(browser, 30).until(
-        lambda d: sorted(_presentation_state(d)["lokasi"]) == sorted(snapshot.regions_in(first["kode"], "desa").index))
+        lambda d: sorted(_presentation_state(d)["lokasi"]) == sorted(snapshot.regions_in(first["kode"], "desa").index)
+    )
     assert text_of(browser, "#presentasi-posisi") == f"2/{len(kabkota) + 1}"
     save_screenshot(browser, "22_presentasi_kabkota")
 
@@ -122,7 +156,8 @@ def test_priority_page_downloads_the_plan_and_the_score_map(server, browser, dow
     click(browser, "terapkan")  # default rule: the top nagari of each kab/kota
     WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
     WebDriverWait(browser, 20).until(
-        lambda d: d.execute_script("return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();") == 19)
+        lambda d: d.execute_script("return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();") == 19
+    )
     browser.find_element(By.ID, "rencana-nama").clear()
     browser.find_element(By.ID, "rencana-nama").send_keys("Rencana Uji Ekspor")
     choose_download(browser, "unduh-prioritas", "rencana", "csv")

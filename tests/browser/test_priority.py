@@ -12,7 +12,8 @@ from tests.browser.conftest import save_screenshot
 from tests.browser.pages import click, text_of
 
 GRID_FIRST_ROWS = """
-const rows = Array.from(document.querySelectorAll('#grid-peringkat .ag-center-cols-container .ag-row, #grid-peringkat .ag-pinned-left-cols-container .ag-row'));
+const rows = Array.from(document.querySelectorAll(
+    '#grid-peringkat .ag-center-cols-container .ag-row, #grid-peringkat .ag-pinned-left-cols-container .ag-row'));
 const byIndex = {};
 for (const r of rows) {
   const i = Number(r.getAttribute('row-index'));
@@ -24,7 +25,10 @@ return [0, 1, 2].map(i => byIndex[i]);
 # Rows the grid holds (it draws only those in view).
 TARGET_ROWS = "return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();"
 FIRST_TARGET = "return dash_ag_grid.getApi('grid-target').getDisplayedRowAtIndex(0).data.target_usul_dtks;"
-OUTLINE = "const gd = document.querySelector('#peta-prioritas .js-plotly-plot'); return gd && gd.data && gd.data.length > 1 ? gd.data[1].locations : null;"
+OUTLINE = (
+    "const gd = document.querySelector('#peta-prioritas .js-plotly-plot'); "
+    "return gd && gd.data && gd.data.length > 1 ? gd.data[1].locations : null;"
+)
 
 
 def open_priority_page(browser, server):
@@ -68,7 +72,8 @@ def test_one_per_kabkota_selects_19_nagari_and_outlines_them(server, browser, st
     # Tick one more nagari in the table by hand: it joins the choice and gets targets.
     index = browser.execute_script(
         "const a = dash_ag_grid.getApi('grid-peringkat'); for (let i = 0; i < 40; i++) {"
-        " const n = a.getDisplayedRowAtIndex(i); if (n && !n.data.pilih) return i; } return null;")
+        " const n = a.getDisplayedRowAtIndex(i); if (n && !n.data.pilih) return i; } return null;"
+    )
     box = browser.find_element(By.CSS_SELECTOR, f"#grid-peringkat .ag-row[row-index='{index}'] [col-id='pilih'] input")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", box)
     box.click()
@@ -83,8 +88,11 @@ def test_a_saved_plan_is_there_after_a_reload(server, browser, store):
     # Set a target: the first nagari's families proposed into DTKS become 99.
     browser.execute_script(
         "const a = dash_ag_grid.getApi('grid-target'); a.ensureIndexVisible(0);"
-        "a.setFocusedCell(0, 'target_usul_dtks'); a.startEditingCell({rowIndex: 0, colKey: 'target_usul_dtks'});")
-    ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys("99", Keys.ENTER).perform()
+        "a.setFocusedCell(0, 'target_usul_dtks'); a.startEditingCell({rowIndex: 0, colKey: 'target_usul_dtks'});"
+    )
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(
+        "99", Keys.ENTER
+    ).perform()
     WebDriverWait(browser, 10).until(lambda d: d.execute_script(FIRST_TARGET) == 99)
     name = browser.find_element(By.ID, "rencana-nama")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
