@@ -12,6 +12,9 @@ from etl.duck import registered
 from etl.regions import RegionReference
 
 PARENT_DIGITS = {"kecamatan": 8, "kabkota": 5, "provinsi": 2}
+# Above the provinces, when a snapshot spans several: one region for them all.
+NASIONAL_KODE = "ID"
+NASIONAL_NAMA = "Indonesia"
 
 
 def count_by_desa(con: duckdb.DuckDBPyConnection, families: pa.Table) -> pd.DataFrame:
@@ -71,12 +74,25 @@ def build_levels(
         id_cols = ["kode", "nama"] + [c for c in frame.columns if c.startswith(("kode_", "nama_"))]
         extra = [c for c in frame.columns if c not in id_cols and c not in indicators.KOLOM]
         levels[level] = frame[id_cols + extra + list(indicators.KOLOM)].sort_values("kode", ignore_index=True)
+    if len(levels["provinsi"]) > 1:
+        levels["nasional"] = _above_provinces(levels["provinsi"], count_cols)
     return levels
+
+
+def _above_provinces(provinsi: pd.DataFrame, count_cols: list[str]) -> pd.DataFrame:
+    """The one region above the provinces of a snapshot that spans several: sums of their
+    counts, rates recomputed from those sums."""
+    sums = provinsi[count_cols + ["jumlah_desa", "desa_tanpa_poligon"]].sum()
+    frame = pd.DataFrame([{"kode": NASIONAL_KODE, "nama": NASIONAL_NAMA, **sums.to_dict()}])
+    frame["nama"] = frame["nama"].astype("string")
+    indicators.add_rates(frame)
+    return frame[["kode", "nama", "jumlah_desa", "desa_tanpa_poligon"] + list(indicators.KOLOM)]
 
 
 def add_label_points(levels: dict[str, pd.DataFrame], layers: dict[str, PreparedLayer]) -> dict[str, pd.DataFrame]:
     """The map's label point and bounding box of each region, where the boundaries have one."""
     labelled = dict(levels)
-    for level in ("desa", "kecamatan", "kabkota"):
-        labelled[level] = levels[level].merge(layers[level].labels, on="kode", how="left")
+    for level in ("desa", "kecamatan", "kabkota", "provinsi"):
+        if level in layers:  # boundaries prepared by an older version have no province layer
+            labelled[level] = levels[level].merge(layers[level].labels, on="kode", how="left")
     return labelled

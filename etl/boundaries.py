@@ -30,6 +30,8 @@ from shapely.errors import GEOSException
 from etl.errors import InputError
 
 LEVELS = ("provinsi", "kabkota", "kecamatan", "desa")
+# The levels prepared for the snapshot (web GeoJSON, label points).
+PREPARED_LEVELS = ("desa", "kecamatan", "kabkota", "provinsi")
 DIGITS = {2: "provinsi", 4: "kabkota", 6: "kecamatan", 10: "desa"}
 OGR_SUFFIXES = {".geojson", ".json", ".shp", ".gpkg", ".zip", ".fgb", ".gml", ".kml"}
 
@@ -489,7 +491,8 @@ def _clean_layer(layer: BoundaryLayer, before_dissolve: bool) -> bool:
 
 
 def _dissolve(desa: BoundaryLayer, level: str, digits: int, is_coverage: bool) -> BoundaryLayer:
-    """Kecamatan or kab/kota as the union of their desa."""
+    """Kecamatan or kab/kota as the union of their desa (or the province of its kab/kota)."""
+    child = {"desa": "desa", "kabkota": "kab/kota"}.get(desa.level, desa.level)
     frame = desa.frame
     key = frame["kode"].str.slice(0, digits)
     parent_name = f"nama_{level}"
@@ -517,7 +520,7 @@ def _dissolve(desa: BoundaryLayer, level: str, digits: int, is_coverage: bool) -
         geometry=geoms,
         crs=4326,
     )
-    notes = ["dibentuk dengan menggabungkan poligon desa yang sudah diperbaiki (desa tanpa poligon menjadi lubang)"]
+    notes = [f"dibentuk dengan menggabungkan poligon {child} yang sudah diperbaiki ({child} tanpa poligon menjadi lubang)"]
     if not is_coverage:
         notes.append(
             "poligon desa belum rapi sebagai satu cakupan, sehingga digabung dengan penggabungan biasa; "
@@ -595,6 +598,8 @@ def read_boundaries(
     }
     for level in missing:
         layers[level] = _dissolve(layers["desa"], level, {"kecamatan": 8, "kabkota": 5}[level], coverage["desa"])
+    # The province outline, from its kab/kota: the map's top level when a snapshot spans provinces.
+    layers["provinsi"] = _dissolve(layers["kabkota"], "provinsi", 2, coverage.get("kabkota", coverage["desa"]))
     return layers
 
 
@@ -644,7 +649,7 @@ def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- prepared layers
 
-PREPARED_VERSION = 2  # bump when the preparation changes, to invalidate caches
+PREPARED_VERSION = 3  # bump when the preparation changes, to invalidate caches
 
 
 @dataclass
@@ -693,7 +698,7 @@ def prepare(
     layers = read_boundaries(path, code_column, name_column, crs)
     with atomic_dir(target) as tmp:
         meta = {}
-        for level in ("desa", "kecamatan", "kabkota"):
+        for level in PREPARED_LEVELS:
             layer = layers[level]
             try:
                 web = simplify_for_web(layer.frame, tolerance)

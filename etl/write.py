@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from etl import indicators
 
 REPORT_REJECT_ROWS = 100_000  # the xlsx report lists this many rejected rows; all are in ditolak.parquet
-LEVEL_FILES = ("desa", "kecamatan", "kabkota", "provinsi")
+LEVEL_FILES = ("desa", "kecamatan", "kabkota", "provinsi", "nasional")  # nasional: several provinces only
 
 
 @contextmanager
@@ -48,7 +48,8 @@ def write_snapshot(
     """Everything but summary.json (written last, with the timings): the indicator tables,
     the web boundaries, the rejected rows and the quality report."""
     for level in LEVEL_FILES:
-        write_table(levels[level], folder / f"{level}.parquet")
+        if level in levels:
+            write_table(levels[level], folder / f"{level}.parquet")
     for level, path in geojson.items():
         shutil.copyfile(path, folder / f"{level}.geojson")
     write_rejects(rejects, folder / "ditolak.parquet")
