@@ -26,9 +26,9 @@ def _tile(label: str, value: str, note: str) -> html.Div:
 
 
 def step_view(snapshot, indikator: str, ke: int) -> View:
-    province = str(snapshot.provinsi["kode"])
-    if ke == 0:
-        return View(tingkat="kabkota", wilayah=province, indikator=indikator, warna=PALETTE, profil=province)
+    top = str(snapshot.akar["kode"])
+    if ke == 0:  # the province (or the provinces), then each kab/kota
+        return View(tingkat=snapshot.map_levels[0], wilayah=top, indikator=indikator, warna=PALETTE, profil=top)
     kode = str(snapshot.table("kabkota").index[ke - 1])
     return View(tingkat="desa", wilayah=kode, indikator=indikator, warna=PALETTE, profil=kode)
 

@@ -373,9 +373,7 @@ def _image_download(snapshot, weights: dict, objek: str, format: str, selected: 
         image = render.renderer().render(report.priority_map_print(snapshot, scored, weights, selected), format)
         return dcc.send_bytes(
             image.data,
-            exports.file_name(
-                "peta", "skor-prioritas", snapshot.provinsi["nama"], snapshot.tanggal_referensi, ext=format
-            ),
+            exports.file_name("peta", "skor-prioritas", snapshot.akar["nama"], snapshot.tanggal_referensi, ext=format),
         )
     if not kode:
         raise PreventUpdate

@@ -41,8 +41,10 @@ def profile(snapshot, view: View) -> list:
     kode = view.profil
     region = snapshot.region(kode)
     level = level_of(kode)
-    province = snapshot.provinsi
-    parent_code = kode[:5] if level in ("kecamatan", "desa") else (kode[:2] if level == "kabkota" else None)
+    top = snapshot.akar  # the province, or the region above the provinces
+    # The region the comparison and the first rank refer to: kab/kota for nagari and kecamatan.
+    parents = snapshot.parents(kode)
+    parent_code = kode[:5] if level in ("kecamatan", "desa") else (parents[-1] if parents else None)
     parent = snapshot.region(parent_code) if parent_code else None
     ind = indicators.get(view.indikator)
 
@@ -53,12 +55,12 @@ def profile(snapshot, view: View) -> list:
     if not bool(region.get("punya_poligon", True)):
         header.append(dbc.Badge("tanpa poligon di peta", color="warning", text_color="dark", className="me-1"))
     ranks = []
-    if level != "provinsi":
+    if kode != top["kode"]:
         if parent_code and level in ("kecamatan", "desa"):
             r, n = rank_in(snapshot, kode, view.indikator, parent_code)
             ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {parent['nama']}")
-        r, n = rank_in(snapshot, kode, view.indikator, str(province["kode"]))
-        ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {province['nama']}")
+        r, n = rank_in(snapshot, kode, view.indikator, str(top["kode"]))
+        ranks.append(f"{fmt.angka(r) if r else '–'} dari {fmt.angka(n)} di {top['nama']}")
         header.append(
             html.Div(
                 [html.Span(f"Peringkat {ind.label_pendek}: ", className="text-muted"), "; ".join(ranks)],
@@ -94,10 +96,10 @@ def profile(snapshot, view: View) -> list:
     )
 
     columns = [("Wilayah ini", region)]
-    if parent is not None and parent_code != str(province["kode"]):
+    if parent is not None and parent_code != str(top["kode"]):
         columns.append((str(parent["nama"]), parent))
-    if level != "provinsi":
-        columns.append(("Provinsi", province))
+    if kode != top["kode"]:
+        columns.append((LEVEL_LABEL[level_of(str(top["kode"]))], top))
     body = []
     for group, rows in COMPARISON:
         body.append(html.Tr(html.Th(group, colSpan=len(columns) + 1, className="table-light small")))

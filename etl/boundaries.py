@@ -520,7 +520,9 @@ def _dissolve(desa: BoundaryLayer, level: str, digits: int, is_coverage: bool) -
         geometry=geoms,
         crs=4326,
     )
-    notes = [f"dibentuk dengan menggabungkan poligon {child} yang sudah diperbaiki ({child} tanpa poligon menjadi lubang)"]
+    notes = [
+        f"dibentuk dengan menggabungkan poligon {child} yang sudah diperbaiki ({child} tanpa poligon menjadi lubang)"
+    ]
     if not is_coverage:
         notes.append(
             "poligon desa belum rapi sebagai satu cakupan, sehingga digabung dengan penggabungan biasa; "

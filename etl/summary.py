@@ -62,7 +62,8 @@ def build_summary(con: duckdb.DuckDBPyConnection, facts: SummaryInputs) -> dict:
         "nik": nik_totals(files),
         "pencocokan": matching(facts.match_stats, desa),
         "wilayah": region_report(desa, facts.by_name, facts.rejects),
-        "provinsi": province_row(facts.levels["provinsi"]),
+        # The whole snapshot's figures: its province, or the region above several.
+        "provinsi": province_row(facts.levels.get("nasional", facts.levels["provinsi"])),
         "geometri": {level: layer.web for level, layer in facts.layers.items()},
     }
 

@@ -20,11 +20,15 @@ import pandas as pd
 from etl import config, indicators
 from kantong import geometry
 
-LEVELS = ("provinsi", "kabkota", "kecamatan", "desa")
-MAP_LEVELS = ("kabkota", "kecamatan", "desa")
+# "nasional" exists only in a snapshot that spans several provinces: one region above them.
+LEVELS = ("nasional", "provinsi", "kabkota", "kecamatan", "desa")
+MAP_LEVELS = ("kabkota", "kecamatan", "desa")  # of a one-province snapshot (see Snapshot.map_levels)
+NASIONAL_KODE = "ID"
 DIGITS = {"provinsi": 2, "kabkota": 5, "kecamatan": 8, "desa": 13}  # length of the dotted code
-LEVEL_LABEL = {"provinsi": "Provinsi", "kabkota": "Kabupaten/Kota", "kecamatan": "Kecamatan", "desa": "Nagari/Desa/Kelurahan"}
-LEVEL_LABEL_SHORT = {"provinsi": "provinsi", "kabkota": "kab/kota", "kecamatan": "kecamatan", "desa": "nagari/desa"}
+LEVEL_LABEL = {"nasional": "Nasional", "provinsi": "Provinsi", "kabkota": "Kabupaten/Kota", "kecamatan": "Kecamatan",
+               "desa": "Nagari/Desa/Kelurahan"}
+LEVEL_LABEL_SHORT = {"nasional": "nasional", "provinsi": "provinsi", "kabkota": "kab/kota", "kecamatan": "kecamatan",
+                     "desa": "nagari/desa"}
 
 
 class SnapshotNotFound(Exception):
@@ -32,6 +36,8 @@ class SnapshotNotFound(Exception):
 
 
 def level_of(kode: str) -> str:
+    if kode == NASIONAL_KODE:
+        return "nasional"
     for level, n in DIGITS.items():
         if len(kode) == n:
             return level
@@ -59,8 +65,29 @@ class Snapshot:
         return self.summary.get("dibuat_pada", "")
 
     @property
-    def provinsi(self) -> pd.Series:
-        return self.tables["provinsi"].iloc[0]
+    def akar(self) -> pd.Series:
+        """The top region: the province, or the region above the provinces of a snapshot
+        that spans several."""
+        top = "nasional" if "nasional" in self.tables else "provinsi"
+        return self.tables[top].iloc[0]
+
+    @property
+    def provinsi(self) -> pd.Series | None:
+        """The snapshot's province, when it covers exactly one."""
+        table = self.tables["provinsi"]
+        return table.iloc[0] if len(table) == 1 else None
+
+    @property
+    def map_levels(self) -> tuple[str, ...]:
+        """The levels a map can draw: provinces too when there are several."""
+        return (("provinsi",) if "nasional" in self.tables else ()) + MAP_LEVELS
+
+    def parents(self, kode: str) -> list[str]:
+        """Codes of the regions above `kode`, top first."""
+        if kode == NASIONAL_KODE:
+            return []
+        top = [NASIONAL_KODE] if "nasional" in self.tables else []
+        return top + parent_codes(kode)
 
     def table(self, level: str) -> pd.DataFrame:
         return self.tables[level]
@@ -80,7 +107,7 @@ class Snapshot:
     def regions_in(self, scope: str, level: str) -> pd.DataFrame:
         """Regions of `level` inside `scope` (a province, kab/kota or kecamatan code)."""
         table = self.tables[level]
-        if level_of(scope) == "provinsi":
+        if scope == self.akar["kode"]:
             return table
         return table[table.index.str.startswith(scope + ".")]
 
@@ -88,8 +115,7 @@ class Snapshot:
     def all_regions(self) -> pd.DataFrame:
         """kode, nama, tingkat and parent names of every region, for search."""
         frames = []
-        for level in LEVELS:
-            t = self.tables[level]
+        for level, t in self.tables.items():
             frames.append(
                 pd.DataFrame(
                     {
@@ -104,7 +130,7 @@ class Snapshot:
         return pd.concat(frames, ignore_index=True)
 
     def geojson_path(self, level: str) -> Path:
-        if level not in MAP_LEVELS:
+        if level not in self.map_levels:
             raise KeyError(level)
         return self.path / f"{level}.geojson"
 
@@ -141,6 +167,8 @@ def _load(path: str, stamp: int) -> Snapshot:
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     tables = {}
     for level in LEVELS:
+        if level == "nasional" and not (folder / "nasional.parquet").is_file():
+            continue  # one province: it is the top
         frame = pd.read_parquet(folder / f"{level}.parquet").set_index("kode", drop=False)
         frame.index.name = None
         # A snapshot built with an older catalogue lacks the newer indicators: they show as
@@ -148,6 +176,8 @@ def _load(path: str, stamp: int) -> Snapshot:
         for kolom in indicators.KOLOM:
             if kolom not in frame.columns:
                 frame[kolom] = float("nan")
+        if "punya_poligon" not in frame.columns:  # provinces: outlined from their kab/kota
+            frame["punya_poligon"] = True
         tables[level] = frame
     return Snapshot(id=f"{folder.name}-{stamp:x}", path=folder, summary=summary, tables=tables)
 

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from etl import indicators
 from kantong import fmt, priority, report
-from kantong.data import Snapshot, indicator_values
+from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values
 from kantong.figures import PrintText
 from kantong.view import CLASSIFICATIONS, View
 
@@ -154,8 +154,9 @@ def build_slides(
 ) -> list[Slide]:
     """What the deck says, slide by slide (figures not yet rendered)."""
     ind = indicators.get(indikator)
-    province = snapshot.provinsi
+    province = snapshot.akar  # the province, or the region above the provinces of the snapshot
     kode_prov = str(province["kode"])
+    top_level = snapshot.map_levels[0]
     tanggal = fmt.tanggal(snapshot.tanggal_referensi)
     built_on = built_on or dt.date.today()
     size = {"width": int(MAP_W * 100), "height": int(MAP_H * 100)}
@@ -163,7 +164,8 @@ def build_slides(
     slides = [
         Slide(
             "judul",
-            f"Penanggulangan Kemiskinan Ekstrem Provinsi {province['nama']}",
+            "Penanggulangan Kemiskinan Ekstrem "
+            + (f"Provinsi {province['nama']}" if snapshot.provinsi is not None else str(province["nama"])),
             f"Bahan rapat koordinasi · {ind.label}",
             lines=[
                 f"Data P3KE dan DTKS per {tanggal} (snapshot {snapshot.path.name})",
@@ -174,7 +176,7 @@ def build_slides(
     ]
 
     view = View(
-        tingkat="kabkota",
+        tingkat=top_level,
         wilayah=kode_prov,
         indikator=indikator,
         klasifikasi=klasifikasi,
@@ -185,7 +187,7 @@ def build_slides(
     slides.append(
         Slide(
             "peta",
-            f"{ind.label} per kab/kota",
+            f"{ind.label} per {LEVEL_LABEL_SHORT[top_level]}",
             f"{province['nama']} · data per {tanggal}",
             figure=report.map_print(snapshot, view, plain, **size),
             facts=[key_fact(province, k) for k in KEY_INDICATORS]

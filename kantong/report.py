@@ -32,7 +32,8 @@ def scope_name(snapshot: Snapshot, kode: str) -> str:
 def publisher(snapshot: Snapshot) -> str:
     """The office that publishes what Kantong draws: the setting KANTONG_INSTANSI, or the
     social affairs office of the snapshot's province."""
-    return config.INSTANSI or f"Dinas Sosial Provinsi {snapshot.provinsi['nama']}"
+    province = snapshot.provinsi
+    return config.INSTANSI or (f"Dinas Sosial Provinsi {province['nama']}" if province is not None else "Kantong")
 
 
 def source_line(snapshot: Snapshot) -> str:
@@ -55,15 +56,15 @@ def map_text(snapshot: Snapshot, view: View) -> figures.PrintText:
 
 def outlines_for(snapshot: Snapshot, level: str, scope: str) -> dict:
     """Outlines detailed enough for the map's scale: coarser for every nagari of the province."""
-    province_wide = level_of(scope) == "provinsi" and level != "kabkota"
+    province_wide = level_of(scope) in ("nasional", "provinsi") and level not in ("provinsi", "kabkota")
     return snapshot.outlines(level, geometry.COARSE if province_wide else geometry.FINE)
 
 
 def context_outlines(snapshot: Snapshot, view: View) -> list:
     """Regions around the scope, drawn in grey so a kab/kota map shows where it lies."""
-    if level_of(view.wilayah) == "provinsi":
+    if level_of(view.wilayah) == "nasional" or view.wilayah == snapshot.akar["kode"]:
         return []
-    level = "kabkota" if level_of(view.wilayah) == "kabkota" else "kecamatan"
+    level = {"provinsi": "provinsi", "kabkota": "kabkota"}.get(level_of(view.wilayah), "kecamatan")
     return [o for kode, o in snapshot.outlines(level).items() if kode != view.wilayah]
 
 
@@ -221,7 +222,7 @@ def priority_map_print(
     desa = snapshot.table("desa")
     chosen = [k for k in selected if k in desa.index]
     text = figures.PrintText(
-        title=f"Skor prioritas nagari/desa: {snapshot.provinsi['nama']}",
+        title=f"Skor prioritas nagari/desa: {snapshot.akar['nama']}",
         subtitle=f"Bobot: {weights_text(weights)} · {fmt.angka(len(chosen))} nagari terpilih · "
         f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),
@@ -230,7 +231,7 @@ def priority_map_print(
         frame,
         classes,
         SKOR,
-        outlines_for(snapshot, "desa", str(snapshot.provinsi["kode"])),
+        outlines_for(snapshot, "desa", str(snapshot.akar["kode"])),
         "desa",
         text,
         highlight=chosen,

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
 from etl import indicators
-from kantong.data import MAP_LEVELS, Snapshot, level_of
+from kantong.data import NASIONAL_KODE, Snapshot, level_of
 
 CLASSIFICATIONS = {"kuantil": "Kuantil", "jenks": "Jeda alami (Fisher–Jenks)", "interval": "Interval sama"}
 PALETTES = {
@@ -41,19 +41,19 @@ class View:
     def from_query(cls, search: str | None, snapshot: Snapshot) -> View:
         """Parse and validate; anything unknown falls back to the default."""
         params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
-        province = str(snapshot.provinsi["kode"])
-        view = cls(wilayah=province, profil=province)
+        top = str(snapshot.akar["kode"])
+        view = cls(tingkat=snapshot.map_levels[0], wilayah=top, profil=top)
         if params.get("indikator") in indicators.BY_KOLOM:
             view = replace(view, indikator=params["indikator"])
         if params.get("klasifikasi") in CLASSIFICATIONS:
             view = replace(view, klasifikasi=params["klasifikasi"])
         if params.get("warna") in PALETTES:
             view = replace(view, warna=params["warna"])
-        scope = params.get("wilayah", province)
-        if snapshot.has(scope) and level_of(scope) in ("provinsi", "kabkota", "kecamatan"):
+        scope = params.get("wilayah", top)
+        if snapshot.has(scope) and level_of(scope) in ("nasional", "provinsi", "kabkota", "kecamatan"):
             view = replace(view, wilayah=scope)
         tingkat = params.get("tingkat")
-        if tingkat in MAP_LEVELS:
+        if tingkat in snapshot.map_levels:
             view = replace(view, tingkat=tingkat)
         view = _coherent(view)
         profil = params.get("profil", view.wilayah)
@@ -69,11 +69,13 @@ class View:
         """Go to a region: a kab/kota or kecamatan shows its nagari; a nagari opens its
         profile inside its kab/kota."""
         level = level_of(kode)
+        if level == "nasional":
+            return replace(self, wilayah=kode, tingkat="provinsi", profil=kode)
         if level == "provinsi":
             return replace(self, wilayah=kode, tingkat="kabkota", profil=kode)
         if level in ("kabkota", "kecamatan"):
             return replace(self, wilayah=kode, tingkat="desa", profil=kode)
-        inside = level_of(self.wilayah) != "provinsi" and kode.startswith(self.wilayah + ".")
+        inside = level_of(self.wilayah) not in ("nasional", "provinsi") and kode.startswith(self.wilayah + ".")
         scope = self.wilayah if inside else kode[:5]
         return replace(self, wilayah=scope, tingkat="desa", profil=kode)
 
@@ -84,10 +86,12 @@ class View:
 
 
 def _coherent(view: View) -> View:
-    """A level can only be drawn inside a scope above it: kab/kota inside the province,
-    kecamatan inside the province or a kab/kota, nagari anywhere."""
-    order = ("provinsi", "kabkota", "kecamatan", "desa")
+    """A level can only be drawn inside a scope above it: provinces inside the region above
+    them, kab/kota inside a province, kecamatan inside a province or a kab/kota, nagari
+    anywhere."""
+    order = ("nasional", "provinsi", "kabkota", "kecamatan", "desa")
     while order.index(level_of(view.wilayah)) >= order.index(view.tingkat):
-        parent = view.wilayah[: {"kecamatan": 5, "kabkota": 2}[level_of(view.wilayah)]]
+        level = level_of(view.wilayah)
+        parent = NASIONAL_KODE if level == "provinsi" else view.wilayah[: {"kecamatan": 5, "kabkota": 2}[level]]
         view = replace(view, wilayah=parent)
     return view

@@ -58,3 +58,69 @@ def test_priority_exports_and_deck(snapshot):
     assert "Dinas Sosial Provinsi Kalimantan Selatan" in slides[0].lines[-1]
     assert [s.title for s in slides if s.kind == "kabkota"] == list(snapshot.table("kabkota")["nama"])
     assert all("Sumatera" not in str(s) for s in slides)
+
+
+@pytest.fixture(scope="module")
+def two_provinces(tmp_path_factory):
+    """The hand-counted Sumatera Barat fixture and the other province in one snapshot."""
+    import shutil
+
+    from etl.pipeline import BuildInputs, build
+    from kantong.data import SnapshotStore
+
+    folder = tmp_path_factory.mktemp("dua")
+    ours, other = fixtures.write_all(folder / "sb"), fixtures.write_other_province(folder / "lain")
+    batas = folder / "batas"
+    batas.mkdir()
+    shutil.copy(ours["boundaries"] / "desa_big.geojson", batas / "desa_sb.geojson")
+    shutil.copy(other["boundaries"] / "desa.geojson", batas / "desa_lain.geojson")
+    build(
+        BuildInputs(
+            keluarga=ours["keluarga"] + other["keluarga"],
+            individu=ours["individu"] + other["individu"],
+            dtks=ours["dtks"] + other["dtks"],
+            boundaries=batas,
+            reference_date=fixtures.REFERENCE_DATE,
+            out=folder / "snapshots" / "dua",
+        )
+    )
+    return SnapshotStore(folder / "snapshots").latest()
+
+
+def test_a_region_above_the_provinces_appears(two_provinces):
+    from kantong.view import View
+
+    snap = two_provinces
+    top = snap.akar
+    assert (top["kode"], top["nama"]) == ("ID", "Indonesia") and snap.provinsi is None
+    assert top["kk_desil_1"] == fixtures.EXPECTED_PROVINSI["kk_desil_1"] + 44
+    assert list(snap.table("provinsi")["kode"]) == ["13", "63"]
+    assert snap.map_levels == ("provinsi", "kabkota", "kecamatan", "desa")
+    assert snap.parents("63.01.02.2001") == ["ID", "63", "63.01", "63.01.02"]
+    view = View.from_query("", snap)
+    assert (view.wilayah, view.tingkat, view.profil) == ("ID", "provinsi", "ID")
+    down = view.open_region("63")
+    assert (down.wilayah, down.tingkat) == ("63", "kabkota")
+    assert sorted(snap.regions_in("63", "kabkota")["kode"]) == ["63.01", "63.71"]
+    assert View(tingkat="desa", wilayah="63.01", profil="63.01").with_level("provinsi").wilayah == "ID"
+
+
+def test_every_page_builder_works_on_two_provinces(two_provinces):
+    from callbacks.presentation import step_view
+    from callbacks.profile import profile
+    from kantong import priority, rakor, report
+    from kantong.view import View
+
+    snap = two_provinces
+    frame, classes = report.view_classes(snap, View.from_query("?indikator=kk_desil_1", snap))
+    assert dict(zip(frame["kode"], frame["nilai"], strict=True)) == {"13": 5.0, "63": 44.0}
+    assert frame.loc["63", "peringkat"] == 1 and sum(classes.jumlah) == 2
+    assert "Indonesia" in str(profile(snap, View.from_query("?profil=63.01.02.2001", snap)))
+    assert report.publisher(snap) == "Kantong" and "Kantong" in report.source_line(snap)
+    scored = priority.scored_for(snap, priority.weights_for(priority.DEFAULT_PRESET))
+    assert len(priority.SelectionRule().select(scored)) == 4  # one per kab/kota with desil-1 families
+    slides = rakor.build_slides(snap, "kk_d1_non_dtks", rakor.automatic_plan(snap, 2026))
+    assert slides[0].title == "Penanggulangan Kemiskinan Ekstrem Indonesia"
+    assert slides[1].title.endswith("per provinsi") and len([s for s in slides if s.kind == "kabkota"]) == 4
+    assert step_view(snap, "kk_desil_1", 0).tingkat == "provinsi"
+    report.map_print(snap, View.from_query("", snap))  # the printed map of the provinces
