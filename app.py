@@ -4,36 +4,74 @@
     gunicorn app:server -w 2 -b 0.0.0.0:8050   # production
 
 The app serves every asset itself (Dash bundles, Bootstrap CSS, boundary GeoJSON): it
-works with no internet connection.
+works with no internet connection. Its pages are listed once, in pages.py.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components)
 import diskcache
+import flask
 from dash import DiskcacheManager, html
 from flask import Response, abort, request, send_file
 
+from callbacks import pages as routing
 from callbacks import register_all
 from etl import config
 from kantong import rakor, render
-from kantong.data import MAP_LEVELS, SnapshotNotFound, SnapshotStore
+from kantong.data import SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore
-from layouts.main import shell
 
+# The page's own address goes with its requests to this server (and only to it): the
+# layout request carries it, so the first layout holds the page asked for (callbacks/pages.py).
 INDEX = """<!DOCTYPE html>
 <html lang="id">
-<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<head>{%metas%}<meta name="referrer" content="same-origin"><title>{%title%}</title>{%favicon%}{%css%}</head>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
+# The AG Grid bundle (1.3 MB, 0.36 MB compressed) is needed only where a grid is drawn.
+GRID_SCRIPT = re.compile(
+    r'<script src="(?P<src>[^"]*/_dash-component-suites/dash_ag_grid/dash_ag_grid[^"]*\.js)"></script>'
+)
+
+
+# Where dcc.Graph loads plotly.js from when the app serves its scripts itself.
+PLOTLY_JS = "{}_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+class KantongDash(dash.Dash):
+    def interpolate_index(self, **kwargs):
+        """The page's HTML, with the scripts the page asked for (pages.py) needs first.
+
+        A page without a grid leaves the AG Grid bundle out: assets/kantong/aggrid_lazy.js
+        loads it when a grid first renders (after moving to such a page inside the app).
+        A page with a grid (`grid=True`) keeps it, so its grid draws at once. A page with
+        a graph on load (`plotly=True`) has plotly.js preloaded."""
+        page = routing.page_at(self, request.path) if flask.has_request_context() else None
+        if page is None or not page.grid:
+            kwargs["scripts"] = GRID_SCRIPT.sub(
+                lambda m: f"<script>window.kantongAgGridSrc = {json.dumps(m.group('src'))};</script>",
+                kwargs.get("scripts", ""),
+                count=1,
+            )
+        if page is not None and page.plotly:
+            # plotly.js (4.8 MB, 1.4 MB compressed) is fetched by the first graph that mounts,
+            # after the layout; asked for with the page, it is there when the graph wants it.
+            href = PLOTLY_JS.format(self.config.requests_pathname_prefix)
+            kwargs["metas"] = kwargs.get("metas", "") + f'<link rel="preload" as="script" href="{href}">'
+        return super().interpolate_index(**kwargs)
+
 
 def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
-    """`work_dir` holds background-job state and built decks (default data/cache/app)."""
+    """`work_dir` holds background-job state, built decks and the map's shared cache
+    (default data/cache/app)."""
     store = SnapshotStore(snapshot_root)
     plans = PlanStore(plans_db or config.PLANS_DB)
     work = Path(work_dir) if work_dir else config.CACHE_DIR / "app"
@@ -41,9 +79,9 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
     # Background callbacks (the Paket Rakor) run in their own process; their progress and
     # results live on disk, so every gunicorn worker can answer the page's polling.
     jobs = DiskcacheManager(diskcache.Cache(str(work / "tugas")), expire=3600)
-    app = dash.Dash(
+    app = KantongDash(
         __name__,
-        title="Kantong · Peta kantong kemiskinan Sumatera Barat",
+        title="Kantong · Peta kantong kemiskinan",
         compress=True,
         serve_locally=True,
         update_title=None,
@@ -55,22 +93,13 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
     server = app.server
     server.config["COMPRESS_MIMETYPES"] = server.config.get("COMPRESS_MIMETYPES", []) + ["application/geo+json"]
 
-    def page():
-        try:
-            store.latest()
-        except SnapshotNotFound as err:
-            return html.Div([html.H1("Kantong", className="h3"), html.P(str(err))], className="container py-5")
-        return shell()
-
-    app.layout = page
-
     @server.route("/geo/<snapshot_id>/<level>.geojson")
     def geojson(snapshot_id: str, level: str):
-        if level not in MAP_LEVELS:
-            abort(404)
         try:
             snapshot = store.by_id(snapshot_id)
         except SnapshotNotFound:
+            abort(404)
+        if level not in snapshot.map_levels:
             abort(404)
         body = snapshot.geojson_gzip(level)
         headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
@@ -85,7 +114,17 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
             abort(404)
         return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
-    register_all(app, store, plans, decks)
+    services = register_all(app, store, plans, decks, work)
+
+    def layout():
+        # The shell with the page asked for already in it (pages.py, callbacks/pages.py).
+        try:
+            snapshot = store.latest()
+        except SnapshotNotFound as err:
+            return html.Div([html.H1("Kantong", className="h3"), html.P(str(err))], className="container py-5")
+        return routing.initial_layout(services, snapshot)
+
+    app.layout = layout
     return app
 
 

@@ -4,7 +4,10 @@
 
 In one run, in Debian's headless Chromium with the HTTP cache disabled:
   * the first map render of Kantong against a minimal Dash page with one small graph,
-    side by side (alternating, median of --runs);
+    side by side (alternating, median of --runs). Both are served the same way (Werkzeug,
+    threaded, compressed, scripts served locally); the minimal page runs in a process of
+    its own that imports nothing but Dash, so it loads only what a minimal page loads.
+    Kantong runs with a fresh work dir (its map cache starts empty);
   * per map level (kab/kota, kecamatan, nagari): the bytes on the wire of the first load,
     the bytes of each indicator change, and the server time of the callbacks it fires;
   * server time per callback when the captured requests are replayed --replays times.
@@ -15,9 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,16 +32,13 @@ sys.path.insert(0, str(ROOT))
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from etl import config  # noqa: E402
+from etl import config, indicators  # noqa: E402
 from tests.browser.pages import MAP_READY, choose_indicator, make_driver, text_of, wait_map  # noqa: E402
 
-INDICATOR_CHANGES = [
-    ("Persentase KK desil 1 belum masuk DTKS", "pct_d1_non_dtks"),
-    ("KK desil 1 di DTKS tanpa bansos", "kk_d1_dtks_tanpa_bansos"),
-    ("Cakupan bansos reguler", "pct_d1_bansos"),
-    ("Balita dalam keluarga desil 1", "jiwa_d1_balita"),
-    ("KK desil 1 belum masuk DTKS", "kk_d1_non_dtks"),
-]
+# Indicator changes made per map level (labels from the catalogue, as the dropdown shows them).
+INDICATOR_CHANGES = ["pct_d1_non_dtks", "kk_d1_dtks_tanpa_bansos", "pct_d1_bansos", "jiwa_d1_balita", "kk_d1_non_dtks"]
+GOAL_RATIO = 1.2
+GOAL_FIRST_LOAD_MB = 2.0
 
 
 class Timed:
@@ -61,8 +64,12 @@ class Timed:
 
 
 def _callback_name(output: str) -> str:
-    for key, name in (("peta.figure", "render_map"), ("url.search", "sync_view"), ("profil.children", "render_profile"),
-                      ("cari.options", "search_options")):
+    for key, name in (
+        ("peta.figure", "render_map"),
+        ("url.search", "sync_view"),
+        ("profil.children", "render_profile"),
+        ("cari.options", "search_options"),
+    ):
         if key in output:
             return name
     return output[:40]
@@ -81,6 +88,46 @@ def minimal_app():
     app = dash.Dash(__name__, compress=True, serve_locally=True)
     app.layout = html.Div([dcc.Graph(id="g", figure={"data": [{"type": "bar", "x": [1, 2, 3], "y": [3, 1, 2]}]})])
     return app
+
+
+def serve_minimal_in_own_process() -> tuple[str, subprocess.Popen]:
+    """The minimal page, served as Kantong is, by a process that imports only Dash: in this
+    process every component library Kantong imports would be added to its page too."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--minimal-server"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+    )
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http://127.0.0.1:"):
+        proc.kill()
+        raise RuntimeError(f"minimal server did not start: {url!r}")
+    urllib.request.urlopen(url + "/", timeout=30).read()
+    return url, proc
+
+
+def run_minimal_server() -> None:
+    """Serve the minimal page until the benchmark stops it (or is gone)."""
+    import os
+
+    parent = os.getppid()
+    url, httpd = serve(minimal_app().server)
+    print(url, flush=True)
+    while os.getppid() == parent:
+        time.sleep(1)
+    httpd.shutdown()
+
+
+def change_indicator(driver, kolom: str) -> None:
+    """Choose an indicator in the map's dropdown and wait until the map shows it; typing into
+    the dropdown is tried again once if the address did not change."""
+    label = indicators.get(kolom).label
+    for attempt in range(2):
+        choose_indicator(driver, label)
+        try:
+            WebDriverWait(driver, 15).until(lambda d: f"indikator={kolom}" in d.current_url)
+            return
+        except Exception:
+            if attempt:
+                raise
 
 
 def network(driver) -> list[dict]:
@@ -115,19 +162,25 @@ def main() -> None:
     ap.add_argument("--snapshots", type=Path, default=config.SNAPSHOT_ROOT)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--replays", type=int, default=30)
+    ap.add_argument("--minimal-server", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.minimal_server:
+        return run_minimal_server()
 
     from app import create_app
     from kantong.data import SnapshotStore
 
     store = SnapshotStore(args.snapshots)
     snapshot = store.latest()
-    kantong = create_app(args.snapshots)
+    work = tempfile.TemporaryDirectory(prefix="kantong-bench-")
+    kantong = create_app(args.snapshots, Path(work.name) / "rencana.sqlite", Path(work.name) / "app")
     timed = Timed(kantong.server.wsgi_app)
     kantong.server.wsgi_app = timed
     k_url, _ = serve(kantong.server)
-    m_url, _ = serve(minimal_app().server)
-    print(f"snapshot {snapshot.path.name}: {len(snapshot.table('desa')):,} nagari/desa; machine: 2 cores (headless Chromium)")
+    m_url, minimal_proc = serve_minimal_in_own_process()
+    print(
+        f"snapshot {snapshot.path.name}: {len(snapshot.table('desa')):,} nagari/desa; machine: 2 cores (headless Chromium)"
+    )
 
     driver = make_driver()
     driver.execute_cdp_cmd("Network.enable", {})
@@ -140,36 +193,52 @@ def main() -> None:
     for _ in range(args.runs):
         minimal.append(timed_load(driver, m_url + "/", bar_ready))
         ours.append(timed_load(driver, k_url + "/", kantong_ready))
+    minimal_proc.terminate()
     m_med, k_med = statistics.median(minimal), statistics.median(ours)
-    print(f"\nfirst render (median of {args.runs}, cache off): minimal Dash page {m_med:.2f} s, "
-          f"Kantong province map {k_med:.2f} s = {k_med / m_med:.2f}x (goal <= 1.5x)")
+    print(
+        f"\nfirst render (median of {args.runs} alternating loads, cache off): minimal Dash page {m_med:.2f} s, "
+        f"Kantong province map {k_med:.2f} s = {k_med / m_med:.2f}x (goal <= {GOAL_RATIO}x)"
+    )
+    print("  minimal: " + " ".join(f"{t:.2f}" for t in minimal) + "; Kantong: " + " ".join(f"{t:.2f}" for t in ours))
     network(driver)
 
     # --- per level: first load bytes, bytes per indicator change, callback server time
     captured: dict[str, list[str]] = {}
+    largest: dict[str, list[dict]] = {}
     print("\nlevel       first load (wire)  indicator change (wire, per change)  render_map server ms (median / p95)")
     for level in ("kabkota", "kecamatan", "desa"):
         timed.records.clear()
         driver.get("about:blank")
         network(driver)
-        driver.get(f"{k_url}/?tingkat={level}&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13")
+        driver.get(
+            f"{k_url}/?tingkat={level}&wilayah=13&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13"
+        )
         wait_map(driver, 60)
-        first = sum(r["bytes"] for r in network(driver))
+        loaded = network(driver)
+        first = sum(r["bytes"] for r in loaded)
+        largest.setdefault(level, sorted(loaded, key=lambda r: -r["bytes"])[:4])
         timed.records.clear()
         changes = []
-        for label, kolom in INDICATOR_CHANGES:
+        for kolom in INDICATOR_CHANGES:
             legend = text_of(driver, "#legenda")
-            choose_indicator(driver, label)
-            WebDriverWait(driver, 30).until(lambda d: f"indikator={kolom}" in d.current_url)
-            WebDriverWait(driver, 30).until(lambda d: text_of(d, "#legenda") != legend)
+            change_indicator(driver, kolom)
+            WebDriverWait(driver, 30).until(lambda d, before=legend: text_of(d, "#legenda") != before)
             wait_map(driver, 60)
             done = [r for r in network(driver) if "_dash-update-component" in r["url"]]
             changes.append(sum(r["bytes"] for r in done))
         captured[level] = [body for name, _, body in timed.records if name == "render_map"]
         render = [t * 1000 for name, t, _ in timed.records if name == "render_map"]
-        print(f"{level:<11} {first / 1e6:8.2f} MB          median {statistics.median(changes) / 1e3:6.1f} KB, "
-              f"max {max(changes) / 1e3:6.1f} KB          {statistics.median(render):6.1f} / {pct(render, 0.95):6.1f}")
+        print(
+            f"{level:<11} {first / 1e6:8.2f} MB          median {statistics.median(changes) / 1e3:6.1f} KB, "
+            f"max {max(changes) / 1e3:6.1f} KB          {statistics.median(render):6.1f} / {pct(render, 0.95):6.1f}"
+        )
     driver.quit()
+    print(
+        "largest responses of the first load at kab/kota level: "
+        + ", ".join(
+            f"{r['url'].split('?')[0].rsplit('/', 1)[-1]} {r['bytes'] / 1e3:.0f} KB" for r in largest["kabkota"]
+        )
+    )
 
     # --- replay the captured indicator-change callbacks
     client = kantong.server.test_client()
@@ -183,7 +252,11 @@ def main() -> None:
             times.append((time.perf_counter() - t0) * 1000)
             assert resp.status_code == 200, resp.status_code
         print(f"  render_map at {level:<9}: {statistics.median(times):6.1f} / {pct(times, 0.95):6.1f}")
-    print("goals: indicator change at nagari level <= 50 KB and <= 100 ms median server time; first page <= 3 MB")
+    print(
+        f"goals: indicator change at nagari level <= 50 KB and <= 100 ms median server time; "
+        f"first page <= {GOAL_FIRST_LOAD_MB:.0f} MB"
+    )
+    work.cleanup()
 
 
 if __name__ == "__main__":

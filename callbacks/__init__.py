@@ -1,15 +1,16 @@
 """Callbacks: parse the inputs, ask the data layer and the figure builders, return."""
 
 
-def register_all(app, store, plans, decks_dir) -> None:
-    from callbacks import exports, map_view, pages, presentation, priority, profile, rakor, search, view
+def register_all(app, store, plans, decks_dir, work_dir=None):
+    """The routing callback, then every page's callbacks as the page registry lists them.
+    `work_dir` holds what the server's workers share (the map's cache). Returns the
+    `pages.Services` the pages are built with."""
+    import pages as registry
+    from callbacks import map_view, pages
 
-    pages.register(app, store, plans)
-    view.register(app, store)
-    map_view.register(app, store)
-    profile.register(app, store)
-    search.register(app, store)
-    priority.register(app, store, plans)
-    exports.register(app, store)
-    rakor.register(app, store, plans, decks_dir)
-    presentation.register(app, store, plans)
+    services = registry.Services(
+        app=app, store=store, plans=plans, decks=decks_dir, map_cache=map_view.pieces_cache(work_dir)
+    )
+    pages.register(services)
+    registry.register_callbacks(services)
+    return services

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, Patch, State, html
 
-from etl import indicators
-from kantong import figures, fmt, report
-from kantong.data import LEVEL_LABEL_SHORT, level_of, parent_codes
+from etl import config, indicators
+from kantong import data, figures, fmt, report
+from kantong import view as view_module
+from kantong.data import LEVEL_LABEL_SHORT, SnapshotCache, code_fingerprint, level_of
 from kantong.view import View
 
 TOP_N = 10
@@ -19,14 +23,18 @@ def geojson_url(app, snapshot, level: str) -> str:
 
 
 def breadcrumb(snapshot, view: View) -> list:
-    codes = parent_codes(view.profil) + [view.profil]
+    codes = snapshot.parents(view.profil) + [view.profil]
     items = []
     for i, kode in enumerate(codes):
         label = _display_name(snapshot, kode)
         if i == len(codes) - 1:
             items.append(html.Span(label, className="fw-semibold", **{"aria-current": "page"}))
         else:
-            items.append(html.Button(label, id={"type": "jejak", "kode": kode}, className="btn btn-link btn-sm p-0 align-baseline"))
+            items.append(
+                html.Button(
+                    label, id={"type": "jejak", "kode": kode}, className="btn btn-link btn-sm p-0 align-baseline"
+                )
+            )
             items.append(html.Span(" › ", className="text-muted mx-1"))
     return items
 
@@ -39,8 +47,11 @@ def _display_name(snapshot, kode: str) -> str:
 def legend(classes: figures.Classes, ind: indicators.Indicator, level: str) -> html.Div:
     rows = [
         html.Div(
-            [html.Span(className="swatch", style={"background": colour}), html.Span(label, className="flex-grow-1"),
-             html.Span(fmt.angka(n), className="text-muted small ms-2", title=f"jumlah {LEVEL_LABEL_SHORT[level]}")],
+            [
+                html.Span(className="swatch", style={"background": colour}),
+                html.Span(label, className="flex-grow-1"),
+                html.Span(fmt.angka(n), className="text-muted small ms-2", title=f"jumlah {LEVEL_LABEL_SHORT[level]}"),
+            ],
             className="d-flex align-items-center legenda-baris",
         )
         for colour, label, n in figures.legend_rows(classes, ind)
@@ -53,36 +64,156 @@ def no_polygon_list(frame, ind) -> html.Div | None:
     if missing.empty:
         return None
     items = [
-        html.Li([html.Button(row.nama, id={"type": "buka", "kode": row.kode}, className="btn btn-link btn-sm p-0 align-baseline"),
-                 html.Span(f": {fmt.nilai(ind, row.nilai)}", className="small")])
+        html.Li(
+            [
+                html.Button(
+                    row.nama, id={"type": "buka", "kode": row.kode}, className="btn btn-link btn-sm p-0 align-baseline"
+                ),
+                html.Span(f": {fmt.nilai(ind, row.nilai)}", className="small"),
+            ]
+        )
         for row in missing.sort_values("nilai", ascending=ind.arah < 0, na_position="last").itertuples()
     ]
     return dbc.Alert(
-        [html.Div(f"{fmt.angka(len(missing))} nagari/desa berpenghuni tanpa poligon (tidak tampil di peta, tetap dihitung):",
-                  className="small fw-semibold"),
-         html.Ul(items, className="mb-0 small tanpa-poligon-daftar")],
-        color="light", className="mb-0 py-2",
+        [
+            html.Div(
+                f"{fmt.angka(len(missing))} nagari/desa berpenghuni tanpa poligon (tidak tampil di peta, tetap dihitung):",
+                className="small fw-semibold",
+            ),
+            html.Ul(items, className="mb-0 small tanpa-poligon-daftar"),
+        ],
+        color="light",
+        className="mb-0 py-2",
     )
 
 
 def top_list(frame, ind, level: str) -> html.Div:
     ranked = frame.dropna(subset=["nilai"]).sort_values("peringkat").head(TOP_N)
     rows = [
-        html.Tr([html.Td(fmt.angka(int(r.peringkat))), html.Td(html.Button(r.nama, id={"type": "buka", "kode": r.kode},
-                 className="btn btn-link btn-sm p-0 text-start")), html.Td(fmt.nilai_pendek(ind, r.nilai), className="text-end")])
+        html.Tr(
+            [
+                html.Td(fmt.angka(int(r.peringkat))),
+                html.Td(
+                    html.Button(
+                        r.nama, id={"type": "buka", "kode": r.kode}, className="btn btn-link btn-sm p-0 text-start"
+                    )
+                ),
+                html.Td(fmt.nilai_pendek(ind, r.nilai), className="text-end"),
+            ]
+        )
         for r in ranked.itertuples()
     ]
     return html.Div(
         [
             html.H3(f"{TOP_N} {LEVEL_LABEL_SHORT[level]} teratas", className="h6"),
             html.Div(ind.label, className="small text-muted mb-1"),
-            dbc.Table([html.Thead(html.Tr([html.Th("#"), html.Th("Wilayah"), html.Th(ind.satuan, className="text-end")])),
-                       html.Tbody(rows)], size="sm", hover=True, className="mb-0 peringkat"),
+            dbc.Table(
+                [
+                    html.Thead(html.Tr([html.Th("#"), html.Th("Wilayah"), html.Th(ind.satuan, className="text-end")])),
+                    html.Tbody(rows),
+                ],
+                size="sm",
+                hover=True,
+                className="mb-0 peringkat",
+            ),
         ]
     )
 
 
-def register(app, store) -> None:
+def view_pieces(app, snapshot, view: View) -> dict:
+    """What the map callback sends for a view, apart from the whole figure, the profile's
+    outline and the breadcrumb: the map's per-indicator values (all a Patch needs), legend,
+    title, nagari without polygon and the top list. It depends only on the snapshot and
+    the view's level, scope, indicator, classification and colours."""
+    ind = indicators.get(view.indikator)
+    frame, classes = report.view_classes(snapshot, view)
+    scope = _display_name(snapshot, view.wilayah)
+    return {
+        "values": figures.map_values(frame, classes, ind),
+        "legend": legend(classes, ind, view.tingkat),
+        "title": f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {scope}",
+        "missing": no_polygon_list(frame, ind),
+        "top": top_list(frame, ind, view.tingkat),
+    }
+
+
+def view_figure(app, snapshot, view: View) -> dict:
+    """The whole map of a view, without outline (as plain JSON-ready data)."""
+    frame, classes = report.view_classes(snapshot, view)
+    ind = indicators.get(view.indikator)
+    return figures.map_figure(frame, classes, ind, geojson_url(app, snapshot, view.tingkat)).to_plotly_json()
+
+
+def with_outline(figure: dict, outline: list[str]) -> dict:
+    """A copy of a cached figure with the profile's region outlined (the second trace);
+    the cached figure itself is never changed."""
+    data = list(figure["data"])
+    data[1] = {**data[1], "locations": outline, "z": [0] * len(outline)}
+    return {**figure, "data": data}
+
+
+def pieces_cache(work_dir) -> SnapshotCache | None:
+    """The map pieces of every view (and the profile of the first view), shared by the
+    server's workers (work_dir/peta). Keyed by snapshot id and a fingerprint of the code
+    that computes them, so a new snapshot or a new version of the app starts afresh."""
+    if work_dir is None:
+        return None
+    from callbacks import profile
+
+    version = code_fingerprint(
+        sys.modules[__name__], profile, figures, report, fmt, data, view_module, indicators, config
+    )
+    return SnapshotCache(Path(work_dir) / "peta", version=version)
+
+
+def _cached(cache: SnapshotCache | None, snapshot, view: View, kind: str, compute):
+    params = (kind, view.tingkat, view.wilayah, view.indikator, view.klasifikasi, view.warna, config.MIN_PENYEBUT)
+    return cache.get(snapshot, params, compute) if cache is not None else compute()
+
+
+def pieces_for(app, snapshot, view: View, cache: SnapshotCache | None) -> dict:
+    return _cached(cache, snapshot, view, "potongan", lambda: view_pieces(app, snapshot, view))
+
+
+def figure_for(app, snapshot, view: View, cache: SnapshotCache | None) -> dict:
+    return _cached(cache, snapshot, view, "peta", lambda: view_figure(app, snapshot, view))
+
+
+def shown_key(snapshot, view: View) -> dict:
+    """Which regions the map shows: the same key means only values and colours change."""
+    return {"snapshot": snapshot.id, "tingkat": view.tingkat, "wilayah": view.wilayah}
+
+
+def outline_of(view: View) -> list[str]:
+    return [view.profil] if level_of(view.profil) == view.tingkat else []
+
+
+def first_view(app, snapshot, search: str | None, cache: SnapshotCache | None) -> dict:
+    """Everything the map page shows for the view in the address, for its layout: the map's
+    callbacks then have nothing to do on a first load (the browser draws the map as soon as
+    plotly.js is there), and the profile, the presentation link and the figure all match."""
+    from callbacks import profile
+
+    view = View.from_query(search, snapshot)
+    pieces = pieces_for(app, snapshot, view, cache)
+    compute_profile = lambda: profile.profile(snapshot, view)
+    profile_key = ("profil", view.profil, view.indikator, config.MIN_PENYEBUT)
+    return {
+        "figure": with_outline(figure_for(app, snapshot, view, cache), outline_of(view)),
+        "shown": shown_key(snapshot, view),
+        "legend": pieces["legend"],
+        "breadcrumb": breadcrumb(snapshot, view),
+        "title": pieces["title"],
+        "missing": pieces["missing"],
+        "top": pieces["top"],
+        "profile": cache.get(snapshot, profile_key, compute_profile) if cache is not None else compute_profile(),
+        "presentation": app.get_relative_path("/presentasi") + f"?indikator={view.indikator}",
+    }
+
+
+def register(app, store, cache: SnapshotCache | None = None) -> None:
+    """`cache` (see pieces_cache) shares each view's pieces between requests and workers;
+    without it every request computes them."""
     # Fit the view to the map's real size whenever new regions are drawn (assets/kantong/peta.js).
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="fit"),
@@ -101,24 +232,29 @@ def register(app, store) -> None:
         Output("peringkat", "children"),
         Input("url-peta", "search"),
         State("peta-tampil", "data"),
+        prevent_initial_call=True,  # the page's layout holds the first view (first_view)
     )
     def render_map(search, shown):
         snapshot = store.latest()
         view = View.from_query(search, snapshot)
-        ind = indicators.get(view.indikator)
-        frame, classes = report.view_classes(snapshot, view)
-        outline = [view.profil] if level_of(view.profil) == view.tingkat else []
-        key = {"snapshot": snapshot.id, "tingkat": view.tingkat, "wilayah": view.wilayah}
+        pieces = pieces_for(app, snapshot, view, cache)
+        outline = outline_of(view)
+        key = shown_key(snapshot, view)
         if shown == key:
             # Same regions on screen: send only the values, classes and colours.
             figure = Patch()
-            for name, value in figures.map_values(frame, classes, ind).items():
+            for name, value in pieces["values"].items():
                 figure["data"][0][name] = value
             figure["data"][1]["locations"] = outline
             figure["data"][1]["z"] = [0] * len(outline)
         else:
-            figure = figures.map_figure(frame, classes, ind, geojson_url(app, snapshot, view.tingkat), outline=outline)
-        scope = "Sumatera Barat" if level_of(view.wilayah) == "provinsi" else _display_name(snapshot, view.wilayah)
-        title = f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {scope}"
-        return (figure, key, legend(classes, ind, view.tingkat), breadcrumb(snapshot, view), title,
-                no_polygon_list(frame, ind), top_list(frame, ind, view.tingkat))
+            figure = with_outline(figure_for(app, snapshot, view, cache), outline)
+        return (
+            figure,
+            key,
+            pieces["legend"],
+            breadcrumb(snapshot, view),
+            pieces["title"],
+            pieces["missing"],
+            pieces["top"],
+        )

@@ -1,12 +1,25 @@
-"""Which page the address shows, and the snapshot line every page carries."""
+"""Which page the address shows, and the snapshot line every page carries.
+
+The page registry (pages.py) drives both ways a page is built:
+
+* the first load: the app's layout function builds the page the browser asked for, read
+  from the address the browser sends with its layout request, so the page's own callbacks
+  (the map's) start at once instead of after a routing round trip;
+* a later change of address inside the app (a navigation link): the routing callback.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import flask
 from dash import Input, Output, State, html
 
+import pages as registry
 from kantong import fmt
-from layouts import method, presentation, priority, rakor
-from layouts.main import map_page
+from layouts.main import shell
+
+NOT_FOUND = "Halaman tidak ditemukan."
 
 
 def snapshot_lines(snapshot) -> tuple[str, str]:
@@ -19,24 +32,78 @@ def snapshot_lines(snapshot) -> tuple[str, str]:
     return info, source
 
 
-def register(app, store, plans) -> None:
-    @app.callback(Output("halaman", "children"), Output("info-snapshot", "children"), Output("sumber", "children"),
-                  Output("akar", "className"), Input("url", "pathname"), State("url", "search"))
-    def render_page(pathname, search):
-        snapshot = store.latest()
+def page_at(app, pathname: str | None) -> registry.Page | None:
+    """The registry's page at a browser path (with the app's prefix), None when there is none."""
+    return registry.find(app.strip_relative_path(pathname or "/") or "")
+
+
+def navigation(app) -> list[tuple[str, str, str]]:
+    """(href, label, id) of every page with a navigation entry, in registry order."""
+    return [(app.get_relative_path(page.path), page.title, page.nav_id) for page in registry.PAGES if page.title]
+
+
+def build(services: registry.Services, snapshot, pathname: str, search: str | None) -> tuple:
+    """The page at an address: (content, snapshot line, source line, class of the root)."""
+    info, source = snapshot_lines(snapshot)
+    page = page_at(services.app, pathname)
+    if page is None:
+        return html.Div(html.P(NOT_FOUND), className="container py-4"), info, source, ""
+    route = registry.Route(snapshot=snapshot, pathname=pathname, search=search or "", services=services)
+    # Full screen pages (the presentation) hide the navigation bar and footer (assets/kantong/kantong.css).
+    return page.layout(route), info, source, "mode-presentasi" if page.full_screen else ""
+
+
+def requested_address() -> tuple[str, str] | None:
+    """The path and query of the page the browser shows, for its layout request.
+
+    The layout is fetched by the page's script (/_dash-layout): the page's own address is
+    then the referrer, which the browser sends to its own origin (the index asks for that
+    with its referrer policy). None for any other request (Dash also builds the layout once
+    on the server's first request, only to check it) and when the browser sent no address."""
+    if not flask.has_request_context() or not flask.request.path.endswith("/_dash-layout"):
+        return None
+    referrer = flask.request.referrer
+    if not referrer:
+        return None
+    address = urlsplit(referrer)  # its host may be a proxy's: only the path and query count
+    return address.path or "/", f"?{address.query}" if address.query else ""
+
+
+def initial_layout(services: registry.Services, snapshot) -> html.Div:
+    """The whole first layout: the shell with the page asked for already in it."""
+    app = services.app
+    address = requested_address()
+    if address is None:
+        # Unknown address: the shell alone; its address component reports the browser's
+        # address when it mounts and the routing callback fills the page.
         info, source = snapshot_lines(snapshot)
-        path = app.strip_relative_path(pathname or "/") or ""
-        if path == "prioritas":
-            page = priority.page(snapshot, plans)
-        elif path == "metodologi":
-            page = method.page(snapshot)
-        elif path == "rakor":
-            page = rakor.page(snapshot, plans)
-        elif path == "presentasi":
-            # Full screen: no navigation bar or footer, only the map and the figures.
-            return presentation.page(snapshot, search), info, source, "mode-presentasi"
-        elif path == "":
-            page = map_page()
-        else:
-            page = html.Div(html.P("Halaman tidak ditemukan."), className="container py-4")
-        return page, info, source, ""
+        return shell(navigation(app), None, info, source, place=str(snapshot.akar["nama"]))
+    pathname, search = address
+    content, info, source, class_name = build(services, snapshot, pathname, search)
+    return shell(
+        navigation(app),
+        content,
+        info,
+        source,
+        class_name,
+        pathname=pathname,
+        search=search,
+        place=str(snapshot.akar["nama"]),
+    )
+
+
+def register(services: registry.Services) -> None:
+    app, store = services.app, services.store
+
+    # Not on the first load: the layout already holds the page asked for.
+    @app.callback(
+        Output("halaman", "children"),
+        Output("info-snapshot", "children"),
+        Output("sumber", "children"),
+        Output("akar", "className"),
+        Input("url", "pathname"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def render_page(pathname, search):
+        return build(services, store.latest(), pathname or "/", search)

@@ -25,10 +25,20 @@ LEVELS = ("nasional", "provinsi", "kabkota", "kecamatan", "desa")
 MAP_LEVELS = ("kabkota", "kecamatan", "desa")  # of a one-province snapshot (see Snapshot.map_levels)
 NASIONAL_KODE = "ID"
 DIGITS = {"provinsi": 2, "kabkota": 5, "kecamatan": 8, "desa": 13}  # length of the dotted code
-LEVEL_LABEL = {"nasional": "Nasional", "provinsi": "Provinsi", "kabkota": "Kabupaten/Kota", "kecamatan": "Kecamatan",
-               "desa": "Nagari/Desa/Kelurahan"}
-LEVEL_LABEL_SHORT = {"nasional": "nasional", "provinsi": "provinsi", "kabkota": "kab/kota", "kecamatan": "kecamatan",
-                     "desa": "nagari/desa"}
+LEVEL_LABEL = {
+    "nasional": "Nasional",
+    "provinsi": "Provinsi",
+    "kabkota": "Kabupaten/Kota",
+    "kecamatan": "Kecamatan",
+    "desa": "Nagari/Desa/Kelurahan",
+}
+LEVEL_LABEL_SHORT = {
+    "nasional": "nasional",
+    "provinsi": "provinsi",
+    "kabkota": "kab/kota",
+    "kecamatan": "kecamatan",
+    "desa": "nagari/desa",
+}
 
 
 class SnapshotNotFound(Exception):
@@ -218,8 +228,9 @@ class SnapshotStore:
         raise SnapshotNotFound(snapshot_id)
 
 
-def indicator_values(snapshot: Snapshot, level: str, scope: str, kolom: str,
-                     min_penyebut: int | None = None) -> pd.DataFrame:
+def indicator_values(
+    snapshot: Snapshot, level: str, scope: str, kolom: str, min_penyebut: int | None = None
+) -> pd.DataFrame:
     """The regions of a map view with the value and rank of one indicator.
 
     Rank 1 is the most need (the highest value, or the lowest for indicators where more
@@ -230,8 +241,20 @@ def indicator_values(snapshot: Snapshot, level: str, scope: str, kolom: str,
     ind = indicators.get(kolom)
     frame = snapshot.regions_in(scope, level)
     cols = ["kode", "nama", "kk_total", "punya_poligon", kolom] + ([ind.penyebut] if ind.is_rate else [])
-    cols += [c for c in ("nama_kecamatan", "nama_kabkota", "lon", "lat", "bbox_barat", "bbox_selatan", "bbox_timur", "bbox_utara")
-             if c in frame.columns]
+    cols += [
+        c
+        for c in (
+            "nama_kecamatan",
+            "nama_kabkota",
+            "lon",
+            "lat",
+            "bbox_barat",
+            "bbox_selatan",
+            "bbox_timur",
+            "bbox_utara",
+        )
+        if c in frame.columns
+    ]
     out = frame[list(dict.fromkeys(cols))].rename(columns={kolom: "nilai"})
     out["nilai"] = out["nilai"].astype("float64")
     out.loc[out["kk_total"] == 0, "nilai"] = float("nan")  # no P3KE family: nothing to rank
@@ -257,3 +280,99 @@ def rank_in(snapshot: Snapshot, kode: str, kolom: str, within: str) -> tuple[int
     ranked = values["peringkat"].dropna()
     rank = values.loc[kode, "peringkat"] if kode in values.index else None
     return (None if rank is None or pd.isna(rank) else int(rank)), int(len(ranked))
+
+
+# --- answers computed once per snapshot, shared by every worker -------------------------
+
+
+def code_fingerprint(*modules) -> str:
+    """A short hash of the source of the modules that compute a cached answer, so that a
+    deployment with other code never reads an answer the old code computed."""
+    import hashlib
+    import inspect
+
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(inspect.getsource(module).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+class SnapshotCache:
+    """Answers that depend only on a snapshot and a few plain parameters (a map view), kept
+    once for every worker process.
+
+    Two levels: a small in-process LRU in front of a diskcache.Cache in `directory`, which
+    gunicorn's workers share, so an answer one worker computed is read by the others.
+    Entries are tagged with the snapshot id and `version` (e.g. a `code_fingerprint`); a
+    snapshot's id changes whenever a snapshot is published or rebuilt, so a new snapshot
+    never reads an old answer. The first time a process meets a new tag it evicts the
+    entries of every other tag from disk; `size_limit` bounds the disk in any case.
+    The disk cache is opened on first use in each process (safe with gunicorn --preload).
+    """
+
+    TAGS_KEY = "__tags__"
+
+    def __init__(
+        self, directory: Path | str, version: str = "", memory_items: int = 256, size_limit: int = 512 * 2**20
+    ):
+        self.directory = Path(directory)
+        self.version = version
+        self.memory_items = memory_items
+        self.size_limit = size_limit
+        self._memory: dict = {}  # insertion order = recency
+        self._lock = threading.Lock()
+        self._disk = None
+        self._pid = None
+        self._tags_seen: set[str] = set()
+
+    def _open(self):
+        import os
+
+        import diskcache
+
+        if self._disk is None or self._pid != os.getpid():
+            self._disk = diskcache.Cache(str(self.directory), size_limit=self.size_limit)
+            self._pid = os.getpid()
+            self._tags_seen = set()
+        return self._disk
+
+    def tag(self, snapshot: Snapshot) -> str:
+        return f"{snapshot.id}/{self.version}"
+
+    def get(self, snapshot: Snapshot, key: tuple, compute):
+        """The answer for (snapshot, key): from memory, else from disk, else `compute()`
+        (then stored for every worker). `key` holds plain values (strings, numbers)."""
+        tag = self.tag(snapshot)
+        full_key = (tag,) + tuple(key)
+        with self._lock:
+            if full_key in self._memory:
+                value = self._memory.pop(full_key)
+                self._memory[full_key] = value
+                return value
+        disk = self._open()
+        if tag not in self._tags_seen:
+            self._forget_other_tags(disk, tag)
+        value = disk.get(full_key)
+        if value is None:
+            value = compute()
+            disk.set(full_key, value, tag=tag)
+        with self._lock:
+            self._memory[full_key] = value
+            while len(self._memory) > self.memory_items:
+                self._memory.pop(next(iter(self._memory)))
+        return value
+
+    def _forget_other_tags(self, disk, tag: str) -> None:
+        with disk.transact():
+            known = disk.get(self.TAGS_KEY, [])
+            if tag not in known:
+                for old in known:
+                    disk.evict(old)
+                disk.set(self.TAGS_KEY, [tag])
+        self._tags_seen.add(tag)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._memory.clear()
+        self._open().clear()
+        self._tags_seen = set()

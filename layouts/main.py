@@ -6,8 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from etl import indicators
-from kantong.data import LEVEL_LABEL
-from kantong.view import CLASSIFICATIONS, PALETTES
+from kantong.data import LEVEL_LABEL, MAP_LEVELS, Snapshot
+from kantong.view import CLASSIFICATIONS, PALETTES, View
 
 MAP_CONFIG = {
     "displaylogo": False,
@@ -18,12 +18,18 @@ MAP_CONFIG = {
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 TABLE_FORMATS = ("xlsx", "csv")
-FORMAT_LABEL = {"png": "PNG (gambar, resolusi 2×)", "svg": "SVG (vektor)", "pdf": "PDF",
-                "xlsx": "Excel (.xlsx)", "csv": "CSV (pemisah koma)"}
+FORMAT_LABEL = {
+    "png": "PNG (gambar, resolusi 2×)",
+    "svg": "SVG (vektor)",
+    "pdf": "PDF",
+    "xlsx": "Excel (.xlsx)",
+    "csv": "CSV (pemisah koma)",
+}
 
 
-def download_menu(kind: str, sections: list[tuple[str, str, tuple[str, ...]]], label: str = "Unduh",
-                  align_end: bool = True) -> dbc.DropdownMenu:
+def download_menu(
+    kind: str, sections: list[tuple[str, str, tuple[str, ...]]], label: str = "Unduh", align_end: bool = True
+) -> dbc.DropdownMenu:
     """One "Unduh" menu; each section is (object, heading, formats). Item ids carry the
     object and the format, so one callback per page serves every download."""
     items = []
@@ -31,8 +37,12 @@ def download_menu(kind: str, sections: list[tuple[str, str, tuple[str, ...]]], l
         if i:
             items.append(dbc.DropdownMenuItem(divider=True))
         items.append(dbc.DropdownMenuItem(heading, header=True))
-        items += [dbc.DropdownMenuItem(FORMAT_LABEL[f], id={"type": kind, "objek": objek, "format": f}) for f in formats]
-    return dbc.DropdownMenu(items, label=label, size="sm", color="secondary", align_end=align_end, className="unduh-menu")
+        items += [
+            dbc.DropdownMenuItem(FORMAT_LABEL[f], id={"type": kind, "objek": objek, "format": f}) for f in formats
+        ]
+    return dbc.DropdownMenu(
+        items, label=label, size="sm", color="secondary", align_end=align_end, className="unduh-menu"
+    )
 
 
 def indicator_options() -> list[dict]:
@@ -40,8 +50,14 @@ def indicator_options() -> list[dict]:
     for group in dict.fromkeys(i.kelompok for i in indicators.INDICATORS):
         for ind in indicators.INDICATORS:
             if ind.kelompok == group:
-                options.append({"label": ind.label, "value": ind.kolom, "title": ind.definisi,
-                                "search": f"{ind.label} {ind.kolom} {group}"})
+                options.append(
+                    {
+                        "label": ind.label,
+                        "value": ind.kolom,
+                        "title": ind.definisi,
+                        "search": f"{ind.label} {ind.kolom} {group}",
+                    }
+                )
     return options
 
 
@@ -53,89 +69,177 @@ def _field(label: str, control, help_text: str | None = None) -> html.Div:
     )
 
 
-def controls() -> dbc.Card:
+def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MAP_LEVELS) -> dbc.Card:
+    """The map's controls, set to `view` (the view in the address) when given."""
+    value = (lambda name: getattr(view, name)) if view is not None else (lambda name: None)
     return dbc.Card(
         dbc.CardBody(
             [
                 _field(
                     "Cari wilayah",
-                    dcc.Dropdown(id="cari", options=[], placeholder="Nama nagari, kecamatan atau kab/kota…",
-                                 searchable=True, clearable=True,
-                                 labels={"search": "Cari", "no_options_found": "Tidak ditemukan"}),
+                    dcc.Dropdown(
+                        id="cari",
+                        options=[],
+                        placeholder="Nama nagari, kecamatan atau kab/kota…",
+                        searchable=True,
+                        clearable=True,
+                        labels={"search": "Cari", "no_options_found": "Tidak ditemukan"},
+                    ),
                 ),
-                _field("Indikator", dcc.Dropdown(id="indikator", options=indicator_options(), clearable=False,
-                                                 searchable=True, optionHeight=50)),
+                _field(
+                    "Indikator",
+                    dcc.Dropdown(
+                        id="indikator",
+                        options=indicator_options(),
+                        value=value("indikator"),
+                        clearable=False,
+                        searchable=True,
+                        optionHeight=50,
+                    ),
+                ),
                 _field(
                     "Tingkat peta",
                     dbc.RadioItems(
                         id="tingkat",
-                        options=[{"label": LEVEL_LABEL[k] if k != "desa" else "Nagari/desa", "value": k}
-                                 for k in ("kabkota", "kecamatan", "desa")],
+                        options=[
+                            {"label": LEVEL_LABEL[k] if k != "desa" else "Nagari/desa", "value": k} for k in levels
+                        ],
+                        value=value("tingkat"),
                     ),
                 ),
-                _field("Klasifikasi", dbc.Select(id="klasifikasi", options=[{"label": v, "value": k} for k, v in CLASSIFICATIONS.items()])),
-                _field("Skema warna", dbc.Select(id="warna", options=[{"label": v[0], "value": k} for k, v in PALETTES.items()])),
-                html.Div(id="legenda", className="legenda"),
+                _field(
+                    "Klasifikasi",
+                    dbc.Select(
+                        id="klasifikasi",
+                        value=value("klasifikasi"),
+                        options=[{"label": v, "value": k} for k, v in CLASSIFICATIONS.items()],
+                    ),
+                ),
+                _field(
+                    "Skema warna",
+                    dbc.Select(
+                        id="warna",
+                        value=value("warna"),
+                        options=[{"label": v[0], "value": k} for k, v in PALETTES.items()],
+                    ),
+                ),
+                html.Div(legend, id="legenda", className="legenda"),
             ]
         ),
         className="h-100 shadow-sm",
     )
 
 
-PAGES = (("/", "Peta"), ("/prioritas", "Prioritas & target"), ("/rakor", "Paket Rakor"), ("/metodologi", "Metodologi"))
+def shell(
+    nav: list[tuple[str, str, str]],
+    content,
+    info: str,
+    source: str,
+    class_name: str = "",
+    pathname: str | None = None,
+    search: str | None = None,
+    place: str = "",
+) -> html.Div:
+    """What every page has: the URL, the navigation bar with the snapshot, the source line.
 
-
-def shell() -> html.Div:
-    """What every page has: the URL, the navigation bar with the snapshot, the source line."""
+    `nav` is (href, label, id) per entry of the page registry (pages.py). `content` is the
+    page asked for, built with the layout so that its callbacks start on the first load;
+    `pathname` and `search` are the address it was built for: the address component then
+    has nothing to report when it mounts, so routing does not run again (without them, as
+    when the browser sent no address, routing fills the page from the browser's address)."""
     return html.Div(
         id="akar",
+        className=class_name,
         children=[
-            dcc.Location(id="url", refresh=False),
+            dcc.Location(id="url", refresh=False, **({"pathname": pathname, "search": search} if pathname else {})),
             dbc.Navbar(
                 dbc.Container(
                     [
-                        html.Span([html.B("Kantong"), html.Span(" · Sumatera Barat", className="d-none d-md-inline")],
-                                  className="navbar-brand mb-0"),
-                        dbc.Nav([dbc.NavItem(dbc.NavLink(label, href=href, active="exact", id=f"nav-{href.strip('/') or 'peta'}"))
-                                 for href, label in PAGES], navbar=True, className="me-auto"),
-                        html.Span(id="info-snapshot", className="navbar-text small text-white-50"),
+                        html.Span(
+                            [
+                                html.B("Kantong"),
+                                html.Span(f" · {place}" if place else "", className="d-none d-md-inline"),
+                            ],
+                            className="navbar-brand mb-0",
+                        ),
+                        dbc.Nav(
+                            [
+                                dbc.NavItem(dbc.NavLink(label, href=href, active="exact", id=nav_id))
+                                for href, label, nav_id in nav
+                            ],
+                            navbar=True,
+                            className="me-auto",
+                        ),
+                        html.Span(info, id="info-snapshot", className="navbar-text small text-white-50"),
                     ],
                     fluid=True,
                 ),
-                color="primary", dark=True, className="mb-2 py-1",
+                color="primary",
+                dark=True,
+                className="mb-2 py-1",
             ),
-            html.Div(id="halaman"),
-            dbc.Container(html.Footer(id="sumber", className="small text-muted py-2"), fluid=True),
+            html.Div(content, id="halaman"),
+            dbc.Container(html.Footer(source, id="sumber", className="small text-muted py-2"), fluid=True),
         ],
     )
 
 
-def map_page() -> dbc.Container:
+EMPTY_FIGURE = {"data": [], "layout": {}}
+
+
+def map_page(
+    snapshot: Snapshot, search: str | None = None, pathname: str | None = None, first: dict | None = None
+) -> dbc.Container:
+    """The map page for the address `pathname` + `search`: the controls show its view.
+
+    `first` (callbacks.map_view.first_view) is everything the page shows for that view:
+    the map, its legend, title and lists, the profile. With it the page is complete as
+    served and the map's callbacks wait for the first change; without it they fill it."""
+    view = View.from_query(search, snapshot)
+    first = first or {}
     return dbc.Container(
         [
             # The map's own view of the address: its callbacks exist only while this page does.
-            dcc.Location(id="url-peta", refresh=False),
-            dcc.Store(id="peta-tampil"),  # what the map shows now (per page, so a new map starts empty)
+            # Given the address the page was built for, it has nothing to report when it mounts.
+            dcc.Location(id="url-peta", refresh=False, **({"pathname": pathname, "search": search} if first else {})),
+            # What the map shows now (per page, so a new map starts empty).
+            dcc.Store(id="peta-tampil", data=first.get("shown")),
             dcc.Store(id="peta-pas"),
             dcc.Download(id="unduh-peta-berkas"),
             dbc.Row(
                 [
-                    dbc.Col(controls(), lg=3, md=4, className="mb-2"),
+                    dbc.Col(controls(view, first.get("legend"), snapshot.map_levels), lg=3, md=4, className="mb-2"),
                     dbc.Col(
                         dbc.Card(
                             dbc.CardBody(
                                 [
-                                    html.Nav(id="jejak", className="jejak mb-1", **{"aria-label": "jejak wilayah"}),
+                                    html.Nav(
+                                        first.get("breadcrumb"),
+                                        id="jejak",
+                                        className="jejak mb-1",
+                                        **{"aria-label": "jejak wilayah"},
+                                    ),
                                     html.Div(
                                         [
-                                            html.H2(id="judul-peta", className="h6 mb-1"),
+                                            html.H2(first.get("title"), id="judul-peta", className="h6 mb-1"),
                                             html.Div(
                                                 [
-                                                    dbc.Button("Presentasi", id="mulai-presentasi", href="/presentasi",
-                                                               size="sm", color="primary", outline=True,
-                                                               title="Mode presentasi layar penuh: panah kiri/kanan berpindah kab/kota"),
-                                                    download_menu("unduh-peta", [("peta", "Peta ini", IMAGE_FORMATS),
-                                                                                 ("tabel", "Tabel wilayah di peta ini", TABLE_FORMATS)]),
+                                                    dbc.Button(
+                                                        "Presentasi",
+                                                        id="mulai-presentasi",
+                                                        href=first.get("presentation", "/presentasi"),
+                                                        size="sm",
+                                                        color="primary",
+                                                        outline=True,
+                                                        title="Mode presentasi layar penuh: panah kiri/kanan berpindah kab/kota",
+                                                    ),
+                                                    download_menu(
+                                                        "unduh-peta",
+                                                        [
+                                                            ("peta", "Peta ini", IMAGE_FORMATS),
+                                                            ("tabel", "Tabel wilayah di peta ini", TABLE_FORMATS),
+                                                        ],
+                                                    ),
                                                 ],
                                                 className="d-flex gap-2 flex-shrink-0",
                                             ),
@@ -143,20 +247,38 @@ def map_page() -> dbc.Container:
                                         className="d-flex justify-content-between align-items-start gap-2",
                                     ),
                                     dcc.Loading(
-                                        dcc.Graph(id="peta", config=MAP_CONFIG, className="peta", figure={"data": [], "layout": {}}),
-                                        delay_show=400, type="circle",
+                                        dcc.Graph(
+                                            id="peta",
+                                            config=MAP_CONFIG,
+                                            className="peta",
+                                            figure=first.get("figure", EMPTY_FIGURE),
+                                        ),
+                                        delay_show=400,
+                                        type="circle",
                                     ),
-                                    html.Div(id="tanpa-poligon", className="mt-2"),
+                                    html.Div(first.get("missing"), id="tanpa-poligon", className="mt-2"),
                                 ]
                             ),
                             className="h-100 shadow-sm",
                         ),
-                        lg=6, md=8, className="mb-2",
+                        lg=6,
+                        md=8,
+                        className="mb-2",
                     ),
                     dbc.Col(
-                        dbc.Card(dbc.CardBody([html.Div(id="profil"), html.Hr(), html.Div(id="peringkat")]),
-                                 className="h-100 shadow-sm"),
-                        lg=3, md=12, className="mb-2",
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    html.Div(first.get("profile"), id="profil"),
+                                    html.Hr(),
+                                    html.Div(first.get("top"), id="peringkat"),
+                                ]
+                            ),
+                            className="h-100 shadow-sm",
+                        ),
+                        lg=3,
+                        md=12,
+                        className="mb-2",
                     ),
                 ],
                 className="g-2",

@@ -12,9 +12,14 @@ window.dash_clientside = window.dash_clientside || {};
         const attempt = function () {
             const gd = document.querySelector(selector + ' .js-plotly-plot');
             const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            const drawn = sub && gd.layout.meta && JSON.stringify(gd.layout.meta.bbox) === wanted;
+            // Drawn: the figure is this one, plotly has put its data on the map (a new map gets
+            // its data, and the layout's centre and zoom, only after MapLibre's "load" and the
+            // GeoJSON) and dcc.Graph is not resizing it (which also sets centre and zoom):
+            // fitting before either would be undone.
+            const drawn = sub && gd.layout.meta && JSON.stringify(gd.layout.meta.bbox) === wanted &&
+                sub.traceHash && Object.keys(sub.traceHash).length > 0 && !gd.classList.contains('dash-graph--pending');
             if (!drawn) {
-                if (tries++ < 200) { setTimeout(attempt, 50); }
+                if (tries++ < 400) { setTimeout(attempt, 25); }
                 return;
             }
             sub.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], {padding: 12, animate: false});
