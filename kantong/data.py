@@ -41,6 +41,19 @@ LEVEL_LABEL_SHORT = {
 }
 
 
+# Where a region lies: its parents' names, label point and bounding box (maps and hovers).
+PLACE_COLUMNS = (
+    "nama_kecamatan",
+    "nama_kabkota",
+    "lon",
+    "lat",
+    "bbox_barat",
+    "bbox_selatan",
+    "bbox_timur",
+    "bbox_utara",
+)
+
+
 class SnapshotNotFound(Exception):
     pass
 
@@ -241,20 +254,7 @@ def indicator_values(
     ind = indicators.get(kolom)
     frame = snapshot.regions_in(scope, level)
     cols = ["kode", "nama", "kk_total", "punya_poligon", kolom] + ([ind.penyebut] if ind.is_rate else [])
-    cols += [
-        c
-        for c in (
-            "nama_kecamatan",
-            "nama_kabkota",
-            "lon",
-            "lat",
-            "bbox_barat",
-            "bbox_selatan",
-            "bbox_timur",
-            "bbox_utara",
-        )
-        if c in frame.columns
-    ]
+    cols += [c for c in PLACE_COLUMNS if c in frame.columns]
     out = frame[list(dict.fromkeys(cols))].rename(columns={kolom: "nilai"})
     out["nilai"] = out["nilai"].astype("float64")
     out.loc[out["kk_total"] == 0, "nilai"] = float("nan")  # no P3KE family: nothing to rank

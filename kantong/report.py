@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from etl import config, indicators
 from kantong import exports, figures, fmt, geometry, priority
-from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values, level_of
+from kantong.data import LEVEL_LABEL_SHORT, PLACE_COLUMNS, Snapshot, indicator_values, level_of
 from kantong.view import CLASSIFICATIONS, View
 
 SKOR = indicators.Indicator(
@@ -188,22 +188,7 @@ def table_file(snapshot: Snapshot, view: View, ext: str) -> str:
 def score_map_frame(snapshot: Snapshot, scored: priority.Scored) -> tuple[pd.DataFrame, figures.Classes]:
     """The nagari with their priority score as the map value, classed in quantiles."""
     desa = snapshot.table("desa")
-    frame = desa[
-        [
-            "kode",
-            "nama",
-            "kk_total",
-            "punya_poligon",
-            "nama_kecamatan",
-            "nama_kabkota",
-            "lon",
-            "lat",
-            "bbox_barat",
-            "bbox_selatan",
-            "bbox_timur",
-            "bbox_utara",
-        ]
-    ].copy()
+    frame = desa[["kode", "nama", "kk_total", "punya_poligon", *PLACE_COLUMNS]].copy()
     frame["nilai"] = scored.table["skor"]
     frame["peringkat"] = scored.table["peringkat"]
     classes = figures.classify(frame["nilai"], desa["kk_desil_1"] > 0, SKOR, "kuantil", "oranye")
