@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+import ids  # noqa: E402
 from etl import config, indicators  # noqa: E402
 from tests.browser.pages import MAP_READY, choose_indicator, make_driver, text_of, wait_map  # noqa: E402
 
@@ -116,14 +117,14 @@ def run_minimal_server() -> None:
     httpd.shutdown()
 
 
-def change_indicator(driver, kolom: str) -> None:
+def change_indicator(driver, indikator: str) -> None:
     """Choose an indicator in the map's dropdown and wait until the map shows it; typing into
     the dropdown is tried again once if the address did not change."""
-    label = indicators.get(kolom).label
+    label = indicators.get(indikator).label
     for attempt in range(2):
         choose_indicator(driver, label)
         try:
-            WebDriverWait(driver, 15).until(lambda d: f"indikator={kolom}" in d.current_url)
+            WebDriverWait(driver, 15).until(lambda d: f"indikator={indikator}" in d.current_url)
             return
         except Exception:
             if attempt:
@@ -219,10 +220,10 @@ def main() -> None:
         largest.setdefault(level, sorted(loaded, key=lambda r: -r["bytes"])[:4])
         timed.records.clear()
         changes = []
-        for kolom in INDICATOR_CHANGES:
-            legend = text_of(driver, "#legenda")
-            change_indicator(driver, kolom)
-            WebDriverWait(driver, 30).until(lambda d, before=legend: text_of(d, "#legenda") != before)
+        for indikator in INDICATOR_CHANGES:
+            legend = text_of(driver, f"#{ids.LEGENDA}")
+            change_indicator(driver, indikator)
+            WebDriverWait(driver, 30).until(lambda d, before=legend: text_of(d, f"#{ids.LEGENDA}") != before)
             wait_map(driver, 60)
             done = [r for r in network(driver) if "_dash-update-component" in r["url"]]
             changes.append(sum(r["bytes"] for r in done))

@@ -165,9 +165,9 @@ async def working_indicators(host: str, port: int, cb: Callback) -> tuple[list[s
     headers = {"Content-Type": "application/json", "Accept-Encoding": "gzip, deflate"}
     good, bad = [], []
     for ind in indicators.INDICATORS:
-        search = "?" + urlencode({"tingkat": "kabkota", "indikator": ind.kolom})
+        search = "?" + urlencode({"tingkat": "kabkota", "indikator": ind.id})
         status, _, _ = await http(host, port, "POST", cb.path, cb.body(search, None), headers)
-        (good if status == 200 else bad).append(ind.kolom if status == 200 else f"{ind.kolom} (HTTP {status})")
+        (good if status == 200 else bad).append(ind.id if status == 200 else f"{ind.id} (HTTP {status})")
     return good, bad
 
 
@@ -180,9 +180,14 @@ async def user(
     stop_at: float,
     budget: list[int],
     rng: random.Random,
-    kolom: list[str],
+    indikator_ids: list[str],
 ) -> None:
-    view = {"tingkat": rng.choice(LEVELS), "indikator": rng.choice(kolom), "klasifikasi": "kuantil", "warna": "oranye"}
+    view = {
+        "tingkat": rng.choice(LEVELS),
+        "indikator": rng.choice(indikator_ids),
+        "klasifikasi": "kuantil",
+        "warna": "oranye",
+    }
     shown = None
     due = time.monotonic() + rng.uniform(0, 3)  # users arrive over the first seconds
     headers = {"Content-Type": "application/json", "Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
@@ -196,7 +201,7 @@ async def user(
         budget[0] -= 1
         if not first:  # a person changes the indicator or the level
             if rng.random() < 0.5:
-                view["indikator"] = rng.choice([k for k in kolom if k != view["indikator"]])
+                view["indikator"] = rng.choice([k for k in indikator_ids if k != view["indikator"]])
             else:
                 view["tingkat"] = rng.choice([lv for lv in LEVELS if lv != view["tingkat"]])
         first = False
@@ -226,14 +231,24 @@ async def user(
 
 
 async def load(
-    host: str, port: int, cb: Callback, users: int, duration: float, max_requests: int, seed: int, kolom: list[str]
+    host: str,
+    port: int,
+    cb: Callback,
+    users: int,
+    duration: float,
+    max_requests: int,
+    seed: int,
+    indikator_ids: list[str],
 ) -> Run:
     run = Run(users)
     stop_at = time.monotonic() + duration
     budget = [max_requests]
     rng = random.Random(seed)
     await asyncio.gather(
-        *(user(i, host, port, cb, run, stop_at, budget, random.Random(rng.random()), kolom) for i in range(users))
+        *(
+            user(i, host, port, cb, run, stop_at, budget, random.Random(rng.random()), indikator_ids)
+            for i in range(users)
+        )
     )
     return run
 
@@ -352,11 +367,13 @@ def main() -> None:
             try:
                 cb = map_callback(base)
                 host, port = "127.0.0.1", urlsplit(base).port or 80
-                kolom, broken = asyncio.run(working_indicators(host, port, cb))
+                indikator_ids, broken = asyncio.run(working_indicators(host, port, cb))
                 if broken:
                     print(f"      left out, failing without load: {', '.join(broken)}")
                 started = time.monotonic()
-                run = asyncio.run(load(host, port, cb, users, duration, args.max_requests, args.seed + users, kolom))
+                run = asyncio.run(
+                    load(host, port, cb, users, duration, args.max_requests, args.seed + users, indikator_ids)
+                )
                 summary.append(report(run, started, args.warmup, duration))
             finally:
                 if proc is not None:

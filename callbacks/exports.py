@@ -5,15 +5,16 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx, dcc
 from dash.exceptions import PreventUpdate
 
+import ids
 from kantong import exports, render, report
 from kantong.view import View
 
 
 def register(app, store) -> None:
     @app.callback(
-        Output("unduh-peta-berkas", "data"),
-        Input({"type": "unduh-peta", "objek": ALL, "format": ALL}, "n_clicks"),
-        State("url-peta", "search"),
+        Output(ids.UNDUH_PETA_BERKAS, "data"),
+        Input({"type": ids.UNDUH_PETA, "objek": ALL, "format": ALL}, "n_clicks"),
+        State(ids.URL_PETA, "search"),
         prevent_initial_call=True,
     )
     def download_view(_clicks, search):
@@ -32,7 +33,7 @@ def register(app, store) -> None:
         data = exports.table_bytes(format, "Wilayah", frame, columns, lines)
         return dcc.send_bytes(data, report.table_file(snapshot, view, format))
 
-    @app.callback(Output("mulai-presentasi", "href"), Input("url-peta", "search"))
+    @app.callback(Output(ids.MULAI_PRESENTASI, "href"), Input(ids.URL_PETA, "search"))
     def presentation_link(search):
         snapshot = store.latest()
         view = View.from_query(search, snapshot)

@@ -8,6 +8,7 @@ from pathlib import Path
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, Patch, State, html
 
+import ids
 from etl import config, indicators
 from kantong import data, figures, fmt, report
 from kantong import view as view_module
@@ -32,7 +33,7 @@ def breadcrumb(snapshot, view: View) -> list:
         else:
             items.append(
                 html.Button(
-                    label, id={"type": "jejak", "kode": kode}, className="btn btn-link btn-sm p-0 align-baseline"
+                    label, id={"type": ids.JEJAK, "kode": kode}, className="btn btn-link btn-sm p-0 align-baseline"
                 )
             )
             items.append(html.Span(" › ", className="text-muted mx-1"))
@@ -67,7 +68,9 @@ def no_polygon_list(frame, ind) -> html.Div | None:
         html.Li(
             [
                 html.Button(
-                    row.nama, id={"type": "buka", "kode": row.kode}, className="btn btn-link btn-sm p-0 align-baseline"
+                    row.nama,
+                    id={"type": ids.BUKA, "kode": row.kode},
+                    className="btn btn-link btn-sm p-0 align-baseline",
                 ),
                 html.Span(f": {fmt.nilai(ind, row.nilai)}", className="small"),
             ]
@@ -95,7 +98,7 @@ def top_list(frame, ind, level: str) -> html.Div:
                 html.Td(fmt.angka(int(r.peringkat))),
                 html.Td(
                     html.Button(
-                        r.nama, id={"type": "buka", "kode": r.kode}, className="btn btn-link btn-sm p-0 text-start"
+                        r.nama, id={"type": ids.BUKA, "kode": r.kode}, className="btn btn-link btn-sm p-0 text-start"
                     )
                 ),
                 html.Td(fmt.nilai_pendek(ind, r.nilai), className="text-end"),
@@ -124,14 +127,14 @@ def view_pieces(app, snapshot, view: View) -> dict:
     """What the map callback sends for a view, apart from the whole figure, the profile's
     outline and the breadcrumb: the map's per-indicator values (all a Patch needs), legend,
     title, nagari without polygon and the top list. It depends only on the snapshot and
-    the view's level, scope, indicator, classification and colours."""
+    the view's level, wilayah, indicator, classification and colours."""
     ind = indicators.get(view.indikator)
     frame, classes = report.view_classes(snapshot, view)
-    scope = _display_name(snapshot, view.wilayah)
+    nama_wilayah = _display_name(snapshot, view.wilayah)
     return {
         "values": figures.map_values(frame, classes, ind),
         "legend": legend(classes, ind, view.tingkat),
-        "title": f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {scope}",
+        "title": f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {nama_wilayah}",
         "missing": no_polygon_list(frame, ind),
         "top": top_list(frame, ind, view.tingkat),
     }
@@ -217,21 +220,21 @@ def register(app, store, cache: SnapshotCache | None = None) -> None:
     # Fit the view to the map's real size whenever new regions are drawn (assets/kantong/peta.js).
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="fit"),
-        Output("peta-pas", "data"),
-        Input("peta-tampil", "data"),
-        State("peta", "figure"),
+        Output(ids.PETA_PAS, "data"),
+        Input(ids.PETA_TAMPIL, "data"),
+        State(ids.PETA, "figure"),
     )
 
     @app.callback(
-        Output("peta", "figure"),
-        Output("peta-tampil", "data"),
-        Output("legenda", "children"),
-        Output("jejak", "children"),
-        Output("judul-peta", "children"),
-        Output("tanpa-poligon", "children"),
-        Output("peringkat", "children"),
-        Input("url-peta", "search"),
-        State("peta-tampil", "data"),
+        Output(ids.PETA, "figure"),
+        Output(ids.PETA_TAMPIL, "data"),
+        Output(ids.LEGENDA, "children"),
+        Output(ids.JEJAK, "children"),
+        Output(ids.JUDUL_PETA, "children"),
+        Output(ids.TANPA_POLIGON, "children"),
+        Output(ids.PERINGKAT, "children"),
+        Input(ids.URL_PETA, "search"),
+        State(ids.PETA_TAMPIL, "data"),
         prevent_initial_call=True,  # the page's layout holds the first view (first_view)
     )
     def render_map(search, shown):

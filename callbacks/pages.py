@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import flask
 from dash import Input, Output, State, html
 
+import ids
 import pages as registry
 from kantong import fmt
 from layouts.main import shell
@@ -97,12 +98,12 @@ def register(services: registry.Services) -> None:
 
     # Not on the first load: the layout already holds the page asked for.
     @app.callback(
-        Output("halaman", "children"),
-        Output("info-snapshot", "children"),
-        Output("sumber", "children"),
-        Output("akar", "className"),
-        Input("url", "pathname"),
-        State("url", "search"),
+        Output(ids.HALAMAN, "children"),
+        Output(ids.INFO_SNAPSHOT, "children"),
+        Output(ids.SUMBER, "children"),
+        Output(ids.AKAR, "className"),
+        Input(ids.URL, "pathname"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     def render_page(pathname, search):

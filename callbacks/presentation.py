@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, html
 
+import ids
 from callbacks.map_view import geojson_url, legend
 from etl import indicators
 from kantong import figures, fmt, rakor, report
@@ -36,41 +37,41 @@ def step_view(snapshot, indikator: str, ke: int) -> View:
 def register(app, store, plans) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="langkah"),
-        Output("presentasi-ke", "data"),
-        Output("presentasi-hitung", "data"),
-        Input("presentasi-maju", "n_clicks"),
-        Input("presentasi-mundur", "n_clicks"),
-        Input("presentasi-awal", "n_clicks"),
-        State("presentasi-ke", "data"),
-        State("presentasi-hitung", "data"),
-        State("presentasi-param", "data"),
+        Output(ids.PRESENTASI_KE, "data"),
+        Output(ids.PRESENTASI_HITUNG, "data"),
+        Input(ids.PRESENTASI_MAJU, "n_clicks"),
+        Input(ids.PRESENTASI_MUNDUR, "n_clicks"),
+        Input(ids.PRESENTASI_AWAL, "n_clicks"),
+        State(ids.PRESENTASI_KE, "data"),
+        State(ids.PRESENTASI_HITUNG, "data"),
+        State(ids.PRESENTASI_PARAM, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="fitPresentasi"),
-        Output("presentasi-pas", "data"),
-        Input("presentasi-tampil", "data"),
-        State("presentasi-peta", "figure"),
+        Output(ids.PRESENTASI_PAS, "data"),
+        Input(ids.PRESENTASI_TAMPIL, "data"),
+        State(ids.PRESENTASI_PETA, "figure"),
     )
 
     @app.callback(
-        Output("presentasi-judul", "children"),
-        Output("presentasi-subjudul", "children"),
-        Output("presentasi-posisi", "children"),
-        Output("presentasi-peta", "figure"),
-        Output("presentasi-angka", "children"),
-        Output("presentasi-legenda", "children"),
-        Output("presentasi-tampil", "data"),
-        Output("url", "search"),
-        Input("presentasi-ke", "data"),
-        State("presentasi-param", "data"),
+        Output(ids.PRESENTASI_JUDUL, "children"),
+        Output(ids.PRESENTASI_SUBJUDUL, "children"),
+        Output(ids.PRESENTASI_POSISI, "children"),
+        Output(ids.PRESENTASI_PETA, "figure"),
+        Output(ids.PRESENTASI_ANGKA, "children"),
+        Output(ids.PRESENTASI_LEGENDA, "children"),
+        Output(ids.PRESENTASI_TAMPIL, "data"),
+        Output(ids.URL, "search"),
+        Input(ids.PRESENTASI_KE, "data"),
+        State(ids.PRESENTASI_PARAM, "data"),
     )
     def show(ke, param):
         snapshot = store.latest()
         steps = 1 + len(snapshot.table("kabkota"))
         ke = int(ke or 0) % steps
         ind = indicators.get(param["indikator"])
-        view = step_view(snapshot, ind.kolom, ke)
+        view = step_view(snapshot, ind.id, ke)
         plan = rakor.plan_for(snapshot, plans, param.get("rencana"))
         region = snapshot.region(view.wilayah)
         frame, classes = report.view_classes(snapshot, view)
@@ -107,8 +108,8 @@ def register(app, store, plans) -> None:
             html.Ol(items, className="presentasi-daftar"),
         ]
         subtitle = f"{ind.label} · data per {fmt.tanggal(snapshot.tanggal_referensi)}"
-        shown = {"snapshot": snapshot.id, "ke": ke, "indikator": ind.kolom}
-        search = f"?indikator={ind.kolom}&rencana={param.get('rencana') or rakor.AUTOMATIC}&ke={ke}"
+        shown = {"snapshot": snapshot.id, "ke": ke, "indikator": ind.id}
+        search = f"?indikator={ind.id}&rencana={param.get('rencana') or rakor.AUTOMATIC}&ke={ke}"
         return (
             str(region["nama"]),
             subtitle,

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+import ids
 from callbacks.map_view import geojson_url
 from kantong import exports, figures, fmt, priority, render, report
 from kantong.plans import Plan
@@ -17,12 +18,12 @@ from layouts.priority import plan_options
 
 # The selection rule's inputs, passed to callbacks as one dict (Dash's grouped states).
 RULE_STATE = {
-    "aturan": State("aturan", "value"),
-    "k": State("aturan-k", "value"),
-    "n": State("aturan-n", "value"),
-    "anggaran": State("aturan-anggaran", "value"),
-    "biaya_per_kk": State("aturan-biaya", "value"),
-    "kk_per_nagari": State("aturan-kk", "value"),
+    "aturan": State(ids.ATURAN, "value"),
+    "k": State(ids.ATURAN_K, "value"),
+    "n": State(ids.ATURAN_N, "value"),
+    "anggaran": State(ids.ATURAN_ANGGARAN, "value"),
+    "biaya_per_kk": State(ids.ATURAN_BIAYA, "value"),
+    "kk_per_nagari": State(ids.ATURAN_KK, "value"),
 }
 
 
@@ -37,7 +38,7 @@ def coverage_block(snapshot, selected: list[str], per_nagari: int) -> html.Div:
         ],
         color="info",
         className="py-2 mb-0 small",
-        id="cakupan-teks",
+        id=ids.CAKUPAN_TEKS,
     )
 
 
@@ -57,7 +58,7 @@ def contribution_block(snapshot, scored, kode: str) -> html.Div:
                         className="small",
                     ),
                     download_menu(
-                        "unduh-prioritas", [("rincian", "Grafik rincian skor", IMAGE_FORMATS)], label="Unduh grafik"
+                        ids.UNDUH_PRIORITAS, [("rincian", "Grafik rincian skor", IMAGE_FORMATS)], label="Unduh grafik"
                     ),
                 ],
                 className="d-flex justify-content-between align-items-center mt-2",
@@ -68,7 +69,7 @@ def contribution_block(snapshot, scored, kode: str) -> html.Div:
                 className="rincian",
             ),
         ],
-        id="rincian-isi",
+        id=ids.RINCIAN_ISI,
     )
 
 
@@ -78,27 +79,27 @@ def _clicked_nagari(click) -> str | None:
 
 def register(app, store, plans) -> None:  # noqa: C901  (one closure per callback of the page)
 
-    @app.callback(Output({"type": "bobot", "kolom": ALL}, "value"), Input("preset", "value"))
+    @app.callback(Output({"type": ids.BOBOT, "indikator": ALL}, "value"), Input(ids.PRESET, "value"))
     def apply_preset(preset):
         if preset not in priority.PRESETS:
             raise PreventUpdate
         weights = priority.weights_for(preset)
-        return [weights[o["id"]["kolom"]] for o in ctx.outputs_list]
+        return [weights[o["id"]["indikator"]] for o in ctx.outputs_list]
 
     # Every slider into one {indicator: weight} store (assets/kantong/prioritas.js).
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="bobot"),
-        Output("bobot", "data"),
-        Input({"type": "bobot", "kolom": ALL}, "value"),
+        Output(ids.BOBOT, "data"),
+        Input({"type": ids.BOBOT, "indikator": ALL}, "value"),
     )
 
     @app.callback(
-        Output("grid-peringkat", "rowData"),
-        Output("skor-baru", "data"),
-        Output("grid-terisi", "data"),
-        Input("bobot", "data"),
-        State("grid-terisi", "data"),
-        State("pilihan", "data"),
+        Output(ids.GRID_PERINGKAT, "rowData"),
+        Output(ids.SKOR_BARU, "data"),
+        Output(ids.GRID_TERISI, "data"),
+        Input(ids.BOBOT, "data"),
+        State(ids.GRID_TERISI, "data"),
+        State(ids.PILIHAN, "data"),
     )
     def rescore(weights, filled, selected):
         snapshot = store.latest()
@@ -112,17 +113,17 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
 
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="pilih"),
-        Output("pilih-terapkan", "data"),
-        Input("pilihan", "data"),
+        Output(ids.PILIH_TERAPKAN, "data"),
+        Input(ids.PILIHAN, "data"),
     )
 
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="skor"),
-        Output("skor-terapkan", "data"),
-        Input("skor-baru", "data"),
+        Output(ids.SKOR_TERAPKAN, "data"),
+        Input(ids.SKOR_BARU, "data"),
     )
 
-    @app.callback(Output("grid-peringkat", "filterModel"), Input("saring-kabkota", "value"))
+    @app.callback(Output(ids.GRID_PERINGKAT, "filterModel"), Input(ids.SARING_KABKOTA, "value"))
     def filter_kabkota(kode):
         # A client-side filter: the chosen nagari of other kab/kota stay chosen.
         if not kode:
@@ -130,13 +131,13 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         return {"nama_kabkota": {"filterType": "text", "type": "equals", "filter": store.latest().name(kode)}}
 
     @app.callback(
-        output=Output("pilihan", "data"),
+        output=Output(ids.PILIHAN, "data"),
         inputs={
-            "_apply": Input("terapkan", "n_clicks"),
-            "changed": Input("grid-peringkat", "cellValueChanged"),
-            "click": Input("peta-prioritas", "clickData"),
+            "_apply": Input(ids.TERAPKAN, "n_clicks"),
+            "changed": Input(ids.GRID_PERINGKAT, "cellValueChanged"),
+            "click": Input(ids.PETA_PRIORITAS, "clickData"),
         },
-        state={"rule": RULE_STATE, "weights": State("bobot", "data"), "current": State("pilihan", "data")},
+        state={"rule": RULE_STATE, "weights": State(ids.BOBOT, "data"), "current": State(ids.PILIHAN, "data")},
         prevent_initial_call=True,
     )
     def select(_apply, changed, click, rule, weights, current):
@@ -144,9 +145,9 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         map only show it (assets/kantong/prioritas.js ticks the boxes)."""
         current = list(current or [])
         trigger = ctx.triggered_id
-        if trigger == "terapkan":
+        if trigger == ids.TERAPKAN:
             return priority.SelectionRule.from_form(rule).select(priority.scored_for(store.latest(), weights or {}))
-        if trigger == "peta-prioritas":
+        if trigger == ids.PETA_PRIORITAS:
             kode = _clicked_nagari(click)
             if not kode:
                 raise PreventUpdate
@@ -157,12 +158,12 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         return chosen
 
     @app.callback(
-        Output("grid-target", "rowData"),
-        Output("cakupan", "children"),
-        Input("pilihan", "data"),
-        State("grid-target", "rowData"),
-        State("bobot", "data"),
-        State("aturan-kk", "value"),
+        Output(ids.GRID_TARGET, "rowData"),
+        Output(ids.CAKUPAN, "children"),
+        Input(ids.PILIHAN, "data"),
+        State(ids.GRID_TARGET, "rowData"),
+        State(ids.BOBOT, "data"),
+        State(ids.ATURAN_KK, "value"),
     )
     def targets(selected, existing, weights, per_nagari):
         snapshot = store.latest()
@@ -172,11 +173,11 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         return rows, coverage_block(snapshot, selected or [], int(per_nagari or priority.FAMILIES_PER_NAGARI))
 
     @app.callback(
-        Output("peta-prioritas", "figure"),
-        Output("peta-prioritas-tampil", "data"),
-        Input("bobot", "data"),
-        Input("pilihan", "data"),
-        State("peta-prioritas-tampil", "data"),
+        Output(ids.PETA_PRIORITAS, "figure"),
+        Output(ids.PETA_PRIORITAS_TAMPIL, "data"),
+        Input(ids.BOBOT, "data"),
+        Input(ids.PILIHAN, "data"),
+        State(ids.PETA_PRIORITAS_TAMPIL, "data"),
     )
     def render_priority_map(weights, selected, shown):
         snapshot = store.latest()
@@ -186,7 +187,7 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
                 snapshot, scored, selected or [], geojson_url(app, snapshot, "desa")
             ), snapshot.id
         patch = Patch()
-        if ctx.triggered_id == "pilihan":
+        if ctx.triggered_id == ids.PILIHAN:
             # Only the outline of the chosen nagari changes.
             outline = [k for k in (selected or []) if k in snapshot.table("desa").index]
             patch["data"][1]["locations"] = outline
@@ -198,16 +199,16 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         return patch, no_update
 
     @app.callback(
-        Output("rincian-skor", "children"),
-        Output("rincian-kode", "data"),
-        Input("grid-peringkat", "cellClicked"),
-        Input("peta-prioritas", "clickData"),
-        State("bobot", "data"),
+        Output(ids.RINCIAN_SKOR, "children"),
+        Output(ids.RINCIAN_KODE, "data"),
+        Input(ids.GRID_PERINGKAT, "cellClicked"),
+        Input(ids.PETA_PRIORITAS, "clickData"),
+        State(ids.BOBOT, "data"),
         prevent_initial_call=True,
     )
     def breakdown(cell, click, weights):
         snapshot = store.latest()
-        kode = _clicked_nagari(click) if ctx.triggered_id == "peta-prioritas" else (cell or {}).get("rowId")
+        kode = _clicked_nagari(click) if ctx.triggered_id == ids.PETA_PRIORITAS else (cell or {}).get("rowId")
         if not kode:
             raise PreventUpdate
         return contribution_block(snapshot, priority.scored_for(snapshot, weights or {}), kode), kode
@@ -216,21 +217,21 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
 
     @app.callback(
         output=[
-            Output("rencana-pesan", "children"),
-            Output("rencana-daftar", "options"),
-            Output("rencana-daftar", "value"),
-            Output("rencana-id", "data"),
-            Output("rencana-revisi", "data"),
+            Output(ids.RENCANA_PESAN, "children"),
+            Output(ids.RENCANA_DAFTAR, "options"),
+            Output(ids.RENCANA_DAFTAR, "value"),
+            Output(ids.RENCANA_ID, "data"),
+            Output(ids.RENCANA_REVISI, "data"),
         ],
-        inputs={"_n": Input("rencana-simpan", "n_clicks")},
+        inputs={"_n": Input(ids.RENCANA_SIMPAN, "n_clicks")},
         state={
-            "nama": State("rencana-nama", "value"),
-            "penulis": State("rencana-penulis", "value"),
-            "weights": State("bobot", "data"),
+            "nama": State(ids.RENCANA_NAMA, "value"),
+            "penulis": State(ids.RENCANA_PENULIS, "value"),
+            "weights": State(ids.BOBOT, "data"),
             "rule": RULE_STATE,
-            "rows": State("grid-target", "rowData"),
-            "plan_id": State("rencana-id", "data"),
-            "revisi": State("rencana-revisi", "data"),
+            "rows": State(ids.GRID_TARGET, "rowData"),
+            "plan_id": State(ids.RENCANA_ID, "data"),
+            "revisi": State(ids.RENCANA_REVISI, "data"),
         },
         prevent_initial_call=True,
     )
@@ -266,25 +267,25 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         )
         saved = plans.save(plan)
         message = f"Tersimpan: {saved.nama}, revisi {saved.revisi}, oleh {saved.penulis} ({fmt.tanggal(saved.disimpan_pada)})."
-        alert = [dbc.Alert(message, color="success", className="py-2 small mb-1", id="rencana-tersimpan")]
+        alert = [dbc.Alert(message, color="success", className="py-2 small mb-1", id=ids.RENCANA_TERSIMPAN)]
         if saved.catatan_konflik:
             alert.append(dbc.Alert(saved.catatan_konflik, color="warning", className="py-2 small mb-0"))
         return [alert, plan_options(plans), str(saved.id), saved.id, saved.revisi]
 
     @app.callback(
-        Output({"type": "bobot", "kolom": ALL}, "value", allow_duplicate=True),
-        Output("pilihan", "data", allow_duplicate=True),
-        Output("grid-target", "rowData", allow_duplicate=True),
-        Output("rencana-nama", "value"),
-        Output("rencana-id", "data", allow_duplicate=True),
-        Output("rencana-revisi", "data", allow_duplicate=True),
-        Output("rencana-pesan", "children", allow_duplicate=True),
-        Output("rencana-daftar", "options", allow_duplicate=True),
-        Input("rencana-buka", "n_clicks"),
-        Input("rencana-duplikat", "n_clicks"),
-        Input("rencana-hapus", "n_clicks"),
-        State("rencana-daftar", "value"),
-        State("rencana-penulis", "value"),
+        Output({"type": ids.BOBOT, "indikator": ALL}, "value", allow_duplicate=True),
+        Output(ids.PILIHAN, "data", allow_duplicate=True),
+        Output(ids.GRID_TARGET, "rowData", allow_duplicate=True),
+        Output(ids.RENCANA_NAMA, "value"),
+        Output(ids.RENCANA_ID, "data", allow_duplicate=True),
+        Output(ids.RENCANA_REVISI, "data", allow_duplicate=True),
+        Output(ids.RENCANA_PESAN, "children", allow_duplicate=True),
+        Output(ids.RENCANA_DAFTAR, "options", allow_duplicate=True),
+        Input(ids.RENCANA_BUKA, "n_clicks"),
+        Input(ids.RENCANA_DUPLIKAT, "n_clicks"),
+        Input(ids.RENCANA_HAPUS, "n_clicks"),
+        State(ids.RENCANA_DAFTAR, "value"),
+        State(ids.RENCANA_PENULIS, "value"),
         prevent_initial_call=True,
     )
     def plan_actions(_open, _dup, _delete, chosen, penulis):
@@ -292,7 +293,7 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
             raise PreventUpdate
         plan_id = int(chosen)
         n_out = len(ctx.outputs_list[0])
-        if ctx.triggered_id == "rencana-hapus":
+        if ctx.triggered_id == ids.RENCANA_HAPUS:
             name = plans.open(plan_id).nama
             plans.delete(plan_id)
             return (
@@ -305,13 +306,13 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
                 dbc.Alert(f"Rencana \u201c{name}\u201d dihapus.", color="secondary", className="py-2 small"),
                 plan_options(plans),
             )
-        if ctx.triggered_id == "rencana-duplikat":
+        if ctx.triggered_id == ids.RENCANA_DUPLIKAT:
             source = plans.open(plan_id)
             plan = plans.duplicate(plan_id, f"{source.nama} (salinan)", (penulis or source.penulis).strip())
         else:
             plan = plans.open(plan_id)
         snapshot = store.latest()
-        weights = [float(plan.bobot.get(o["id"]["kolom"], 0)) for o in ctx.outputs_list[0]]
+        weights = [float(plan.bobot.get(o["id"]["indikator"], 0)) for o in ctx.outputs_list[0]]
         chosen_codes = [row["kode"] for row in plan.nagari]
         notes = [f"Dibuka: {plan.nama}, revisi {plan.revisi} ({plan.penulis}, {fmt.tanggal(plan.disimpan_pada)})."]
         if plan.snapshot_id != snapshot.id:
@@ -331,14 +332,14 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         )
 
     @app.callback(
-        Output("unduh", "data"),
-        Input({"type": "unduh-prioritas", "objek": ALL, "format": ALL}, "n_clicks"),
-        State("rencana-nama", "value"),
-        State("rencana-penulis", "value"),
-        State("grid-target", "rowData"),
-        State("bobot", "data"),
-        State("pilihan", "data"),
-        State("rincian-kode", "data"),
+        Output(ids.UNDUH, "data"),
+        Input({"type": ids.UNDUH_PRIORITAS, "objek": ALL, "format": ALL}, "n_clicks"),
+        State(ids.RENCANA_NAMA, "value"),
+        State(ids.RENCANA_PENULIS, "value"),
+        State(ids.GRID_TARGET, "rowData"),
+        State(ids.BOBOT, "data"),
+        State(ids.PILIHAN, "data"),
+        State(ids.RINCIAN_KODE, "data"),
         prevent_initial_call=True,
     )
     def export(_clicks, nama, penulis, rows, weights, selected, kode):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
+import ids
 from etl import indicators
 from kantong import figures, fmt
 from kantong.data import LEVEL_LABEL, level_of, rank_in
@@ -13,14 +14,14 @@ from layouts.main import IMAGE_FORMATS, download_menu
 
 # (indicator, denominator) rows of the comparison table, grouped, as the registry places them.
 COMPARISON = [
-    (section, [(kolom, indicators.get(kolom).penyebut_banding) for kolom in columns])
+    (section, [(indikator, indicators.get(indikator).penyebut_banding) for indikator in columns])
     for section, columns in indicators.PROFIL.items()
 ]
 
 
-def _share(region, kolom: str, penyebut: str) -> float | None:
+def _share(region, indikator: str, penyebut: str) -> float | None:
     den = region[penyebut]
-    return None if not den else 100.0 * region[kolom] / den
+    return None if not den else 100.0 * region[indikator] / den
 
 
 def _tile(label: str, value: str, sub: str | None, test_id: str) -> dbc.Col:
@@ -65,7 +66,7 @@ def profile(snapshot, view: View) -> list:
             html.Div(
                 [html.Span(f"Peringkat {ind.label_pendek}: ", className="text-muted"), "; ".join(ranks)],
                 className="small mt-1",
-                id="profil-peringkat",
+                id=ids.PROFIL_PERINGKAT,
             )
         )
 
@@ -103,12 +104,12 @@ def profile(snapshot, view: View) -> list:
     body = []
     for group, rows in COMPARISON:
         body.append(html.Tr(html.Th(group, colSpan=len(columns) + 1, className="table-light small")))
-        for kolom, penyebut in rows:
-            i = indicators.get(kolom)
+        for indikator, penyebut in rows:
+            i = indicators.get(indikator)
             cells = [html.Td(i.label_pendek, className="small")]
             for j, (_, reg) in enumerate(columns):
-                share = fmt.persen(_share(reg, kolom, penyebut))
-                text = f"{fmt.angka(reg[kolom])} ({share})" if j == 0 else share
+                share = fmt.persen(_share(reg, indikator, penyebut))
+                text = f"{fmt.angka(reg[indikator])} ({share})" if j == 0 else share
                 cells.append(html.Td(text, className="small text-end"))
             body.append(html.Tr(cells))
     table = dbc.Table(
@@ -122,7 +123,7 @@ def profile(snapshot, view: View) -> list:
     note = html.Div(
         [
             "Persentase dari KK desil 1 (jiwa: dari jiwa desil 1). ",
-            html.Span("Disabilitas: " + indicators.DISABILITAS_CATATAN, id="profil-catatan-disabilitas"),
+            html.Span("Disabilitas: " + indicators.DISABILITAS_CATATAN, id=ids.PROFIL_CATATAN_DISABILITAS),
         ],
         className="form-text",
     )
@@ -130,7 +131,7 @@ def profile(snapshot, view: View) -> list:
     desil_heading = html.Div(
         [
             html.H3("Sebaran desil", className="h6 mb-0"),
-            download_menu("unduh-peta", [("desil", "Grafik sebaran desil", IMAGE_FORMATS)], label="Unduh grafik"),
+            download_menu(ids.UNDUH_PETA, [("desil", "Grafik sebaran desil", IMAGE_FORMATS)], label="Unduh grafik"),
         ],
         className="d-flex justify-content-between align-items-center mt-2",
     )
@@ -138,7 +139,7 @@ def profile(snapshot, view: View) -> list:
 
 
 def register(app, store) -> None:
-    @app.callback(Output("profil", "children"), Input("url-peta", "search"))
+    @app.callback(Output(ids.PROFIL, "children"), Input(ids.URL_PETA, "search"))
     def render_profile(search):
         snapshot = store.latest()
         return profile(snapshot, View.from_query(search, snapshot))

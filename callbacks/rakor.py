@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html
 
+import ids
 from kantong import fmt, rakor, render
 
 
@@ -23,7 +24,7 @@ def result_links(app, token: str, files: list[tuple[str, int]], slides: int, sec
             href=app.get_relative_path(f"/unduh/paket/{token}/{name}"),
             download=name,
             className="btn btn-success me-2 mb-2",
-            id=f"rakor-unduh-{name.rsplit('.', 1)[1]}",
+            id=ids.rakor_unduh(name.rsplit(".", 1)[1]),
         )
         for name, size in files
     ]
@@ -40,19 +41,19 @@ def result_links(app, token: str, files: list[tuple[str, int]], slides: int, sec
 
 def register(app, store, plans, decks_dir) -> None:
     @app.callback(
-        Output("rakor-hasil", "children"),
-        Input("rakor-buat", "n_clicks"),
-        State("rakor-indikator", "value"),
-        State("rakor-rencana", "value"),
+        Output(ids.RAKOR_HASIL, "children"),
+        Input(ids.RAKOR_BUAT, "n_clicks"),
+        State(ids.RAKOR_INDIKATOR, "value"),
+        State(ids.RAKOR_RENCANA, "value"),
         background=True,
         running=[
-            (Output("rakor-buat", "disabled"), True, False),
-            (Output("rakor-progres-wadah", "style"), {"display": "block"}, {"display": "none"}),
+            (Output(ids.RAKOR_BUAT, "disabled"), True, False),
+            (Output(ids.RAKOR_PROGRES_WADAH, "style"), {"display": "block"}, {"display": "none"}),
         ],
         progress=[
-            Output("rakor-progres", "value"),
-            Output("rakor-progres", "label"),
-            Output("rakor-status", "children"),
+            Output(ids.RAKOR_PROGRES, "value"),
+            Output(ids.RAKOR_PROGRES, "label"),
+            Output(ids.RAKOR_STATUS, "children"),
         ],
         progress_default=[0, "", ""],
         interval=500,
@@ -79,7 +80,7 @@ def register(app, store, plans, decks_dir) -> None:
         return result_links(app, token, files, len(deck.slides), time.perf_counter() - started)
 
     @app.callback(
-        Output("rakor-presentasi", "href"), Input("rakor-indikator", "value"), Input("rakor-rencana", "value")
+        Output(ids.RAKOR_PRESENTASI, "href"), Input(ids.RAKOR_INDIKATOR, "value"), Input(ids.RAKOR_RENCANA, "value")
     )
     def presentation_link(indikator, rencana):
         return app.get_relative_path("/presentasi") + "?" + urlencode({"indikator": indikator, "rencana": rencana})

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
+import ids
 from kantong import search
 
 
 def register(app, store) -> None:
-    @app.callback(Output("cari", "options"), Input("cari", "search_value"), State("cari", "value"))
+    @app.callback(Output(ids.CARI, "options"), Input(ids.CARI, "search_value"), State(ids.CARI, "value"))
     def search_options(query, value):
         if not query or len(query.strip()) < 2:
             raise PreventUpdate

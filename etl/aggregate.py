@@ -31,7 +31,7 @@ def build_levels(
     with zeros where no family lives. `desa_names_from_data` (kode, nama) names the desa
     that only the data knows (accepted by code under a known kecamatan).
     """
-    count_cols = list(indicators.JUMLAH_KOLOM)
+    count_cols = list(indicators.JUMLAH_IDS)
     desa = ref.desa.merge(counts.rename(columns={"kode_desa": "kode"}), on="kode", how="outer")
     data_names = desa_names_from_data.set_index("kode")["nama"]
     desa["nama"] = desa["nama"].fillna(desa["kode"].map(data_names)).astype("string")
@@ -72,8 +72,8 @@ def build_levels(
         frame["nama"] = frame["nama"].fillna("(" + frame["kode"] + ")").astype("string")
         indicators.add_rates(frame)
         id_cols = ["kode", "nama"] + [c for c in frame.columns if c.startswith(("kode_", "nama_"))]
-        extra = [c for c in frame.columns if c not in id_cols and c not in indicators.KOLOM]
-        levels[level] = frame[id_cols + extra + list(indicators.KOLOM)].sort_values("kode", ignore_index=True)
+        extra = [c for c in frame.columns if c not in id_cols and c not in indicators.IDS]
+        levels[level] = frame[id_cols + extra + list(indicators.IDS)].sort_values("kode", ignore_index=True)
     if len(levels["provinsi"]) > 1:
         levels["nasional"] = _above_provinces(levels["provinsi"], count_cols)
     return levels
@@ -86,7 +86,7 @@ def _above_provinces(provinsi: pd.DataFrame, count_cols: list[str]) -> pd.DataFr
     frame = pd.DataFrame([{"kode": NASIONAL_KODE, "nama": NASIONAL_NAMA, **sums.to_dict()}])
     frame["nama"] = frame["nama"].astype("string")
     indicators.add_rates(frame)
-    return frame[["kode", "nama", "jumlah_desa", "desa_tanpa_poligon"] + list(indicators.KOLOM)]
+    return frame[["kode", "nama", "jumlah_desa", "desa_tanpa_poligon"] + list(indicators.IDS)]
 
 
 def add_label_points(levels: dict[str, pd.DataFrame], layers: dict[str, PreparedLayer]) -> dict[str, pd.DataFrame]:

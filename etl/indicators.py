@@ -19,7 +19,7 @@ PERSEN = "persen"
 
 @dataclass(frozen=True)
 class Indicator:
-    kolom: str
+    id: str
     label: str
     label_pendek: str
     satuan: str  # "KK", "jiwa" or "%"
@@ -54,11 +54,7 @@ class Indicator:
     @property
     def penyebut_banding(self) -> str | None:
         """What a count of desil-1 families or members is a share of, in comparisons."""
-        if (
-            self.is_rate
-            or self.kolom in ("kk_desil_1", "jiwa_desil_1")
-            or not (self.filter or "").startswith("desil = 1")
-        ):
+        if self.is_rate or self.id in ("kk_desil_1", "jiwa_desil_1") or not (self.filter or "").startswith("desil = 1"):
             return None
         return "jiwa_desil_1" if self.satuan == "jiwa" else "kk_desil_1"
 
@@ -391,25 +387,25 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
-BY_KOLOM = {i.kolom: i for i in INDICATORS}
-KOLOM = tuple(i.kolom for i in INDICATORS)
-JUMLAH_KOLOM = tuple(i.kolom for i in INDICATORS if i.jenis == JUMLAH)
-PERSEN_KOLOM = tuple(i.kolom for i in INDICATORS if i.jenis == PERSEN)
+BY_ID = {i.id: i for i in INDICATORS}
+IDS = tuple(i.id for i in INDICATORS)
+JUMLAH_IDS = tuple(i.id for i in INDICATORS if i.jenis == JUMLAH)
+PERSEN_IDS = tuple(i.id for i in INDICATORS if i.jenis == PERSEN)
 # The priority score's criteria, and the profile's comparison sections in registry order.
-KRITERIA = tuple(i.kolom for i in INDICATORS if i.kriteria)
+KRITERIA = tuple(i.id for i in INDICATORS if i.kriteria)
 PROFIL = {
-    section: tuple(i.kolom for i in INDICATORS if i.profil == section)
+    section: tuple(i.id for i in INDICATORS if i.profil == section)
     for section in dict.fromkeys(i.profil for i in INDICATORS if i.profil)
 }
 
 
-def get(kolom: str) -> Indicator:
-    return BY_KOLOM[kolom]
+def get(indikator: str) -> Indicator:
+    return BY_ID[indikator]
 
 
-def rate_of(kolom: str) -> Indicator | None:
+def rate_of(indikator: str) -> Indicator | None:
     """The rate whose numerator is this count (kk_d1_non_dtks -> pct_d1_non_dtks), if any."""
-    return next((i for i in INDICATORS if i.pembilang == kolom), None)
+    return next((i for i in INDICATORS if i.pembilang == indikator), None)
 
 
 def count_sql() -> str:
@@ -419,11 +415,9 @@ def count_sql() -> str:
         if ind.jenis != JUMLAH:
             continue
         if ind.jumlah_dari:
-            parts.append(
-                f"CAST(coalesce(sum({ind.jumlah_dari}) FILTER (WHERE {ind.filter}), 0) AS BIGINT) AS {ind.kolom}"
-            )
+            parts.append(f"CAST(coalesce(sum({ind.jumlah_dari}) FILTER (WHERE {ind.filter}), 0) AS BIGINT) AS {ind.id}")
         else:
-            parts.append(f"CAST(count(*) FILTER (WHERE {ind.filter}) AS BIGINT) AS {ind.kolom}")
+            parts.append(f"CAST(count(*) FILTER (WHERE {ind.filter}) AS BIGINT) AS {ind.id}")
     return ",\n".join(parts)
 
 
@@ -432,7 +426,7 @@ def add_rates(frame):
     for ind in INDICATORS:
         if ind.jenis == PERSEN:
             den = frame[ind.penyebut].astype("float64")
-            frame[ind.kolom] = (frame[ind.pembilang].astype("float64") * 100.0 / den).where(den > 0)
+            frame[ind.id] = (frame[ind.pembilang].astype("float64") * 100.0 / den).where(den > 0)
     return frame
 
 
@@ -478,12 +472,12 @@ def catalogue_markdown() -> str:
         lines += [
             f"## {group}",
             "",
-            "| kolom | indikator | satuan | definisi | kriteria skor prioritas |",
+            "| kode | indikator | satuan | definisi | kriteria skor prioritas |",
             "|---|---|---|---|---|",
         ]
         for i in INDICATORS:
             if i.kelompok == group:
-                lines.append(f"| `{i.kolom}` | {i.label} | {i.satuan} | {i.definisi} | {'ya' if i.kriteria else ''} |")
+                lines.append(f"| `{i.id}` | {i.label} | {i.satuan} | {i.definisi} | {'ya' if i.kriteria else ''} |")
         lines.append("")
     return "\n".join(lines)
 

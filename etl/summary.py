@@ -202,7 +202,7 @@ def province_row(provinsi: pd.DataFrame) -> dict:
     """The province's indicators as plain numbers (counts as int, rates as float, none as None)."""
     if len(provinsi) != 1:
         return {}
-    values = provinsi.iloc[0][list(indicators.KOLOM)]
+    values = provinsi.iloc[0][list(indicators.IDS)]
     return {
-        k: None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_KOLOM else float(v)) for k, v in values.items()
+        k: None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_IDS else float(v)) for k, v in values.items()
     }

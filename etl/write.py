@@ -185,7 +185,7 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     )
     catalog = pd.DataFrame(
         [
-            {"Kolom": i.kolom, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi}
+            {"Kolom": i.id, "Indikator": i.label, "Satuan": i.satuan, "Definisi": i.definisi}
             for i in indicators.INDICATORS
         ]
     )

@@ -1,6 +1,6 @@
 """Pure figure builders shared by the app and the exports.
 
-The map is split in two: `map_figure` carries what changes only with the level or scope
+The map is split in two: `map_figure` carries what changes only with the level or the wilayah
 (the region list, the static hover text, the geometry reference), `map_values` what
 changes with the indicator or classification (class per region, value and rank for the
 hover, colours). The app sends the second part alone when only the indicator changes.
@@ -356,7 +356,7 @@ def contribution_figure(parts: list[tuple[str, float]]) -> go.Figure:
 
 PRINT_WIDTH = 1200  # logical pixels; PNG exports are rendered at scale 2
 PRINT_HEIGHT = 800
-CONTEXT_COLOUR = "#f3f3f3"  # regions around the scope, for orientation
+CONTEXT_COLOUR = "#f3f3f3"  # regions around the wilayah shown, for orientation
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#666666"
 LABELLED_TOP = 5  # nagari/kecamatan maps name the five regions ranked highest
@@ -442,7 +442,7 @@ def print_map_figure(
     """A choropleth drawn as vector paths, with its legend, for print and slides.
 
     `outlines` maps kode -> kantong.geometry.Outline; `context` are outlines drawn in
-    grey around the scope; `highlight` are regions outlined in black (chosen nagari)."""
+    grey around the wilayah; `highlight` are regions outlined in black (chosen nagari)."""
     top, bottom = _margins(text, width)
     plot_height = height - top - bottom
     map_share = 0.72

@@ -56,14 +56,14 @@ def normalise(frame: pd.DataFrame, criteria=CRITERIA, min_penyebut: int | None =
     is not a worse pocket than 400 of 500."""
     eligible = frame["kk_desil_1"] > 0
     out = pd.DataFrame(index=frame.index)
-    for kolom in criteria:
-        measurable = eligible & ~too_few(frame, indicators.get(kolom), min_penyebut)
-        values = frame[kolom].astype("float64").where(measurable)
+    for indikator in criteria:
+        measurable = eligible & ~too_few(frame, indicators.get(indikator), min_penyebut)
+        values = frame[indikator].astype("float64").where(measurable)
         lo, hi = values.min(), values.max()
         scaled = (values - lo) / (hi - lo) if hi > lo else values * 0.0
-        if indicators.get(kolom).arah < 0:
+        if indicators.get(indikator).arah < 0:
             scaled = 1.0 - scaled
-        out[kolom] = scaled.fillna(0.0).where(eligible, 0.0)
+        out[indikator] = scaled.fillna(0.0).where(eligible, 0.0)
     return out
 
 
@@ -213,13 +213,13 @@ def _normalised(snapshot_id: str, snapshot) -> pd.DataFrame:
 
 def ranking_rows(desa: pd.DataFrame, scored: Scored, selected: list[str] | None = None) -> list[dict]:
     """Every nagari with its score, rank, tier, every indicator and whether it is chosen."""
-    cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.KOLOM)
+    cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.IDS)
     table = desa[cols].join(scored.table[["skor", "peringkat", "jenjang_prioritas"]])
     table["pilih"] = table["kode"].isin(selected or [])
     table = table.sort_values("peringkat", na_position="last")
     table["skor"] = table["skor"].round(2)
-    for kolom in indicators.PERSEN_KOLOM:
-        table[kolom] = table[kolom].round(1)
+    for indikator in indicators.PERSEN_IDS:
+        table[indikator] = table[indikator].round(1)
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 

@@ -92,11 +92,11 @@ def automatic_plan(snapshot: Snapshot, year: int) -> PlanRows:
     )
 
 
-def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
+def key_fact(snapshot_row, indikator: str) -> tuple[str, str, str]:
     """(label, value, note) of a key figure; the note is what the registry relates to it: a
     rate's numerator and denominator, a count's share, or its companion figure."""
-    ind = indicators.get(kolom)
-    rate = indicators.rate_of(kolom)
+    ind = indicators.get(indikator)
+    rate = indicators.rate_of(indikator)
     note = ""
     if ind.is_rate:
         den = indicators.get(ind.penyebut)
@@ -104,11 +104,11 @@ def key_fact(snapshot_row, kolom: str) -> tuple[str, str, str]:
             f"{fmt.angka(snapshot_row[ind.pembilang])} dari {fmt.angka(snapshot_row[ind.penyebut])} {den.label_pendek}"
         )
     elif rate is not None:
-        note = f"{fmt.persen(snapshot_row[rate.kolom])} dari {indicators.get(rate.penyebut).label_pendek}"
+        note = f"{fmt.persen(snapshot_row[rate.id])} dari {indicators.get(rate.penyebut).label_pendek}"
     elif ind.pendamping:
         companion = indicators.get(ind.pendamping)
         note = fmt.nilai(companion, snapshot_row[ind.pendamping])
-    return ind.label, fmt.nilai(ind, snapshot_row[kolom]), note
+    return ind.label, fmt.nilai(ind, snapshot_row[indikator]), note
 
 
 def _plan_table(rows: list[dict], first_number: int) -> Table:

@@ -24,7 +24,7 @@ SKOR = indicators.Indicator(
 )
 
 
-def scope_name(snapshot: Snapshot, kode: str) -> str:
+def wilayah_name(snapshot: Snapshot, kode: str) -> str:
     name = snapshot.name(kode)
     return f"Kecamatan {name}" if level_of(kode) == "kecamatan" else name
 
@@ -45,23 +45,23 @@ def source_line(snapshot: Snapshot) -> str:
 
 def map_text(snapshot: Snapshot, view: View) -> figures.PrintText:
     ind = indicators.get(view.indikator)
-    scope = scope_name(snapshot, view.wilayah)
+    nama_wilayah = wilayah_name(snapshot, view.wilayah)
     return figures.PrintText(
-        title=f"{ind.label}: {scope}",
+        title=f"{ind.label}: {nama_wilayah}",
         subtitle=f"Per {LEVEL_LABEL_SHORT[view.tingkat]} · kelas: {CLASSIFICATIONS[view.klasifikasi].lower()} · "
         f"data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),
     )
 
 
-def outlines_for(snapshot: Snapshot, level: str, scope: str) -> dict:
+def outlines_for(snapshot: Snapshot, level: str, wilayah: str) -> dict:
     """Outlines detailed enough for the map's scale: coarser for every nagari of the province."""
-    province_wide = level_of(scope) in ("nasional", "provinsi") and level not in ("provinsi", "kabkota")
+    province_wide = level_of(wilayah) in ("nasional", "provinsi") and level not in ("provinsi", "kabkota")
     return snapshot.outlines(level, geometry.COARSE if province_wide else geometry.FINE)
 
 
 def context_outlines(snapshot: Snapshot, view: View) -> list:
-    """Regions around the scope, drawn in grey so a kab/kota map shows where it lies."""
+    """Regions around the wilayah, drawn in grey so a kab/kota map shows where it lies."""
     if level_of(view.wilayah) == "nasional" or view.wilayah == snapshot.akar["kode"]:
         return []
     level = {"provinsi": "provinsi", "kabkota": "kabkota"}.get(level_of(view.wilayah), "kecamatan")
@@ -87,7 +87,7 @@ def view_classes(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, figures.
 def indicator_columns() -> list[exports.Column]:
     """Every catalogue indicator as a table column, with its unit in the header."""
     return [
-        exports.Column(i.kolom, f"{i.label} ({i.satuan})", exports.PCT if i.is_rate else exports.INT)
+        exports.Column(i.id, f"{i.label} ({i.satuan})", exports.PCT if i.is_rate else exports.INT)
         for i in indicators.INDICATORS
     ]
 
@@ -129,14 +129,14 @@ def map_print(
 
 def map_file(snapshot: Snapshot, view: View, ext: str) -> str:
     return exports.file_name(
-        "peta", view.indikator, scope_name(snapshot, view.wilayah), snapshot.tanggal_referensi, ext=ext
+        "peta", view.indikator, wilayah_name(snapshot, view.wilayah), snapshot.tanggal_referensi, ext=ext
     )
 
 
 def desil_print(snapshot: Snapshot, kode: str) -> go.Figure:
     region = snapshot.region(kode)
     text = figures.PrintText(
-        title=f"Sebaran keluarga P3KE menurut desil: {scope_name(snapshot, kode)}",
+        title=f"Sebaran keluarga P3KE menurut desil: {wilayah_name(snapshot, kode)}",
         subtitle=f"Jumlah KK per desil (desil 1 = miskin ekstrem) · data per {fmt.tanggal(snapshot.tanggal_referensi)}",
         source=source_line(snapshot),
     )
@@ -144,7 +144,7 @@ def desil_print(snapshot: Snapshot, kode: str) -> go.Figure:
 
 
 def desil_file(snapshot: Snapshot, kode: str, ext: str) -> str:
-    return exports.file_name("grafik-desil", scope_name(snapshot, kode), snapshot.tanggal_referensi, ext=ext)
+    return exports.file_name("grafik-desil", wilayah_name(snapshot, kode), snapshot.tanggal_referensi, ext=ext)
 
 
 def region_columns(level: str, ranked_by: indicators.Indicator | None = None) -> list[exports.Column]:
@@ -167,7 +167,7 @@ def view_table(snapshot: Snapshot, view: View) -> tuple[pd.DataFrame, list[expor
     frame["peringkat"] = ranks
     frame = frame.sort_values(["peringkat", "kode"], na_position="last")
     lines = [
-        f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}: {scope_name(snapshot, view.wilayah)}",
+        f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}: {wilayah_name(snapshot, view.wilayah)}",
         source_line(snapshot),
         "Persentase dihitung dari KK desil 1 (jiwa: dari jiwa desil 1); wilayah tanpa keluarga P3KE tidak diberi peringkat.",
     ]
@@ -179,7 +179,7 @@ def table_file(snapshot: Snapshot, view: View, ext: str) -> str:
         "tabel",
         view.indikator,
         LEVEL_LABEL_SHORT[view.tingkat],
-        scope_name(snapshot, view.wilayah),
+        wilayah_name(snapshot, view.wilayah),
         snapshot.tanggal_referensi,
         ext=ext,
     )

@@ -28,7 +28,7 @@ DEFAULT_INDICATOR = "kk_d1_non_dtks"
 @dataclass(frozen=True, kw_only=True)
 class View:
     tingkat: str = "kabkota"  # which polygons are drawn
-    wilayah: str  # the scope: the snapshot's province, a kab/kota or a kecamatan code
+    wilayah: str  # the region whose inside is shown: the snapshot's province, a kab/kota or a kecamatan code
     indikator: str = DEFAULT_INDICATOR
     klasifikasi: str = "kuantil"
     warna: str = "oranye"
@@ -43,15 +43,15 @@ class View:
         params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
         top = str(snapshot.akar["kode"])
         view = cls(tingkat=snapshot.map_levels[0], wilayah=top, profil=top)
-        if params.get("indikator") in indicators.BY_KOLOM:
+        if params.get("indikator") in indicators.BY_ID:
             view = replace(view, indikator=params["indikator"])
         if params.get("klasifikasi") in CLASSIFICATIONS:
             view = replace(view, klasifikasi=params["klasifikasi"])
         if params.get("warna") in PALETTES:
             view = replace(view, warna=params["warna"])
-        scope = params.get("wilayah", top)
-        if snapshot.has(scope) and level_of(scope) in ("nasional", "provinsi", "kabkota", "kecamatan"):
-            view = replace(view, wilayah=scope)
+        wilayah = params.get("wilayah", top)
+        if snapshot.has(wilayah) and level_of(wilayah) in ("nasional", "provinsi", "kabkota", "kecamatan"):
+            view = replace(view, wilayah=wilayah)
         tingkat = params.get("tingkat")
         if tingkat in snapshot.map_levels:
             view = replace(view, tingkat=tingkat)
@@ -76,17 +76,17 @@ class View:
         if level in ("kabkota", "kecamatan"):
             return replace(self, wilayah=kode, tingkat="desa", profil=kode)
         inside = level_of(self.wilayah) not in ("nasional", "provinsi") and kode.startswith(self.wilayah + ".")
-        scope = self.wilayah if inside else kode[:5]
-        return replace(self, wilayah=scope, tingkat="desa", profil=kode)
+        wilayah = self.wilayah if inside else kode[:5]
+        return replace(self, wilayah=wilayah, tingkat="desa", profil=kode)
 
     def with_level(self, tingkat: str) -> View:
-        """Show another level inside the same scope (widening the scope when needed)."""
+        """Show another level inside the same wilayah (widening it when needed)."""
         view = replace(self, tingkat=tingkat)
         return _coherent(view)
 
 
 def _coherent(view: View) -> View:
-    """A level can only be drawn inside a scope above it: provinces inside the region above
+    """A level can only be drawn inside a wilayah above it: provinces inside the region above
     them, kab/kota inside a province, kecamatan inside a province or a kab/kota, nagari
     anywhere."""
     order = ("nasional", "provinsi", "kabkota", "kecamatan", "desa")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import ids
 from etl import indicators
 from kantong.data import LEVEL_LABEL, MAP_LEVELS, Snapshot
 from kantong.view import CLASSIFICATIONS, PALETTES, View
@@ -53,9 +54,9 @@ def indicator_options() -> list[dict]:
                 options.append(
                     {
                         "label": ind.label,
-                        "value": ind.kolom,
+                        "value": ind.id,
                         "title": ind.definisi,
-                        "search": f"{ind.label} {ind.kolom} {group}",
+                        "search": f"{ind.label} {ind.id} {group}",
                     }
                 )
     return options
@@ -78,7 +79,7 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                 _field(
                     "Cari wilayah",
                     dcc.Dropdown(
-                        id="cari",
+                        id=ids.CARI,
                         options=[],
                         placeholder="Nama nagari, kecamatan atau kab/kota…",
                         searchable=True,
@@ -89,7 +90,7 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                 _field(
                     "Indikator",
                     dcc.Dropdown(
-                        id="indikator",
+                        id=ids.INDIKATOR,
                         options=indicator_options(),
                         value=value("indikator"),
                         clearable=False,
@@ -100,7 +101,7 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                 _field(
                     "Tingkat peta",
                     dbc.RadioItems(
-                        id="tingkat",
+                        id=ids.TINGKAT,
                         options=[
                             {"label": LEVEL_LABEL[k] if k != "desa" else "Nagari/desa", "value": k} for k in levels
                         ],
@@ -110,7 +111,7 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                 _field(
                     "Klasifikasi",
                     dbc.Select(
-                        id="klasifikasi",
+                        id=ids.KLASIFIKASI,
                         value=value("klasifikasi"),
                         options=[{"label": v, "value": k} for k, v in CLASSIFICATIONS.items()],
                     ),
@@ -118,12 +119,12 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                 _field(
                     "Skema warna",
                     dbc.Select(
-                        id="warna",
+                        id=ids.WARNA,
                         value=value("warna"),
                         options=[{"label": v[0], "value": k} for k, v in PALETTES.items()],
                     ),
                 ),
-                html.Div(legend, id="legenda", className="legenda"),
+                html.Div(legend, id=ids.LEGENDA, className="legenda"),
             ]
         ),
         className="h-100 shadow-sm",
@@ -148,10 +149,10 @@ def shell(
     has nothing to report when it mounts, so routing does not run again (without them, as
     when the browser sent no address, routing fills the page from the browser's address)."""
     return html.Div(
-        id="akar",
+        id=ids.AKAR,
         className=class_name,
         children=[
-            dcc.Location(id="url", refresh=False, **({"pathname": pathname, "search": search} if pathname else {})),
+            dcc.Location(id=ids.URL, refresh=False, **({"pathname": pathname, "search": search} if pathname else {})),
             dbc.Navbar(
                 dbc.Container(
                     [
@@ -170,7 +171,7 @@ def shell(
                             navbar=True,
                             className="me-auto",
                         ),
-                        html.Span(info, id="info-snapshot", className="navbar-text small text-white-50"),
+                        html.Span(info, id=ids.INFO_SNAPSHOT, className="navbar-text small text-white-50"),
                     ],
                     fluid=True,
                 ),
@@ -178,8 +179,8 @@ def shell(
                 dark=True,
                 className="mb-2 py-1",
             ),
-            html.Div(content, id="halaman"),
-            dbc.Container(html.Footer(source, id="sumber", className="small text-muted py-2"), fluid=True),
+            html.Div(content, id=ids.HALAMAN),
+            dbc.Container(html.Footer(source, id=ids.SUMBER, className="small text-muted py-2"), fluid=True),
         ],
     )
 
@@ -201,11 +202,11 @@ def map_page(
         [
             # The map's own view of the address: its callbacks exist only while this page does.
             # Given the address the page was built for, it has nothing to report when it mounts.
-            dcc.Location(id="url-peta", refresh=False, **({"pathname": pathname, "search": search} if first else {})),
+            dcc.Location(id=ids.URL_PETA, refresh=False, **({"pathname": pathname, "search": search} if first else {})),
             # What the map shows now (per page, so a new map starts empty).
-            dcc.Store(id="peta-tampil", data=first.get("shown")),
-            dcc.Store(id="peta-pas"),
-            dcc.Download(id="unduh-peta-berkas"),
+            dcc.Store(id=ids.PETA_TAMPIL, data=first.get("shown")),
+            dcc.Store(id=ids.PETA_PAS),
+            dcc.Download(id=ids.UNDUH_PETA_BERKAS),
             dbc.Row(
                 [
                     dbc.Col(controls(view, first.get("legend"), snapshot.map_levels), lg=3, md=4, className="mb-2"),
@@ -215,18 +216,18 @@ def map_page(
                                 [
                                     html.Nav(
                                         first.get("breadcrumb"),
-                                        id="jejak",
+                                        id=ids.JEJAK,
                                         className="jejak mb-1",
                                         **{"aria-label": "jejak wilayah"},
                                     ),
                                     html.Div(
                                         [
-                                            html.H2(first.get("title"), id="judul-peta", className="h6 mb-1"),
+                                            html.H2(first.get("title"), id=ids.JUDUL_PETA, className="h6 mb-1"),
                                             html.Div(
                                                 [
                                                     dbc.Button(
                                                         "Presentasi",
-                                                        id="mulai-presentasi",
+                                                        id=ids.MULAI_PRESENTASI,
                                                         href=first.get("presentation", "/presentasi"),
                                                         size="sm",
                                                         color="primary",
@@ -234,7 +235,7 @@ def map_page(
                                                         title="Mode presentasi layar penuh: panah kiri/kanan berpindah kab/kota",
                                                     ),
                                                     download_menu(
-                                                        "unduh-peta",
+                                                        ids.UNDUH_PETA,
                                                         [
                                                             ("peta", "Peta ini", IMAGE_FORMATS),
                                                             ("tabel", "Tabel wilayah di peta ini", TABLE_FORMATS),
@@ -248,7 +249,7 @@ def map_page(
                                     ),
                                     dcc.Loading(
                                         dcc.Graph(
-                                            id="peta",
+                                            id=ids.PETA,
                                             config=MAP_CONFIG,
                                             className="peta",
                                             figure=first.get("figure", EMPTY_FIGURE),
@@ -256,7 +257,7 @@ def map_page(
                                         delay_show=400,
                                         type="circle",
                                     ),
-                                    html.Div(first.get("missing"), id="tanpa-poligon", className="mt-2"),
+                                    html.Div(first.get("missing"), id=ids.TANPA_POLIGON, className="mt-2"),
                                 ]
                             ),
                             className="h-100 shadow-sm",
@@ -269,9 +270,9 @@ def map_page(
                         dbc.Card(
                             dbc.CardBody(
                                 [
-                                    html.Div(first.get("profile"), id="profil"),
+                                    html.Div(first.get("profile"), id=ids.PROFIL),
                                     html.Hr(),
-                                    html.Div(first.get("top"), id="peringkat"),
+                                    html.Div(first.get("top"), id=ids.PERINGKAT),
                                 ]
                             ),
                             className="h-100 shadow-sm",

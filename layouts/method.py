@@ -30,7 +30,7 @@ def page(snapshot) -> dbc.Container:
         )
         previous = share
     catalogue = [
-        html.Tr([html.Td(html.Code(i.kolom)), html.Td(i.label), html.Td(i.satuan), html.Td(i.definisi)])
+        html.Tr([html.Td(html.Code(i.id)), html.Td(i.label), html.Td(i.satuan), html.Td(i.definisi)])
         for i in indicators.INDICATORS
     ]
     return dbc.Container(

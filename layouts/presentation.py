@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import ids
 from etl import indicators
 from kantong import rakor
 from kantong.view import DEFAULT_INDICATOR
@@ -14,7 +15,7 @@ from kantong.view import DEFAULT_INDICATOR
 
 def params(search: str | None) -> dict:
     query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
-    indikator = query.get("indikator") if query.get("indikator") in indicators.BY_KOLOM else DEFAULT_INDICATOR
+    indikator = query.get("indikator") if query.get("indikator") in indicators.BY_ID else DEFAULT_INDICATOR
     try:
         ke = max(0, int(query.get("ke", 0)))
     except ValueError:
@@ -28,46 +29,46 @@ def page(snapshot, search: str | None) -> html.Div:
     return html.Div(
         [
             dcc.Store(
-                id="presentasi-param", data={"indikator": p["indikator"], "rencana": p["rencana"], "langkah": steps}
+                id=ids.PRESENTASI_PARAM, data={"indikator": p["indikator"], "rencana": p["rencana"], "langkah": steps}
             ),
-            dcc.Store(id="presentasi-ke", data=min(p["ke"], steps - 1)),
-            dcc.Store(id="presentasi-hitung"),  # clicks counted so far (assets/kantong/presentasi.js)
-            dcc.Store(id="presentasi-tampil"),
-            dcc.Store(id="presentasi-pas"),
+            dcc.Store(id=ids.PRESENTASI_KE, data=min(p["ke"], steps - 1)),
+            dcc.Store(id=ids.PRESENTASI_HITUNG),  # clicks counted so far (assets/kantong/presentasi.js)
+            dcc.Store(id=ids.PRESENTASI_TAMPIL),
+            dcc.Store(id=ids.PRESENTASI_PAS),
             html.Header(
                 [
                     html.Div(
                         [
-                            html.H1(id="presentasi-judul", className="presentasi-judul"),
-                            html.Div(id="presentasi-subjudul", className="presentasi-subjudul"),
+                            html.H1(id=ids.PRESENTASI_JUDUL, className="presentasi-judul"),
+                            html.Div(id=ids.PRESENTASI_SUBJUDUL, className="presentasi-subjudul"),
                         ]
                     ),
                     html.Div(
                         [
                             html.Button(
                                 "Provinsi",
-                                id="presentasi-awal",
+                                id=ids.PRESENTASI_AWAL,
                                 className="presentasi-tombol presentasi-teks",
                                 title="Kembali ke peta provinsi (Home)",
                             ),
                             html.Button(
                                 "‹",
-                                id="presentasi-mundur",
+                                id=ids.PRESENTASI_MUNDUR,
                                 className="presentasi-tombol",
                                 title="Sebelumnya (←)",
                                 **{"aria-label": "kab/kota sebelumnya"},
                             ),
-                            html.Span(id="presentasi-posisi", className="presentasi-posisi"),
+                            html.Span(id=ids.PRESENTASI_POSISI, className="presentasi-posisi"),
                             html.Button(
                                 "›",
-                                id="presentasi-maju",
+                                id=ids.PRESENTASI_MAJU,
                                 className="presentasi-tombol",
                                 title="Berikutnya (→)",
                                 **{"aria-label": "kab/kota berikutnya"},
                             ),
                             html.Button(
                                 "Layar penuh",
-                                id="presentasi-layar-penuh",
+                                id=ids.PRESENTASI_LAYAR_PENUH,
                                 className="presentasi-tombol presentasi-teks",
                                 title="Layar penuh (F)",
                             ),
@@ -88,18 +89,18 @@ def page(snapshot, search: str | None) -> html.Div:
                     dbc.Col(
                         [
                             dcc.Graph(
-                                id="presentasi-peta",
+                                id=ids.PRESENTASI_PETA,
                                 className="presentasi-peta",
                                 figure={"data": [], "layout": {}},
                                 config={"displayModeBar": False, "scrollZoom": True},
                             ),
                             # Over the map's corner, so the legend is always in sight.
-                            html.Div(id="presentasi-legenda", className="presentasi-legenda"),
+                            html.Div(id=ids.PRESENTASI_LEGENDA, className="presentasi-legenda"),
                         ],
                         lg=8,
                         className="position-relative",
                     ),
-                    dbc.Col(html.Div(id="presentasi-angka"), lg=4),
+                    dbc.Col(html.Div(id=ids.PRESENTASI_ANGKA), lg=4),
                 ],
                 className="g-3",
             ),

@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import ids
 from etl import indicators
 from kantong import priority
 from layouts.main import IMAGE_FORMATS, TABLE_FORMATS, download_menu
@@ -42,15 +43,15 @@ GRID_LOCALE = {
 }
 
 
-def _number_col(kolom: str, header: str, pct: bool = False, width: int = 120) -> dict:
+def _number_col(indikator: str, header: str, pct: bool = False, width: int = 120) -> dict:
     return {
-        "field": kolom,
+        "field": indikator,
         "headerName": header,
         "type": "rightAligned",
         "filter": "agNumberColumnFilter",
         "width": width,
         "valueFormatter": {"function": "persen(params.value)" if pct else "angka(params.value, 0)"},
-        "headerTooltip": indicators.get(kolom).definisi if kolom in indicators.BY_KOLOM else header,
+        "headerTooltip": indicators.get(indikator).definisi if indikator in indicators.BY_ID else header,
     }
 
 
@@ -89,7 +90,7 @@ def ranking_columns() -> list[dict]:
         {"field": "jenjang_prioritas", "headerName": "Jenjang", "width": 150, "filter": "agTextColumnFilter"},
     ]
     for ind in indicators.INDICATORS:
-        cols.append(_number_col(ind.kolom, ind.label_pendek, pct=ind.is_rate))
+        cols.append(_number_col(ind.id, ind.label_pendek, pct=ind.is_rate))
     return cols
 
 
@@ -141,14 +142,16 @@ def target_columns() -> list[dict]:
 
 def weights_card() -> dbc.Card:
     sliders = []
-    for kolom in priority.CRITERIA:
-        ind = indicators.get(kolom)
+    for indikator in priority.CRITERIA:
+        ind = indicators.get(indikator)
         sliders.append(
             html.Div(
                 [
-                    html.Label(ind.label_pendek, className="small mb-0", title=ind.definisi, htmlFor=f"bobot-{kolom}"),
+                    html.Label(
+                        ind.label_pendek, className="small mb-0", title=ind.definisi, htmlFor=f"bobot-{indikator}"
+                    ),
                     dcc.Slider(
-                        id={"type": "bobot", "kolom": kolom},
+                        id={"type": ids.BOBOT, "indikator": indikator},
                         min=0,
                         max=5,
                         step=1,
@@ -164,9 +167,9 @@ def weights_card() -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Bobot indikator", className="h6"),
-                dbc.Label("Preset", className="small fw-semibold mb-1", html_for="preset"),
+                dbc.Label("Preset", className="small fw-semibold mb-1", html_for=ids.PRESET),
                 dbc.Select(
-                    id="preset",
+                    id=ids.PRESET,
                     options=[{"label": p, "value": p} for p in priority.PRESETS],
                     value=priority.DEFAULT_PRESET,
                     className="mb-2",
@@ -191,7 +194,7 @@ def rules_card() -> dbc.Card:
             [
                 html.H2("Aturan pemilihan", className="h6"),
                 dbc.RadioItems(
-                    id="aturan",
+                    id=ids.ATURAN,
                     options=[
                         {"label": "k teratas per kab/kota", "value": "per_kabkota"},
                         {"label": "N teratas di provinsi", "value": "teratas"},
@@ -205,25 +208,25 @@ def rules_card() -> dbc.Card:
                     [
                         dbc.Col(
                             [
-                                dbc.Label("k per kab/kota", className="small mb-0", html_for="aturan-k"),
-                                dbc.Input(id="aturan-k", type="number", min=1, max=50, step=1, value=1, size="sm"),
+                                dbc.Label("k per kab/kota", className="small mb-0", html_for=ids.ATURAN_K),
+                                dbc.Input(id=ids.ATURAN_K, type="number", min=1, max=50, step=1, value=1, size="sm"),
                             ],
                             xs=6,
                             md=2,
                         ),
                         dbc.Col(
                             [
-                                dbc.Label("N nagari", className="small mb-0", html_for="aturan-n"),
-                                dbc.Input(id="aturan-n", type="number", min=1, max=2000, step=1, value=19, size="sm"),
+                                dbc.Label("N nagari", className="small mb-0", html_for=ids.ATURAN_N),
+                                dbc.Input(id=ids.ATURAN_N, type="number", min=1, max=2000, step=1, value=19, size="sm"),
                             ],
                             xs=6,
                             md=2,
                         ),
                         dbc.Col(
                             [
-                                dbc.Label("Anggaran (Rp)", className="small mb-0", html_for="aturan-anggaran"),
+                                dbc.Label("Anggaran (Rp)", className="small mb-0", html_for=ids.ATURAN_ANGGARAN),
                                 dbc.Input(
-                                    id="aturan-anggaran",
+                                    id=ids.ATURAN_ANGGARAN,
                                     type="number",
                                     min=0,
                                     step=1_000_000,
@@ -236,9 +239,9 @@ def rules_card() -> dbc.Card:
                         ),
                         dbc.Col(
                             [
-                                dbc.Label("Biaya per KK (Rp)", className="small mb-0", html_for="aturan-biaya"),
+                                dbc.Label("Biaya per KK (Rp)", className="small mb-0", html_for=ids.ATURAN_BIAYA),
                                 dbc.Input(
-                                    id="aturan-biaya", type="number", min=1, step=50_000, value=1_000_000, size="sm"
+                                    id=ids.ATURAN_BIAYA, type="number", min=1, step=50_000, value=1_000_000, size="sm"
                                 ),
                             ],
                             xs=6,
@@ -246,9 +249,9 @@ def rules_card() -> dbc.Card:
                         ),
                         dbc.Col(
                             [
-                                dbc.Label("KK per nagari", className="small mb-0", html_for="aturan-kk"),
+                                dbc.Label("KK per nagari", className="small mb-0", html_for=ids.ATURAN_KK),
                                 dbc.Input(
-                                    id="aturan-kk",
+                                    id=ids.ATURAN_KK,
                                     type="number",
                                     min=1,
                                     max=500,
@@ -262,7 +265,7 @@ def rules_card() -> dbc.Card:
                         ),
                         dbc.Col(
                             dbc.Button(
-                                "Terapkan aturan", id="terapkan", color="primary", size="sm", className="mt-3 w-100"
+                                "Terapkan aturan", id=ids.TERAPKAN, color="primary", size="sm", className="mt-3 w-100"
                             ),
                             xs=6,
                             md=2,
@@ -270,7 +273,7 @@ def rules_card() -> dbc.Card:
                     ],
                     className="g-2 align-items-end",
                 ),
-                html.Div(id="cakupan", className="mt-2"),
+                html.Div(id=ids.CAKUPAN, className="mt-2"),
             ]
         ),
         className="shadow-sm mb-2",
@@ -284,7 +287,7 @@ def plan_card(plans) -> dbc.Card:
                 html.H2("Target dan rencana aksi", className="h6"),
                 html.Div("Target dapat disunting langsung di tabel (sel berlatar kuning).", className="form-text mb-1"),
                 dag.AgGrid(
-                    id="grid-target",
+                    id=ids.GRID_TARGET,
                     columnDefs=target_columns(),
                     rowData=[],
                     getRowId="params.data.kode",
@@ -308,26 +311,26 @@ def plan_card(plans) -> dbc.Card:
                     [
                         dbc.Col(
                             [
-                                dbc.Label("Nama rencana", className="small mb-0", html_for="rencana-nama"),
+                                dbc.Label("Nama rencana", className="small mb-0", html_for=ids.RENCANA_NAMA),
                                 dbc.Input(
-                                    id="rencana-nama", value=f"Rencana Aksi {dt.date.today().year + 1}", size="sm"
+                                    id=ids.RENCANA_NAMA, value=f"Rencana Aksi {dt.date.today().year + 1}", size="sm"
                                 ),
                             ],
                             md=4,
                         ),
                         dbc.Col(
                             [
-                                dbc.Label("Disusun oleh", className="small mb-0", html_for="rencana-penulis"),
-                                dbc.Input(id="rencana-penulis", placeholder="nama dan jabatan", size="sm"),
+                                dbc.Label("Disusun oleh", className="small mb-0", html_for=ids.RENCANA_PENULIS),
+                                dbc.Input(id=ids.RENCANA_PENULIS, placeholder="nama dan jabatan", size="sm"),
                             ],
                             md=3,
                         ),
                         dbc.Col(
                             html.Div(
                                 [
-                                    dbc.Button("Simpan", id="rencana-simpan", color="success", size="sm"),
+                                    dbc.Button("Simpan", id=ids.RENCANA_SIMPAN, color="success", size="sm"),
                                     download_menu(
-                                        "unduh-prioritas",
+                                        ids.UNDUH_PRIORITAS,
                                         [("rencana", "Tabel rencana", TABLE_FORMATS)],
                                         label="Unduh tabel",
                                         align_end=False,
@@ -340,25 +343,25 @@ def plan_card(plans) -> dbc.Card:
                     ],
                     className="g-2 align-items-end",
                 ),
-                html.Div(id="rencana-pesan", className="mt-2"),
+                html.Div(id=ids.RENCANA_PESAN, className="mt-2"),
                 html.Hr(),
                 dbc.Row(
                     [
                         dbc.Col(
                             [
-                                dbc.Label("Rencana tersimpan", className="small mb-0", html_for="rencana-daftar"),
-                                dbc.Select(id="rencana-daftar", options=plan_options(plans), size="sm"),
+                                dbc.Label("Rencana tersimpan", className="small mb-0", html_for=ids.RENCANA_DAFTAR),
+                                dbc.Select(id=ids.RENCANA_DAFTAR, options=plan_options(plans), size="sm"),
                             ],
                             md=6,
                         ),
                         dbc.Col(
                             dbc.ButtonGroup(
                                 [
-                                    dbc.Button("Buka", id="rencana-buka", size="sm", color="primary", outline=True),
+                                    dbc.Button("Buka", id=ids.RENCANA_BUKA, size="sm", color="primary", outline=True),
                                     dbc.Button(
-                                        "Duplikat", id="rencana-duplikat", size="sm", color="primary", outline=True
+                                        "Duplikat", id=ids.RENCANA_DUPLIKAT, size="sm", color="primary", outline=True
                                     ),
-                                    dbc.Button("Hapus", id="rencana-hapus", size="sm", color="danger", outline=True),
+                                    dbc.Button("Hapus", id=ids.RENCANA_HAPUS, size="sm", color="danger", outline=True),
                                 ],
                                 className="mt-3",
                             ),
@@ -367,9 +370,9 @@ def plan_card(plans) -> dbc.Card:
                     ],
                     className="g-2 align-items-end",
                 ),
-                dcc.Store(id="rencana-id"),
-                dcc.Store(id="rencana-revisi"),
-                dcc.Download(id="unduh"),
+                dcc.Store(id=ids.RENCANA_ID),
+                dcc.Store(id=ids.RENCANA_REVISI),
+                dcc.Download(id=ids.UNDUH),
             ]
         ),
         className="shadow-sm mb-2",
@@ -392,15 +395,15 @@ def plan_options(plans) -> list[dict]:
 def page(snapshot, plans) -> dbc.Container:
     return dbc.Container(
         [
-            dcc.Store(id="pilihan", data=[]),
-            dcc.Store(id="bobot"),  # {indicator: weight}, from the sliders (assets/kantong/prioritas.js)
+            dcc.Store(id=ids.PILIHAN, data=[]),
+            dcc.Store(id=ids.BOBOT),  # {indicator: weight}, from the sliders (assets/kantong/prioritas.js)
             # Which snapshot the table and the map were filled from; until then, send them whole.
-            dcc.Store(id="grid-terisi"),
-            dcc.Store(id="skor-baru"),
-            dcc.Store(id="skor-terapkan"),
-            dcc.Store(id="pilih-terapkan"),
-            dcc.Store(id="peta-prioritas-tampil"),
-            dcc.Store(id="rincian-kode"),  # the nagari whose score breakdown is shown
+            dcc.Store(id=ids.GRID_TERISI),
+            dcc.Store(id=ids.SKOR_BARU),
+            dcc.Store(id=ids.SKOR_TERAPKAN),
+            dcc.Store(id=ids.PILIH_TERAPKAN),
+            dcc.Store(id=ids.PETA_PRIORITAS_TAMPIL),
+            dcc.Store(id=ids.RINCIAN_KODE),  # the nagari whose score breakdown is shown
             dbc.Row(
                 [
                     dbc.Col(weights_card(), lg=3, className="mb-2"),
@@ -417,7 +420,7 @@ def page(snapshot, plans) -> dbc.Container:
                                                         [
                                                             html.H2("Peta skor prioritas", className="h6 mb-1"),
                                                             download_menu(
-                                                                "unduh-prioritas",
+                                                                ids.UNDUH_PRIORITAS,
                                                                 [("peta", "Peta skor prioritas", IMAGE_FORMATS)],
                                                             ),
                                                         ],
@@ -428,12 +431,12 @@ def page(snapshot, plans) -> dbc.Container:
                                                         className="form-text",
                                                     ),
                                                     dcc.Graph(
-                                                        id="peta-prioritas",
+                                                        id=ids.PETA_PRIORITAS,
                                                         className="peta-prioritas",
                                                         config={"displaylogo": False, "scrollZoom": True},
                                                         figure={"data": [], "layout": {}},
                                                     ),
-                                                    html.Div(id="rincian-skor"),
+                                                    html.Div(id=ids.RINCIAN_SKOR),
                                                 ]
                                             ),
                                             className="shadow-sm h-100",
@@ -453,7 +456,7 @@ def page(snapshot, plans) -> dbc.Container:
                                                             ),
                                                             dbc.Col(
                                                                 dcc.Dropdown(
-                                                                    id="saring-kabkota",
+                                                                    id=ids.SARING_KABKOTA,
                                                                     placeholder="Semua kab/kota",
                                                                     clearable=True,
                                                                     options=[
@@ -465,7 +468,7 @@ def page(snapshot, plans) -> dbc.Container:
                                                             ),
                                                             dbc.Col(
                                                                 download_menu(
-                                                                    "unduh-prioritas",
+                                                                    ids.UNDUH_PRIORITAS,
                                                                     [("peringkat", "Tabel peringkat", TABLE_FORMATS)],
                                                                 ),
                                                                 width="auto",
@@ -474,7 +477,7 @@ def page(snapshot, plans) -> dbc.Container:
                                                         className="g-2 align-items-center mb-1",
                                                     ),
                                                     dag.AgGrid(
-                                                        id="grid-peringkat",
+                                                        id=ids.GRID_PERINGKAT,
                                                         columnDefs=ranking_columns(),
                                                         rowData=[],
                                                         getRowId="params.data.kode",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import ids
 from kantong import rakor
 from kantong.view import DEFAULT_INDICATOR
 from layouts.main import indicator_options
@@ -23,9 +24,9 @@ def page(snapshot, plans) -> dbc.Container:
         [
             dbc.Col(
                 [
-                    dbc.Label("Indikator peta", className="fw-semibold small mb-1", html_for="rakor-indikator"),
+                    dbc.Label("Indikator peta", className="fw-semibold small mb-1", html_for=ids.RAKOR_INDIKATOR),
                     dcc.Dropdown(
-                        id="rakor-indikator",
+                        id=ids.RAKOR_INDIKATOR,
                         options=indicator_options(),
                         value=DEFAULT_INDICATOR,
                         clearable=False,
@@ -40,9 +41,9 @@ def page(snapshot, plans) -> dbc.Container:
                     dbc.Label(
                         "Rencana (nagari prioritas dan target)",
                         className="fw-semibold small mb-1",
-                        html_for="rakor-rencana",
+                        html_for=ids.RAKOR_RENCANA,
                     ),
-                    dbc.Select(id="rakor-rencana", options=plan_choices(plans), value=rakor.AUTOMATIC),
+                    dbc.Select(id=ids.RAKOR_RENCANA, options=plan_choices(plans), value=rakor.AUTOMATIC),
                 ],
                 md=6,
             ),
@@ -59,24 +60,24 @@ def page(snapshot, plans) -> dbc.Container:
                     f"angka kunci, nagari prioritasnya) dan slide metodologi. Semua dibuat di server ini, tanpa internet.",
                     className="small text-muted",
                 ),
-                dbc.Button("Buat Paket Rakor", id="rakor-buat", color="primary"),
+                dbc.Button("Buat Paket Rakor", id=ids.RAKOR_BUAT, color="primary"),
                 html.Div(
                     [
                         dbc.Progress(
-                            id="rakor-progres",
+                            id=ids.RAKOR_PROGRES,
                             value=0,
                             striped=True,
                             animated=True,
                             className="mb-1",
                             style={"height": "1.4rem"},
                         ),
-                        html.Div(id="rakor-status", className="small text-muted", **{"aria-live": "polite"}),
+                        html.Div(id=ids.RAKOR_STATUS, className="small text-muted", **{"aria-live": "polite"}),
                     ],
-                    id="rakor-progres-wadah",
+                    id=ids.RAKOR_PROGRES_WADAH,
                     style={"display": "none"},
                     className="mt-3",
                 ),
-                html.Div(id="rakor-hasil", className="mt-3"),
+                html.Div(id=ids.RAKOR_HASIL, className="mt-3"),
             ]
         ),
         className="shadow-sm h-100",
@@ -99,7 +100,7 @@ def page(snapshot, plans) -> dbc.Container:
                     className="small",
                 ),
                 dbc.Button(
-                    "Mulai presentasi", id="rakor-presentasi", href="/presentasi", color="primary", outline=True
+                    "Mulai presentasi", id=ids.RAKOR_PRESENTASI, href="/presentasi", color="primary", outline=True
                 ),
             ]
         ),

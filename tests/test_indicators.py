@@ -16,8 +16,8 @@ def test_every_rate_has_counts_of_the_registry_as_numerator_and_denominator():
 
 
 def test_disability_indicators_say_only_dtks_members_count():
-    for kolom in ("jiwa_d1_disabilitas", "kk_d1_disabilitas", "pct_jiwa_d1_disabilitas", "pct_kk_d1_disabilitas"):
-        ind = indicators.get(kolom)
+    for indikator in ("jiwa_d1_disabilitas", "kk_d1_disabilitas", "pct_jiwa_d1_disabilitas", "pct_kk_d1_disabilitas"):
+        ind = indicators.get(indikator)
         assert ind.kelompok == "Kelompok rentan" and "Hanya anggota yang ditemukan di DTKS" in ind.definisi
 
 
@@ -49,8 +49,8 @@ def test_profile_sections_and_priority_criteria_come_from_the_registry():
     from callbacks.profile import COMPARISON
     from kantong import priority
 
-    assert priority.CRITERIA == tuple(i.kolom for i in indicators.INDICATORS if i.kriteria)
-    rows = {kolom: penyebut for _, section in COMPARISON for kolom, penyebut in section}
+    assert priority.CRITERIA == tuple(i.id for i in indicators.INDICATORS if i.kriteria)
+    rows = {indikator: penyebut for _, section in COMPARISON for indikator, penyebut in section}
     assert rows["jiwa_d1_disabilitas"] == "jiwa_desil_1" and rows["kk_d1_disabilitas"] == "kk_desil_1"
-    assert rows["kk_d1_pkh"] == "kk_desil_1" and set(rows) == {i.kolom for i in indicators.INDICATORS if i.profil}
+    assert rows["kk_d1_pkh"] == "kk_desil_1" and set(rows) == {i.id for i in indicators.INDICATORS if i.profil}
     assert [name for name, _ in COMPARISON] == ["Bansos reguler", "Kelompok rentan", "Rumah, air, sanitasi, stunting"]

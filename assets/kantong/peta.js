@@ -29,7 +29,7 @@ window.dash_clientside = window.dash_clientside || {};
         return noUpdate;
     };
     window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kantong, {
-        fit: function (shown, figure) { return fitGraph('#peta', figure); },
-        fitPresentasi: function (shown, figure) { return fitGraph('#presentasi-peta', figure); }
+        fit: function (shown, figure) { return fitGraph('#peta', figure); },  // ids.PETA
+        fitPresentasi: function (shown, figure) { return fitGraph('#presentasi-peta', figure); }  // ids.PRESENTASI_PETA
     });
 })();

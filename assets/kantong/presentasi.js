@@ -27,14 +27,14 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
         if (!document.querySelector('.presentasi')) { return; }
         if (event.target.closest && event.target.closest('input, textarea, select, [contenteditable]')) { return; }
         const press = function (id) { const b = document.getElementById(id); if (b) { b.click(); } };
-        if (['ArrowRight', 'PageDown', ' '].includes(event.key)) { press('presentasi-maju'); }
-        else if (['ArrowLeft', 'PageUp'].includes(event.key)) { press('presentasi-mundur'); }
-        else if (event.key === 'Home') { press('presentasi-awal'); }
-        else if (event.key === 'f' || event.key === 'F') { fullScreen(); }
+        if (['ArrowRight', 'PageDown', ' '].includes(event.key)) { press('presentasi-maju'); }  // ids.PRESENTASI_MAJU
+        else if (['ArrowLeft', 'PageUp'].includes(event.key)) { press('presentasi-mundur'); }  // ids.PRESENTASI_MUNDUR
+        else if (event.key === 'Home') { press('presentasi-awal'); }  // ids.PRESENTASI_AWAL
+        else if (event.key === 'f' || event.key === 'F') { fullScreen(); }  // ids.PRESENTASI_LAYAR_PENUH
         else { return; }
         event.preventDefault();
     });
     document.addEventListener('click', function (event) {
-        if (event.target.closest && event.target.closest('#presentasi-layar-penuh')) { fullScreen(); }
+        if (event.target.closest && event.target.closest('#presentasi-layar-penuh')) { fullScreen(); }  // ids.PRESENTASI_LAYAR_PENUH
     });
 })();

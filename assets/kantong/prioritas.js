@@ -6,7 +6,7 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
     skor: function (data) {
         const noUpdate = window.dash_clientside.no_update;
         if (!data || !data.kode) { return noUpdate; }
-        dash_ag_grid.getApiAsync("grid-peringkat").then(function (api) {
+        dash_ag_grid.getApiAsync("grid-peringkat").then(function (api) {  // ids.GRID_PERINGKAT
             const index = {};
             data.kode.forEach(function (k, i) { index[k] = i; });
             api.forEachNode(function (node) {
@@ -29,7 +29,7 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
     pilih: function (chosen) {
         const noUpdate = window.dash_clientside.no_update;
         const set = new Set(chosen || []);
-        dash_ag_grid.getApiAsync("grid-peringkat").then(function (api) {
+        dash_ag_grid.getApiAsync("grid-peringkat").then(function (api) {  // ids.GRID_PERINGKAT
             api.forEachNode(function (node) { node.data.pilih = set.has(node.data.kode); });
             api.refreshCells({columns: ["pilih"], force: true});
         });
@@ -43,7 +43,7 @@ window.dash_clientside.kantong = Object.assign({}, window.dash_clientside.kanton
     bobot: function (values) {
         const ids = window.dash_clientside.callback_context.inputs_list[0];
         const weights = {};
-        ids.forEach(function (input, i) { weights[input.id.kolom] = Number(values[i] || 0); });
+        ids.forEach(function (input, i) { weights[input.id.indikator] = Number(values[i] || 0); });
         return weights;
     }
 });

@@ -9,7 +9,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-GD = "document.querySelector('#peta .js-plotly-plot')"
+import ids
+
+GD = f"document.querySelector('#{ids.PETA} .js-plotly-plot')"
 MAP_READY = f"""
 const gd = {GD};
 if (!gd || !gd._fullLayout || !gd._fullLayout.map || !gd.data || !gd.data.length) return false;
@@ -39,7 +41,7 @@ def click_region(driver, lon: float, lat: float) -> None:
         lon,
         lat,
     )
-    canvas = driver.find_element(By.CSS_SELECTOR, "#peta .maplibregl-canvas")
+    canvas = driver.find_element(By.CSS_SELECTOR, f"#{ids.PETA} .maplibregl-canvas")
     ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).pause(
         0.2
     ).click().perform()

@@ -9,6 +9,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+import ids
 from kantong import fmt
 from tests.browser.conftest import save_screenshot
 from tests.browser.pages import (
@@ -28,8 +29,8 @@ def test_page_loads_offline_with_the_province_map(server, browser, store):
     snapshot = store.latest()
     data = map_data(browser)
     assert sorted(data["locations"]) == sorted(snapshot.table("kabkota").index)
-    assert "22 Agustus 2023" in text_of(browser, "#info-snapshot")
-    assert "Sumber: P3KE" in text_of(browser, "#sumber")
+    assert "22 Agustus 2023" in text_of(browser, f"#{ids.INFO_SNAPSHOT}")
+    assert "Sumber: P3KE" in text_of(browser, f"#{ids.SUMBER}")
     save_screenshot(browser, "01_provinsi")
     # Every request went to this server: no CDN, tiles, fonts or scripts from elsewhere.
     requests = []
@@ -49,15 +50,15 @@ def test_switching_the_indicator_recolours_the_map(server, browser, store):
     )
     wait_map(browser)
     before = map_data(browser)
-    legend_before = text_of(browser, "#legenda")
+    legend_before = text_of(browser, f"#{ids.LEGENDA}")
     choose_indicator(browser, "Cakupan bansos reguler")
     WebDriverWait(browser, 20).until(lambda d: view_params(d).get("indikator") == "pct_d1_bansos")
-    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#legenda") != legend_before)
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, f"#{ids.LEGENDA}") != legend_before)
     wait_map(browser)
     after = map_data(browser)
     assert after["locations"] == before["locations"]  # same regions, new colours
     assert after["z"] != before["z"]
-    assert "%" in text_of(browser, "#legenda")
+    assert "%" in text_of(browser, f"#{ids.LEGENDA}")
     save_screenshot(browser, "02_indikator_cakupan_bansos")
 
 
@@ -82,7 +83,7 @@ def test_drill_down_profile_and_breadcrumb(server, browser, store):
     target = desa[desa["punya_poligon"]].sort_values("kk_d1_non_dtks", ascending=False).iloc[0]
     click_region(browser, float(target["lon"]), float(target["lat"]))
     WebDriverWait(browser, 20).until(lambda d: view_params(d).get("profil") == target["kode"])
-    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#profil h2") == target["nama"])
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, f"#{ids.PROFIL} h2") == target["nama"])
     assert text_of(browser, "#profil-kk-desil-1") == fmt.angka(int(target["kk_desil_1"]))
     assert text_of(browser, "#profil-kk-d1-non-dtks") == fmt.angka(int(target["kk_d1_non_dtks"]))
     assert text_of(browser, "#profil-kk-d1-dtks-tanpa-bansos") == fmt.angka(int(target["kk_d1_dtks_tanpa_bansos"]))
@@ -95,8 +96,8 @@ def test_drill_down_profile_and_breadcrumb(server, browser, store):
     }
     assert rows["Disabilitas D1"].startswith(fmt.angka(int(target["jiwa_d1_disabilitas"])) + " (")
     assert rows["KK D1 lansia sendiri"].startswith(fmt.angka(int(target["kk_d1_lansia_tunggal"])) + " (")
-    assert "Hanya anggota yang ditemukan di DTKS" in text_of(browser, "#profil-catatan-disabilitas")
-    crumbs = text_of(browser, "#jejak")
+    assert "Hanya anggota yang ditemukan di DTKS" in text_of(browser, f"#{ids.PROFIL_CATATAN_DISABILITAS}")
+    crumbs = text_of(browser, f"#{ids.JEJAK}")
     assert "Sumatera Barat" in crumbs and "Kabupaten Agam" in crumbs and target["nama"] in crumbs
     save_screenshot(browser, "04_profil_nagari")
 
@@ -114,13 +115,13 @@ def test_a_shared_link_reopens_the_same_view(server, browser, store):
     browser.get(url)
     wait_map(browser)
     assert (
-        browser.find_element(By.ID, "tingkat").find_element(By.CSS_SELECTOR, "input:checked").get_attribute("value")
+        browser.find_element(By.ID, ids.TINGKAT).find_element(By.CSS_SELECTOR, "input:checked").get_attribute("value")
         == "kecamatan"
     )
-    assert browser.find_element(By.ID, "klasifikasi").get_attribute("value") == "jenks"
-    assert browser.find_element(By.ID, "warna").get_attribute("value") == "biru"
+    assert browser.find_element(By.ID, ids.KLASIFIKASI).get_attribute("value") == "jenks"
+    assert browser.find_element(By.ID, ids.WARNA).get_attribute("value") == "biru"
     assert all(k.startswith("13.12.") and len(k) == 8 for k in map_data(browser)["locations"])
-    assert "Pasaman Barat" in text_of(browser, "#judul-peta")
+    assert "Pasaman Barat" in text_of(browser, f"#{ids.JUDUL_PETA}")
 
 
 @pytest.mark.parametrize("typed", ["kota tinggi", "KOTO TINGGI"])
@@ -142,6 +143,6 @@ def test_search_tolerates_spelling_variants(server, browser, store, typed):
     WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(click_option)
     WebDriverWait(browser, 20).until(lambda d: view_params(d).get("profil", "").startswith("13."))
     assert view_params(browser)["tingkat"] == "desa"
-    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#profil h2").upper() == "KOTO TINGGI")
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, f"#{ids.PROFIL} h2").upper() == "KOTO TINGGI")
     desa = snapshot.table("desa")
     assert view_params(browser)["profil"] in set(desa[desa["nama"].str.upper() == "KOTO TINGGI"].index)

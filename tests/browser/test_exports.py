@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+import ids
 from kantong import figures
 from tests.browser.conftest import save_screenshot
 from tests.browser.pages import choose_download, click, downloaded, text_of, wait_map
@@ -76,18 +77,18 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
         )
     )
     browser.get(server + "/rakor")
-    click(browser, "rakor-buat")
+    click(browser, ids.RAKOR_BUAT)
     # Progress shows while the deck is built, and the page still answers meanwhile.
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "rakor-progres-wadah").is_displayed())
-    Select(browser.find_element(By.ID, "rakor-rencana")).select_by_value(str(saved.id))
+    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, ids.RAKOR_PROGRES_WADAH).is_displayed())
+    Select(browser.find_element(By.ID, ids.RAKOR_RENCANA)).select_by_value(str(saved.id))
     WebDriverWait(browser, 20).until(
-        lambda d: f"rencana={saved.id}" in d.find_element(By.ID, "rakor-presentasi").get_attribute("href")
+        lambda d: f"rencana={saved.id}" in d.find_element(By.ID, ids.RAKOR_PRESENTASI).get_attribute("href")
     )
-    answered_while_building = not browser.find_elements(By.ID, "rakor-unduh-pptx")
+    answered_while_building = not browser.find_elements(By.ID, ids.rakor_unduh("pptx"))
     save_screenshot(browser, "20_rakor_progres")
-    link = WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.ID, "rakor-unduh-pptx"))[0]
+    link = WebDriverWait(browser, 120).until(lambda d: d.find_elements(By.ID, ids.rakor_unduh("pptx")))[0]
     assert answered_while_building
-    assert not browser.find_element(By.ID, "rakor-progres-wadah").is_displayed()
+    assert not browser.find_element(By.ID, ids.RAKOR_PROGRES_WADAH).is_displayed()
     name = link.get_attribute("download")
     assert name == "paket-rakor_kk-d1-non-dtks_2023-08-22.pptx"
     link.click()
@@ -98,7 +99,7 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
     assert len(deck.slides) == 1 + 1 + table_slides + n_kabkota + 1
     titles = [s.shapes.title.text for s in deck.slides]
     assert titles[1 + 1 + table_slides : -1] == list(snapshot.table("kabkota")["nama"])
-    browser.find_element(By.ID, "rakor-unduh-pdf").click()
+    browser.find_element(By.ID, ids.rakor_unduh("pdf")).click()
     pdf = PdfReader(downloaded(downloads, name.replace(".pptx", ".pdf")))
     assert len(pdf.pages) == len(deck.slides)
     save_screenshot(browser, "21_rakor_selesai")
@@ -137,7 +138,7 @@ def test_presentation_mode_steps_through_kabkota_with_arrow_keys(server, browser
     WebDriverWait(browser, 30).until(
         lambda d: sorted(_presentation_state(d)["lokasi"]) == sorted(snapshot.regions_in(first["kode"], "desa").index)
     )
-    assert text_of(browser, "#presentasi-posisi") == f"2/{len(kabkota) + 1}"
+    assert text_of(browser, f"#{ids.PRESENTASI_POSISI}") == f"2/{len(kabkota) + 1}"
     save_screenshot(browser, "22_presentasi_kabkota")
 
     # Two steps back from the first kab/kota: the province, then round to the last kab/kota.
@@ -153,13 +154,13 @@ def test_priority_page_downloads_the_plan_and_the_score_map(server, browser, dow
 
     snapshot = store.latest()
     open_priority_page(browser, server)
-    click(browser, "terapkan")  # default rule: the top nagari of each kab/kota
-    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    click(browser, ids.TERAPKAN)  # default rule: the top nagari of each kab/kota
+    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, f"#{ids.CAKUPAN}"))
     WebDriverWait(browser, 20).until(
         lambda d: d.execute_script("return dash_ag_grid.getApi('grid-target').getDisplayedRowCount();") == 19
     )
-    browser.find_element(By.ID, "rencana-nama").clear()
-    browser.find_element(By.ID, "rencana-nama").send_keys("Rencana Uji Ekspor")
+    browser.find_element(By.ID, ids.RENCANA_NAMA).clear()
+    browser.find_element(By.ID, ids.RENCANA_NAMA).send_keys("Rencana Uji Ekspor")
     choose_download(browser, "unduh-prioritas", "rencana", "csv")
     rows = downloaded(downloads, "rencana_rencana-uji-ekspor_2023-08-22.csv").read_text("utf-8-sig").splitlines()
     assert rows[0].startswith("Kode,Nagari/desa,Kecamatan,Kab/kota,Skor,KK desil 1,")

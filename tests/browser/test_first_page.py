@@ -6,6 +6,7 @@ import json
 
 from selenium.webdriver.support.ui import WebDriverWait
 
+import ids
 from tests.browser.pages import click, map_data, text_of, view_params, wait_map
 from tests.browser.test_priority import GRID_FIRST_ROWS
 
@@ -27,8 +28,12 @@ def test_the_map_comes_with_the_page_and_no_grid_script(server, browser, store):
     browser.get(server + "/?tingkat=kecamatan&indikator=pct_d1_bansos&warna=biru")
     wait_map(browser)
     assert sorted(map_data(browser)["locations"]) == sorted(snapshot.table("kecamatan").index)
-    assert "Cakupan bansos" in text_of(browser, "#judul-peta")
-    assert text_of(browser, "#profil") and text_of(browser, "#peringkat") and text_of(browser, "#legenda")
+    assert "Cakupan bansos" in text_of(browser, f"#{ids.JUDUL_PETA}")
+    assert (
+        text_of(browser, f"#{ids.PROFIL}")
+        and text_of(browser, f"#{ids.PERINGKAT}")
+        and text_of(browser, f"#{ids.LEGENDA}")
+    )
     requests = _requests(browser)
     outputs = " ".join(r["output"] for r in requests)
     # No routing round trip, and the map needed no callback: both came with the layout.
@@ -57,5 +62,5 @@ def test_a_page_with_a_grid_draws_it_on_first_load(server, browser):
     WebDriverWait(browser, 40).until(lambda d: d.execute_script(GRID_FIRST_ROWS)[0])
     assert "mode-presentasi" not in browser.find_element("id", "akar").get_attribute("class")
     browser.get(server + "/presentasi?indikator=kk_d1_non_dtks")
-    WebDriverWait(browser, 30).until(lambda d: text_of(d, "#presentasi-judul"))
+    WebDriverWait(browser, 30).until(lambda d: text_of(d, f"#{ids.PRESENTASI_JUDUL}"))
     assert "mode-presentasi" in browser.find_element("id", "akar").get_attribute("class")

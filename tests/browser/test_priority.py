@@ -7,6 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+import ids
 from kantong import priority
 from tests.browser.conftest import save_screenshot
 from tests.browser.pages import click, text_of
@@ -59,14 +60,14 @@ def test_moving_a_weight_reorders_the_table(server, browser, store):
 
 def test_one_per_kabkota_selects_19_nagari_and_outlines_them(server, browser, store):
     open_priority_page(browser, server)
-    click(browser, "terapkan")  # default rule: 1 per kab/kota
-    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    click(browser, ids.TERAPKAN)  # default rule: 1 per kab/kota
+    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, f"#{ids.CAKUPAN}"))
     WebDriverWait(browser, 20).until(lambda d: d.execute_script(OUTLINE) and len(d.execute_script(OUTLINE)) == 19)
     outlined = browser.execute_script(OUTLINE)
     assert len({k[:5] for k in outlined}) == 19  # one in each kab/kota
     snapshot = store.latest()
     total = int(snapshot.provinsi["kk_desil_1"])
-    assert f"dari {total:,} KK".replace(",", ".") in text_of(browser, "#cakupan")
+    assert f"dari {total:,} KK".replace(",", ".") in text_of(browser, f"#{ids.CAKUPAN}")
     assert browser.execute_script(TARGET_ROWS) == 19
     save_screenshot(browser, "11_satu_per_kabkota")
     # Tick one more nagari in the table by hand: it joins the choice and gets targets.
@@ -74,17 +75,19 @@ def test_one_per_kabkota_selects_19_nagari_and_outlines_them(server, browser, st
         "const a = dash_ag_grid.getApi('grid-peringkat'); for (let i = 0; i < 40; i++) {"
         " const n = a.getDisplayedRowAtIndex(i); if (n && !n.data.pilih) return i; } return null;"
     )
-    box = browser.find_element(By.CSS_SELECTOR, f"#grid-peringkat .ag-row[row-index='{index}'] [col-id='pilih'] input")
+    box = browser.find_element(
+        By.CSS_SELECTOR, f"#{ids.GRID_PERINGKAT} .ag-row[row-index='{index}'] [col-id='pilih'] input"
+    )
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", box)
     box.click()
-    WebDriverWait(browser, 20).until(lambda d: "20 nagari dipilih" in text_of(d, "#cakupan"))
+    WebDriverWait(browser, 20).until(lambda d: "20 nagari dipilih" in text_of(d, f"#{ids.CAKUPAN}"))
     WebDriverWait(browser, 20).until(lambda d: d.execute_script(TARGET_ROWS) == 20)
 
 
 def test_a_saved_plan_is_there_after_a_reload(server, browser, store):
     open_priority_page(browser, server)
-    click(browser, "terapkan")
-    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, "#cakupan"))
+    click(browser, ids.TERAPKAN)
+    WebDriverWait(browser, 20).until(lambda d: "19 nagari dipilih" in text_of(d, f"#{ids.CAKUPAN}"))
     # Set a target: the first nagari's families proposed into DTKS become 99.
     browser.execute_script(
         "const a = dash_ag_grid.getApi('grid-target'); a.ensureIndexVisible(0);"
@@ -94,21 +97,21 @@ def test_a_saved_plan_is_there_after_a_reload(server, browser, store):
         "99", Keys.ENTER
     ).perform()
     WebDriverWait(browser, 10).until(lambda d: d.execute_script(FIRST_TARGET) == 99)
-    name = browser.find_element(By.ID, "rencana-nama")
+    name = browser.find_element(By.ID, ids.RENCANA_NAMA)
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
     name.clear()
     name.send_keys("Rencana Aksi Uji")
-    browser.find_element(By.ID, "rencana-penulis").send_keys("Kabid PFM")
-    click(browser, "rencana-simpan")
-    WebDriverWait(browser, 20).until(lambda d: text_of(d, "#rencana-pesan"))
-    assert "Tersimpan: Rencana Aksi Uji" in text_of(browser, "#rencana-pesan")
+    browser.find_element(By.ID, ids.RENCANA_PENULIS).send_keys("Kabid PFM")
+    click(browser, ids.RENCANA_SIMPAN)
+    WebDriverWait(browser, 20).until(lambda d: text_of(d, f"#{ids.RENCANA_PESAN}"))
+    assert "Tersimpan: Rencana Aksi Uji" in text_of(browser, f"#{ids.RENCANA_PESAN}")
 
     browser.refresh()
-    WebDriverWait(browser, 40).until(lambda d: "Rencana Aksi Uji" in text_of(d, "#rencana-daftar"))
-    plans = Select(browser.find_element(By.ID, "rencana-daftar"))
+    WebDriverWait(browser, 40).until(lambda d: "Rencana Aksi Uji" in text_of(d, f"#{ids.RENCANA_DAFTAR}"))
+    plans = Select(browser.find_element(By.ID, ids.RENCANA_DAFTAR))
     plans.select_by_visible_text([o.text for o in plans.options if o.text.startswith("Rencana Aksi Uji")][0])
-    click(browser, "rencana-buka")
-    WebDriverWait(browser, 20).until(lambda d: "Dibuka: Rencana Aksi Uji" in text_of(d, "#rencana-pesan"))
+    click(browser, ids.RENCANA_BUKA)
+    WebDriverWait(browser, 20).until(lambda d: "Dibuka: Rencana Aksi Uji" in text_of(d, f"#{ids.RENCANA_PESAN}"))
     WebDriverWait(browser, 20).until(lambda d: d.execute_script(TARGET_ROWS) == 19)
-    assert "19 nagari dipilih" in text_of(browser, "#cakupan")
+    assert "19 nagari dipilih" in text_of(browser, f"#{ids.CAKUPAN}")
     assert browser.execute_script(FIRST_TARGET) == 99
