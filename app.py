@@ -21,8 +21,8 @@ import flask
 from dash import DiskcacheManager, html
 from flask import Response, abort, request, send_file
 
+from callbacks import errors, register_all
 from callbacks import pages as routing
-from callbacks import register_all
 from etl import config
 from kantong import rakor, render
 from kantong.data import SnapshotNotFound, SnapshotStore
@@ -89,6 +89,7 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         suppress_callback_exceptions=True,
         background_callback_manager=jobs,
+        on_error=errors.on_error,
     )
     server = app.server
     server.config["COMPRESS_MIMETYPES"] = server.config.get("COMPRESS_MIMETYPES", []) + ["application/geo+json"]

@@ -127,12 +127,12 @@ class Snapshot:
     def name(self, kode: str) -> str:
         return str(self.region(kode)["nama"])
 
-    def regions_in(self, scope: str, level: str) -> pd.DataFrame:
-        """Regions of `level` inside `scope` (a province, kab/kota or kecamatan code)."""
+    def regions_in(self, wilayah: str, level: str) -> pd.DataFrame:
+        """Regions of `level` inside `wilayah` (a province, kab/kota or kecamatan code)."""
         table = self.tables[level]
-        if scope == self.akar["kode"]:
+        if wilayah == self.akar["kode"]:
             return table
-        return table[table.index.str.startswith(scope + ".")]
+        return table[table.index.str.startswith(wilayah + ".")]
 
     @cached_property
     def all_regions(self) -> pd.DataFrame:
@@ -196,9 +196,9 @@ def _load(path: str, stamp: int) -> Snapshot:
         frame.index.name = None
         # A snapshot built with an older catalogue lacks the newer indicators: they show as
         # "no value" until it is rebuilt, rather than breaking the app.
-        for kolom in indicators.KOLOM:
-            if kolom not in frame.columns:
-                frame[kolom] = float("nan")
+        for indikator in indicators.IDS:
+            if indikator not in frame.columns:
+                frame[indikator] = float("nan")
         if "punya_poligon" not in frame.columns:  # provinces: outlined from their kab/kota
             frame["punya_poligon"] = True
         tables[level] = frame
@@ -242,7 +242,7 @@ class SnapshotStore:
 
 
 def indicator_values(
-    snapshot: Snapshot, level: str, scope: str, kolom: str, min_penyebut: int | None = None
+    snapshot: Snapshot, level: str, wilayah: str, indikator: str, min_penyebut: int | None = None
 ) -> pd.DataFrame:
     """The regions of a map view with the value and rank of one indicator.
 
@@ -251,12 +251,14 @@ def indicator_values(
     `min_penyebut` (default: the setting MIN_PENYEBUT) is "terlalu sedikit" (`sedikit`):
     one or two families put it at 0% or 100% by chance, so it gets no value or rank here.
     """
-    ind = indicators.get(kolom)
-    frame = snapshot.regions_in(scope, level)
-    cols = ["kode", "nama", "kk_total", "punya_poligon", kolom] + ([ind.penyebut] if ind.is_rate else [])
+    ind = indicators.get(indikator)
+    frame = snapshot.regions_in(wilayah, level)
+    cols = ["kode", "nama", "kk_total", "punya_poligon", indikator] + ([ind.penyebut] if ind.is_rate else [])
     cols += [c for c in PLACE_COLUMNS if c in frame.columns]
-    out = frame[list(dict.fromkeys(cols))].rename(columns={kolom: "nilai"})
-    out["nilai"] = out["nilai"].astype("float64")
+    # The value gets a column of its own: the indicator may be one of the columns kept
+    # beside it (kk_total, or a rate's denominator), which must stay under its own name.
+    out = frame[list(dict.fromkeys(cols))].copy()
+    out["nilai"] = frame[indikator].astype("float64")
     out.loc[out["kk_total"] == 0, "nilai"] = float("nan")  # no P3KE family: nothing to rank
     out["sedikit"] = too_few(out, ind, min_penyebut) & out["nilai"].notna()
     out.loc[out["sedikit"], "nilai"] = float("nan")
@@ -273,10 +275,10 @@ def too_few(frame: pd.DataFrame, ind: indicators.Indicator, min_penyebut: int | 
     return (den > 0) & (den < minimum)
 
 
-def rank_in(snapshot: Snapshot, kode: str, kolom: str, within: str) -> tuple[int | None, int]:
+def rank_in(snapshot: Snapshot, kode: str, indikator: str, within: str) -> tuple[int | None, int]:
     """Rank of a region among its peers inside `within` (a parent code), and the peer count."""
     level = level_of(kode)
-    values = indicator_values(snapshot, level, within, kolom)
+    values = indicator_values(snapshot, level, within, indikator)
     ranked = values["peringkat"].dropna()
     rank = values.loc[kode, "peringkat"] if kode in values.index else None
     return (None if rank is None or pd.isna(rank) else int(rank)), int(len(ranked))
