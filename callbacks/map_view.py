@@ -45,7 +45,8 @@ def _display_name(snapshot, kode: str) -> str:
     return f"Kec. {name}" if level_of(kode) == "kecamatan" else name
 
 
-def legend(classes: figures.Classes, ind: indicators.Indicator, level: str) -> html.Div:
+def legend(classes: figures.Classes, ind: indicators.Indicator, level: str, approximate: int = 0) -> html.Div:
+    """The map's legend; `approximate` nagari without a polygon are drawn as markers."""
     rows = [
         html.Div(
             [
@@ -57,11 +58,33 @@ def legend(classes: figures.Classes, ind: indicators.Indicator, level: str) -> h
         )
         for colour, label, n in figures.legend_rows(classes, ind)
     ]
-    return html.Div([html.Div(f"{ind.label_pendek} ({ind.satuan})", className="fw-semibold small mb-1")] + rows)
+    if approximate:
+        rows.append(
+            html.Div(
+                [
+                    html.Span(className="swatch swatch-titik", **{"aria-hidden": "true"}),
+                    html.Span(
+                        "Titik: nagari tanpa poligon, lokasi perkiraan di dalam kecamatannya (warna = kelasnya)",
+                        className="flex-grow-1",
+                    ),
+                    html.Span(fmt.angka(approximate), className="text-muted small ms-2", title="jumlah nagari/desa"),
+                ],
+                className="d-flex align-items-center legenda-baris legenda-titik",
+            )
+        )
+    note = figures.class_warning(classes)
+    parts = [html.Div(f"{ind.label_pendek} ({ind.satuan})", className="fw-semibold small mb-1")] + rows
+    if note:
+        parts.append(html.Div(note, className="small legenda-peringatan mt-1", role="note"))
+    return html.Div(parts)
 
 
 def no_polygon_list(frame, ind) -> html.Div | None:
-    missing = frame[~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0)]
+    """Populated nagari that are on the map neither as a polygon nor as a marker (their
+    kecamatan has no polygon either): listed, so they stay one click away."""
+    missing = frame[
+        ~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0) & ~figures.approximate_mask(frame)
+    ]
     if missing.empty:
         return None
     items = [
@@ -80,7 +103,8 @@ def no_polygon_list(frame, ind) -> html.Div | None:
     return dbc.Alert(
         [
             html.Div(
-                f"{fmt.angka(len(missing))} nagari/desa berpenghuni tanpa poligon (tidak tampil di peta, tetap dihitung):",
+                f"{fmt.angka(len(missing))} nagari/desa berpenghuni tanpa poligon dan tanpa lokasi perkiraan "
+                "(tidak tampil di peta, tetap dihitung):",
                 className="small fw-semibold",
             ),
             html.Ul(items, className="mb-0 small tanpa-poligon-daftar"),
@@ -90,8 +114,15 @@ def no_polygon_list(frame, ind) -> html.Div | None:
     )
 
 
+def top_title(ind: indicators.Indicator, level: str, n: int = TOP_N) -> str:
+    """The top list's title: the highest need first, which for an indicator where more is
+    better (bansos coverage) is the lowest value."""
+    return f"{n} {LEVEL_LABEL_SHORT[level]} " + ("terendah" if ind.arah < 0 else "tertinggi")
+
+
 def top_list(frame, ind, level: str) -> html.Div:
     ranked = frame.dropna(subset=["nilai"]).sort_values("peringkat").head(TOP_N)
+    basis = indicators.get(ind.penyebut) if ind.is_rate else None
     rows = [
         html.Tr(
             [
@@ -103,18 +134,20 @@ def top_list(frame, ind, level: str) -> html.Div:
                 ),
                 html.Td(fmt.nilai_pendek(ind, r.nilai), className="text-end"),
             ]
+            # A rate with the count it rests on: 100% of 2 families is not 100% of 900.
+            + ([html.Td(fmt.angka(getattr(r, ind.penyebut)), className="text-end text-muted")] if basis else [])
         )
         for r in ranked.itertuples()
     ]
+    head = [html.Th("#"), html.Th("Wilayah"), html.Th(ind.satuan, className="text-end")]
+    if basis:
+        head.append(html.Th(f"dari {basis.label_pendek}", className="text-end", title=basis.label))
     return html.Div(
         [
-            html.H3(f"{TOP_N} {LEVEL_LABEL_SHORT[level]} teratas", className="h6"),
+            html.H3(top_title(ind, level), className="h6"),
             html.Div(ind.label, className="small text-muted mb-1"),
             dbc.Table(
-                [
-                    html.Thead(html.Tr([html.Th("#"), html.Th("Wilayah"), html.Th(ind.satuan, className="text-end")])),
-                    html.Tbody(rows),
-                ],
+                [html.Thead(html.Tr(head)), html.Tbody(rows)],
                 size="sm",
                 hover=True,
                 className="mb-0 peringkat",
@@ -133,7 +166,9 @@ def view_pieces(app, snapshot, view: View) -> dict:
     nama_wilayah = _display_name(snapshot, view.wilayah)
     return {
         "values": figures.map_values(frame, classes, ind),
-        "legend": legend(classes, ind, view.tingkat),
+        "markers": figures.marker_values(frame, classes, ind),
+        "marker_codes": figures.marker_codes(frame),
+        "legend": legend(classes, ind, view.tingkat, approximate=len(figures.marker_codes(frame))),
         "title": f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {nama_wilayah}",
         "missing": no_polygon_list(frame, ind),
         "top": top_list(frame, ind, view.tingkat),
@@ -148,10 +183,10 @@ def view_figure(app, snapshot, view: View) -> dict:
 
 
 def with_outline(figure: dict, outline: list[str]) -> dict:
-    """A copy of a cached figure with the profile's region outlined (the second trace);
-    the cached figure itself is never changed."""
+    """A copy of a cached figure with the profile's region outlined (figures.OUTLINE_TRACES
+    and, for a nagari drawn as a marker, its ring); the cached figure itself is never changed."""
     data = list(figure["data"])
-    data[1] = {**data[1], "locations": outline, "z": [0] * len(outline)}
+    figures.set_outline(data, outline, list(data[figures.HALO_TRACE].get("ids") or []))
     return {**figure, "data": data}
 
 
@@ -247,9 +282,10 @@ def register(app, store, cache: SnapshotCache | None = None) -> None:
             # Same regions on screen: send only the values, classes and colours.
             figure = Patch()
             for name, value in pieces["values"].items():
-                figure["data"][0][name] = value
-            figure["data"][1]["locations"] = outline
-            figure["data"][1]["z"] = [0] * len(outline)
+                figure["data"][figures.VALUE_TRACE][name] = value
+            for name, value in pieces["markers"].items():
+                figure["data"][figures.MARKER_TRACE][name] = value
+            figures.set_outline(figure["data"], outline, pieces["marker_codes"])
         else:
             figure = with_outline(figure_for(app, snapshot, view, cache), outline)
         return (

@@ -8,6 +8,7 @@ from dataclasses import replace
 from dash import ALL, Input, Output, ctx, no_update
 
 import ids
+from kantong import figures
 from kantong.view import View
 
 
@@ -19,8 +20,14 @@ def next_view(view: View, trigger, value) -> View | None:
         return view.with_level(value) if value else None
     if trigger == ids.PETA:
         point = (value or {}).get("points", [{}])[0]
-        kode = point.get("location")
-        if not kode or point.get("curveNumber", 0) != 0:
+        curve = point.get("curveNumber", figures.VALUE_TRACE)
+        if curve == figures.VALUE_TRACE:
+            kode = point.get("location")
+        elif curve == figures.MARKER_TRACE:  # a nagari without polygon: its code is last in customdata
+            kode = (point.get("customdata") or [None])[-1]
+        else:
+            return None
+        if not kode:
             return None
         return replace(view, profil=kode) if view.tingkat == "desa" else view.open_region(kode)
     if trigger == ids.CARI:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
 from etl import indicators
-from etl.boundaries import PreparedLayer
+from etl.boundaries import PreparedLayer, approximate_points
 from etl.duck import registered
 from etl.regions import RegionReference
 
@@ -90,9 +91,22 @@ def _above_provinces(provinsi: pd.DataFrame, count_cols: list[str]) -> pd.DataFr
 
 
 def add_label_points(levels: dict[str, pd.DataFrame], layers: dict[str, PreparedLayer]) -> dict[str, pd.DataFrame]:
-    """The map's label point and bounding box of each region, where the boundaries have one."""
+    """The map's label point and bounding box of each region, where the boundaries have one.
+    A populated nagari without a polygon gets an approximate point inside its kecamatan
+    (`lokasi_perkiraan`), so maps draw it as a marker rather than leave it out."""
     labelled = dict(levels)
     for level in ("desa", "kecamatan", "kabkota", "provinsi"):
         if level in layers:  # boundaries prepared by an older version have no province layer
             labelled[level] = levels[level].merge(layers[level].labels, on="kode", how="left")
+    desa = labelled["desa"]
+    desa["lokasi_perkiraan"] = False
+    missing = desa[~desa["punya_poligon"] & desa["lon"].isna()] if "lon" in desa else desa.iloc[:0]
+    if len(missing) and "kecamatan" in layers and "desa" in layers:
+        kecamatan = gpd.read_file(layers["kecamatan"].geojson)
+        polygons = gpd.read_file(layers["desa"].geojson)
+        points = approximate_points(missing[["kode", "kode_kecamatan"]], kecamatan, polygons).set_index("kode")
+        rows = desa["kode"].isin(points.index)
+        for col in points.columns:
+            desa.loc[rows, col] = desa.loc[rows, "kode"].map(points[col]).to_numpy()
+        desa.loc[rows, "lokasi_perkiraan"] = True
     return labelled

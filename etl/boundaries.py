@@ -649,6 +649,75 @@ def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     )
 
 
+def _spread_points(area, n: int) -> list[tuple[float, float]]:
+    """n points inside `area`, spread apart and always the same for the same area: a grid
+    of candidates inside it, the first the one nearest a point on its surface, then each
+    next the candidate farthest from those already taken."""
+    west, south, east, north = area.bounds
+    start = shapely.point_on_surface(area)
+    if n == 1 or area.area == 0:
+        return [(start.x, start.y)] * n
+    for density in (40, 160, 640):
+        step = ((east - west) * (north - south) / (density * n)) ** 0.5 or 1e-4
+        xs = np.arange(west + step / 2, east, step)
+        ys = np.arange(south + step / 2, north, step)
+        gx, gy = np.meshgrid(xs, ys)
+        candidates = shapely.points(gx.ravel(), gy.ravel())
+        candidates = candidates[shapely.contains_xy(area, gx.ravel(), gy.ravel())]
+        if len(candidates) >= n:
+            break
+    if len(candidates) < n:
+        return [(start.x, start.y)] * n
+    xy = shapely.get_coordinates(candidates)
+    first = int(np.argmin(np.hypot(xy[:, 0] - start.x, xy[:, 1] - start.y)))
+    taken = [first]
+    nearest = np.hypot(xy[:, 0] - xy[first, 0], xy[:, 1] - xy[first, 1])
+    for _ in range(n - 1):
+        nxt = int(np.argmax(nearest))  # ties: the first candidate in grid order
+        taken.append(nxt)
+        nearest = np.minimum(nearest, np.hypot(xy[:, 0] - xy[nxt, 0], xy[:, 1] - xy[nxt, 1]))
+    return [(float(xy[i, 0]), float(xy[i, 1])) for i in taken]
+
+
+def approximate_points(missing: pd.DataFrame, parents: gpd.GeoDataFrame, desa: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A deterministic, approximate location for each nagari without a polygon, inside its
+    kecamatan, so a map can draw it as a marker.
+
+    `missing` has kode and kode_kecamatan; `parents` the kecamatan polygons (kode,
+    geometry); `desa` the nagari that have polygons. The part of a kecamatan that no nagari
+    polygon covers is where the nagari without one most likely lie, so points go there when
+    that part is large enough to hold them (a tenth of the kecamatan), otherwise anywhere in
+    the kecamatan. Nagari of a kecamatan without a polygon get no point. Returns kode, lon,
+    lat and a small bounding box around the point (for zooming to it)."""
+    rows = []
+    by_code = dict(zip(parents["kode"], parents.geometry.values))
+    desa_by_kec = desa.assign(_kec=desa["kode"].str.slice(0, 8)).groupby("_kec").geometry
+    covered = {k: shapely.union_all(g.values) for k, g in desa_by_kec}
+    for kec, group in missing.sort_values("kode").groupby("kode_kecamatan", sort=True):
+        area = by_code.get(kec)
+        if area is None or area.is_empty:
+            continue
+        free = area
+        if kec in covered:
+            try:
+                free = shapely.difference(area, covered[kec])
+            except GEOSException:
+                free = area
+        if free.is_empty or free.area < 0.1 * area.area:
+            free = area
+        # A gap a few metres wide between polygons is not where a nagari lies: keep the body.
+        body = shapely.buffer(free, -0.002)
+        if not body.is_empty and body.area >= 0.5 * free.area:
+            free = body
+        for kode, (lon, lat) in zip(group["kode"], _spread_points(free, len(group))):
+            rows.append((kode, round(lon, 5), round(lat, 5)))
+    out = pd.DataFrame(rows, columns=["kode", "lon", "lat"])
+    half = 0.01  # about 1 km each way: a zoom that shows the marker among its neighbours
+    out["bbox_barat"], out["bbox_timur"] = (out["lon"] - half).round(5), (out["lon"] + half).round(5)
+    out["bbox_selatan"], out["bbox_utara"] = (out["lat"] - half).round(5), (out["lat"] + half).round(5)
+    return out
+
+
 # ----------------------------------------------------------------------------- prepared layers
 
 PREPARED_VERSION = 3  # bump when the preparation changes, to invalidate caches

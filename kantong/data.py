@@ -51,6 +51,7 @@ PLACE_COLUMNS = (
     "bbox_selatan",
     "bbox_timur",
     "bbox_utara",
+    "lokasi_perkiraan",
 )
 
 
@@ -201,6 +202,8 @@ def _load(path: str, stamp: int) -> Snapshot:
                 frame[indikator] = float("nan")
         if "punya_poligon" not in frame.columns:  # provinces: outlined from their kab/kota
             frame["punya_poligon"] = True
+        if "lokasi_perkiraan" not in frame.columns:  # built before nagari without polygon got a point
+            frame["lokasi_perkiraan"] = False
         tables[level] = frame
     return Snapshot(id=f"{folder.name}-{stamp:x}", path=folder, summary=summary, tables=tables)
 

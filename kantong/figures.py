@@ -44,6 +44,8 @@ class Classes:
     tidak_berlaku: int
     terlalu_sedikit: int = 0
     min_penyebut: int = 0  # the threshold behind `terlalu_sedikit`, for the legend
+    metode: str = ""  # kuantil, jenks or interval
+    langkah: float = 1.0  # the smallest step the legend shows (1 for counts, 0.1 for rates)
 
 
 def classify(
@@ -65,11 +67,14 @@ def classify(
     few = np.zeros(len(v), dtype=bool) if too_few is None else too_few.to_numpy(dtype=bool) & fam
     valid = fam & ~np.isnan(v) & ~few
     kelas = np.where(few, -3, np.where(fam, -1, -2))
-    extra = {"terlalu_sedikit": int(few.sum()), "min_penyebut": int(min_penyebut)}
+    step = 10.0**-ind.desimal
+    extra = {"terlalu_sedikit": int(few.sum()), "min_penyebut": int(min_penyebut), "metode": method, "langkah": step}
     colours = list(PALETTES[palette][1])
     if ind.arah < 0:
         colours = colours[::-1]  # where more is better, the darkest colour still marks need
-    data = v[valid]
+    # Classify values as the map shows them (rates to 0.1): a region shown as 6,1% is then
+    # always in the class whose label includes 6,1%, and class labels never share an end.
+    data = np.round(v[valid], ind.desimal)
     if len(data) == 0:
         return Classes(kelas, [], float("nan"), [], [], int((~fam).sum()), int((fam & ~valid & ~few).sum()), **extra)
     unique = np.unique(data)
@@ -85,8 +90,7 @@ def classify(
             bins = mapclassify.EqualInterval(data, k=k).bins
         else:
             bins = mapclassify.Quantiles(data, k=k).bins
-    if not ind.is_rate:
-        bins = np.floor(bins)  # counts: class bounds are whole numbers, as the legend says
+    bins = np.round(bins, ind.desimal) if ind.is_rate else np.floor(bins)  # bounds as the legend shows them
     bins = np.unique(bins)  # quantiles of skewed counts repeat; one class per distinct bound
     idx = np.minimum(np.searchsorted(bins, data, side="left"), len(bins) - 1)
     kelas = kelas.copy()
@@ -109,10 +113,10 @@ def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, 
     """(colour, label, count) for each legend entry, in Indonesian number format."""
     rows = []
     lower = classes.bawah
-    whole = not ind.is_rate
     for i, (upper, colour, n) in enumerate(zip(classes.batas, classes.warna, classes.jumlah)):
-        # Counts are whole numbers: after "5 – 10" comes "11 – 29", not "10 – 29".
-        start = lower if i == 0 or not whole else np.floor(lower) + 1
+        # Values are classed as shown (whole counts, rates to 0,1): after "5 – 10" comes
+        # "11 – 29", and after "0,0%" comes "0,1% – 20,0%", never a shared end.
+        start = lower if i == 0 else lower + classes.langkah
         lo = fmt.nilai_pendek(ind, start)
         hi = fmt.nilai_pendek(ind, upper)
         rows.append((colour, hi if lo == hi else f"{lo} – {hi}", n))
@@ -131,6 +135,33 @@ def legend_rows(classes: Classes, ind: indicators.Indicator) -> list[tuple[str, 
     if classes.tanpa_keluarga:
         rows.append((NO_FAMILY_COLOUR, "Tidak ada keluarga P3KE", classes.tanpa_keluarga))
     return rows
+
+
+METHOD_LABEL = {"kuantil": "kuantil", "jenks": "natural breaks", "interval": "interval sama"}
+
+
+def class_warning(classes: Classes) -> str | None:
+    """A note beside the legend when the classes hide more than they show: an empty class,
+    or equal intervals on skewed values that put most regions in one class."""
+    total = sum(classes.jumlah)
+    if not total or len(classes.jumlah) < 2:
+        return None
+    empty = sum(1 for n in classes.jumlah if n == 0)
+    largest = max(classes.jumlah)
+    if not empty and not (classes.metode == "interval" and largest > 0.5 * total):
+        return None
+    parts = []
+    if empty:
+        parts.append(f"{fmt.angka(empty)} kelas kosong")
+    if largest > 0.5 * total:
+        parts.append(
+            f"{fmt.angka(largest)} dari {fmt.angka(total)} wilayah ({fmt.persen(100 * largest / total)}) di satu kelas"
+        )
+    others = [METHOD_LABEL[m] for m in ("kuantil", "jenks") if m != classes.metode]
+    return (
+        "Kelas tidak seimbang: " + " dan ".join(parts) + f" ({METHOD_LABEL.get(classes.metode, classes.metode)}). "
+        f"Coba klasifikasi {' atau '.join(others)}."
+    )
 
 
 def _colorscale(classes: Classes) -> tuple[list, float, float]:
@@ -243,6 +274,105 @@ def map_view_box(frame: pd.DataFrame, width: int = 600, height: int = 460) -> di
     }
 
 
+# The traces of a map, in drawing order. The chosen regions' outline is two lines, a wide
+# white one under a black one, so it shows on the palest and on the darkest class alike.
+# Nagari without a polygon are drawn as markers at an approximate point inside their
+# kecamatan (etl.boundaries.approximate_points): a ring (black and wider when the nagari is
+# chosen) under a dot in the nagari's class colour.
+VALUE_TRACE = 0
+OUTLINE_TRACES = (1, 2)  # white under, black over
+HALO_TRACE = 3
+MARKER_TRACE = 4
+OUTLINE_LINES = ({"width": 6, "color": "#ffffff"}, {"width": 2.5, "color": "#111111"})
+MARKER_SIZE = 11
+HALO_COLOUR = "#4a4a4a"
+CHOSEN_COLOUR = "#111111"
+APPROXIMATE_NOTE = "lokasi perkiraan: tanpa poligon, titik di dalam kecamatannya"
+
+
+def approximate_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Regions of a view drawn as markers: no polygon, but an approximate point."""
+    if "lokasi_perkiraan" not in frame or "lon" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return (frame["lokasi_perkiraan"].fillna(False).astype(bool) & frame["lon"].notna()).to_numpy()
+
+
+def marker_values(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator) -> dict:
+    """The per-indicator part of the marker trace: the same classes and colours as the
+    polygons, the same hover, and the code last in customdata (what a click opens)."""
+    mask = approximate_mask(frame)
+    values = map_values(frame, classes, ind)
+    customdata = [row + [kode] for row, kode, m in zip(values["customdata"], frame["kode"], mask) if m]
+    scale, zmin, zmax = values["colorscale"], values["zmin"], values["zmax"]
+    return {
+        "marker": {
+            "color": classes.kelas[mask].tolist(),
+            "colorscale": scale,
+            "cmin": zmin,
+            "cmax": zmax,
+            "size": MARKER_SIZE,
+            "opacity": 1,
+            "allowoverlap": True,
+        },
+        "customdata": customdata,
+        "hovertemplate": values["hovertemplate"].replace("<extra>", f"<br><i>{APPROXIMATE_NOTE}</i><extra>"),
+    }
+
+
+def halo_marker(codes: list[str], outline: list[str]) -> dict:
+    """The rings under the markers: black and wider for the chosen (outlined) nagari."""
+    chosen = set(outline or [])
+    return {
+        "color": [CHOSEN_COLOUR if k in chosen else HALO_COLOUR for k in codes],
+        "size": [MARKER_SIZE + 9 if k in chosen else MARKER_SIZE + 4 for k in codes],
+        "opacity": 1,
+        "allowoverlap": True,
+    }
+
+
+def outline_updates(outline: list[str], marker_codes: list[str]) -> dict[int, dict]:
+    """What changes, trace by trace, when other regions are outlined (chosen): apply to a
+    figure's data or to a Patch of it (`set_outline`)."""
+    outline = list(outline or [])
+    updates = {i: {"locations": outline, "z": [0] * len(outline)} for i in OUTLINE_TRACES}
+    updates[HALO_TRACE] = {"marker": halo_marker(marker_codes, outline)}
+    return updates
+
+
+def set_outline(data, outline: list[str], marker_codes: list[str]) -> None:
+    """Outline these regions on a figure's data: a list of trace dicts, or a Patch's data."""
+    for i, props in outline_updates(outline, marker_codes).items():
+        if isinstance(data, list):
+            data[i] = {**data[i], **props}
+        else:
+            for key, value in props.items():
+                data[i][key] = value
+
+
+def marker_codes(frame: pd.DataFrame) -> list[str]:
+    return frame.loc[approximate_mask(frame), "kode"].tolist()
+
+
+def _marker_traces(frame: pd.DataFrame, classes: Classes, ind: indicators.Indicator, outline: list[str]) -> list:
+    mask = approximate_mask(frame)
+    points = frame[mask]
+    codes = points["kode"].tolist()
+    lon, lat = points["lon"].astype(float).tolist(), points["lat"].astype(float).tolist()
+    halo = go.Scattermap(
+        lon=lon, lat=lat, ids=codes, mode="markers", marker=halo_marker(codes, outline), hoverinfo="skip", name="cincin"
+    )
+    dots = go.Scattermap(
+        lon=lon,
+        lat=lat,
+        ids=codes,
+        mode="markers",
+        text=[t for t, m in zip(hover_text(frame), mask) if m],
+        name="titik perkiraan",
+        **marker_values(frame, classes, ind),
+    )
+    return [halo, dots]
+
+
 def map_figure(
     frame: pd.DataFrame,
     classes: Classes,
@@ -266,22 +396,23 @@ def map_figure(
         **map_values(frame, classes, ind),
     )
     fig = go.Figure(trace)
-    # The selection outline is always the second trace (possibly empty), so the app can
-    # update it in place.
+    # The selection outline (possibly empty) has fixed places, so the app can update it in place.
     outline = outline or []
-    fig.add_trace(
-        go.Choroplethmap(
-            geojson=geojson,
-            featureidkey="properties.kode",
-            locations=outline,
-            z=[0] * len(outline),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            showscale=False,
-            marker={"line": {"width": 3, "color": "#111111"}},
-            hoverinfo="skip",
-            name="pilihan",
+    for i, line in zip(OUTLINE_TRACES, OUTLINE_LINES):
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey="properties.kode",
+                locations=outline,
+                z=[0] * len(outline),
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker={"line": line},
+                hoverinfo="skip",
+                name=f"pilihan-{i}",
+            )
         )
-    )
+    fig.add_traces(_marker_traces(frame, classes, ind, outline))
     fig.update_layout(
         map={"style": "white-bg", "fitbounds": False, **map_view_box(frame)},
         margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
@@ -360,7 +491,6 @@ CONTEXT_COLOUR = "#f3f3f3"  # regions around the wilayah shown, for orientation
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#666666"
 LABELLED_TOP = 5  # nagari/kecamatan maps name the five regions ranked highest
-LABEL_MIN_WIDTH = 0.06  # a region is named if at least this share of the map wide
 
 
 @dataclass(frozen=True)
@@ -426,6 +556,145 @@ def _margins(text: PrintText, width: int = PRINT_WIDTH) -> tuple[int, int]:
     return top, bottom
 
 
+LABEL_CHAR_PX = 6.4  # width of a character of 11 px label text
+LABEL_HEIGHT_PX = 16
+NUMBER_RADIUS_PX = 9
+
+
+def _overlaps(box: tuple, taken: list[tuple]) -> bool:
+    return any(box[0] < t[2] and t[0] < box[2] and box[1] < t[3] and t[1] < box[3] for t in taken)
+
+
+def _place_labels(frame: pd.DataFrame, outlines: dict, level: str, per_px: float, approx: pd.DataFrame):
+    """Names on a printed map, none covering another: every kab/kota on a province map,
+    otherwise the LABELLED_TOP regions ranked highest, in rank order. A region too small
+    for its name, or whose name would cover one already placed, gets a numbered circle
+    instead (its rank, or a running number on a province map), listed beside the map.
+    Returns the label annotations and the numbered circles (number, x, y, kode, name)."""
+    if "lon" not in frame or "lat" not in frame:
+        return [], []
+    if level == "kabkota":
+        candidates = frame.sort_values("kode")
+    else:
+        candidates = frame.dropna(subset=["peringkat"]).sort_values(["peringkat", "kode"]).head(LABELLED_TOP)
+    annotations, numbered, taken = [], [], []
+    running = 0
+    for r in candidates.itertuples():
+        ranked = level != "kabkota"
+        name = _short_name(str(r.nama)) if not ranked else str(r.nama)
+        if pd.isna(r.lon) or pd.isna(r.lat):
+            if ranked:  # not on the map at all: still listed, without a circle
+                numbered.append((int(r.peringkat), None, None, r.kode, name))
+            continue
+        x, y = float(r.lon), float(mercator_y(r.lat))
+        text = f"{int(r.peringkat)}. {name}" if ranked else name
+        w = (len(text) * LABEL_CHAR_PX + 6) * per_px
+        h = LABEL_HEIGHT_PX * per_px
+        o = outlines.get(r.kode)
+        room = (o.box[2] - o.box[0]) if o is not None else 0.0
+        box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        if room >= 0.9 * w and not _overlaps(box, taken):
+            taken.append(box)
+            annotations.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "xref": "x",
+                    "yref": "y",
+                    "text": text,
+                    "showarrow": False,
+                    "font": {"size": 11, "color": TEXT_COLOUR},
+                    "bgcolor": "rgba(255,255,255,0.78)",
+                    "borderpad": 1,
+                }
+            )
+            continue
+        running += 1
+        number = int(r.peringkat) if ranked else running
+        rad = (NUMBER_RADIUS_PX + 1) * per_px
+        step = 2.1 * rad
+        offsets = [(0, 0)] + [
+            (dx * step, dy * step)
+            for dx, dy in (
+                (1, 0),
+                (-1, 0),
+                (0, 1),
+                (0, -1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+                (-1, -1),
+                (2, 0),
+                (-2, 0),
+                (0, 2),
+                (0, -2),
+            )
+        ]
+        for dx, dy in offsets:
+            spot = (x + dx - rad, y + dy - rad, x + dx + rad, y + dy + rad)
+            if not _overlaps(spot, taken):
+                break
+        taken.append(spot)
+        numbered.append((number, (spot[0] + spot[2]) / 2, (spot[1] + spot[3]) / 2, r.kode, name))
+    return annotations, numbered
+
+
+def numbered_list(frame: pd.DataFrame, numbered: list, ind: indicators.Indicator) -> list[str]:
+    """The lines beside a printed map that name its numbered circles."""
+    values = frame.set_index("kode")["nilai"] if "nilai" in frame else pd.Series(dtype="float64")
+    lines = []
+    for number, x, _, kode, name in sorted(numbered, key=lambda n: n[0]):
+        value = values.get(kode)
+        shown = "" if value is None or pd.isna(value) else f": {fmt.nilai_pendek(ind, value)}"
+        where = "" if x is not None else " (tidak tampil di peta)"
+        lines.append(f"{number}. {name}{shown}{where}")
+    return lines
+
+
+def _print_markers(frame, classes: Classes, approx: pd.DataFrame, approx_y, highlight) -> list:
+    """Nagari without a polygon on a printed map: a dot in the class colour, ringed black
+    and larger when chosen."""
+    if not len(approx):
+        return []
+    chosen = set(highlight or [])
+    colours = [_class_colour(int(k), classes) for k in classes.kelas[approximate_mask(frame)]]
+    return [
+        go.Scatter(
+            x=approx["lon"].astype(float),
+            y=approx_y,
+            mode="markers",
+            marker={
+                "color": colours,
+                "size": [13 if k in chosen else 10 for k in approx["kode"]],
+                "line": {
+                    "color": [CHOSEN_COLOUR if k in chosen else HALO_COLOUR for k in approx["kode"]],
+                    "width": [3 if k in chosen else 1.5 for k in approx["kode"]],
+                },
+            },
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    ]
+
+
+def _number_circles(numbered: list) -> list:
+    return [
+        go.Scatter(
+            x=[x],
+            y=[y],
+            mode="markers+text",
+            marker={"size": 2 * NUMBER_RADIUS_PX - 1, "color": "#ffffff", "line": {"color": TEXT_COLOUR, "width": 1.2}},
+            text=[str(number)],
+            textfont={"size": 10, "color": TEXT_COLOUR},
+            textposition="middle center",
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+        for number, x, y, _, _ in numbered
+        if x is not None  # listed only: the region is not on the map
+    ]
+
+
 def print_map_figure(
     frame: pd.DataFrame,
     classes: Classes,
@@ -445,7 +714,7 @@ def print_map_figure(
     grey around the wilayah; `highlight` are regions outlined in black (chosen nagari)."""
     top, bottom = _margins(text, width)
     plot_height = height - top - bottom
-    map_share = 0.72
+    map_share = 0.70
     # One path per colour, not per region: a browser draws seven long paths far faster than
     # a thousand short ones. Regions never overlap, so the even-odd rule still leaves each
     # hole empty and fills an enclave inside it.
@@ -481,51 +750,50 @@ def print_map_figure(
                 "fillrule": "evenodd",
                 "fillcolor": colour,
                 "line": {"color": BORDER_COLOUR, "width": 0.7},
+                "layer": "below",  # under the markers and numbered circles (traces)
             }
         )
     for kode in highlight or []:
         o = outlines.get(kode)
         if o is not None:
-            shapes.append(
-                {
-                    "type": "path",
-                    "path": o.path,
-                    "xref": "x",
-                    "yref": "y",
-                    "fillrule": "evenodd",
-                    "fillcolor": "rgba(0,0,0,0)",
-                    "line": {"color": "#111111", "width": 2.5},
-                }
-            )
+            # White under black: the outline shows on the palest and the darkest class.
+            for line in OUTLINE_LINES:
+                shapes.append(
+                    {
+                        "type": "path",
+                        "path": o.path,
+                        "xref": "x",
+                        "yref": "y",
+                        "fillrule": "evenodd",
+                        "fillcolor": "rgba(0,0,0,0)",
+                        "line": {**line, "width": line["width"] * 0.8},
+                        "layer": "below",
+                    }
+                )
+    approx = frame[approximate_mask(frame)]
+    approx_y = mercator_y(approx["lat"].astype(float).to_numpy()) if len(approx) else np.array([])
     box = extent(drawn) or (95.0, -11.0, 141.0, 6.0)  # nothing drawn: all of Indonesia
+    if len(approx):
+        lon = approx["lon"].astype(float)
+        box = (
+            (
+                min(box[0], lon.min()),
+                min(box[1], approx_y.min()),
+                max(box[2], lon.max()),
+                max(box[3], approx_y.max()),
+            )
+            if drawn
+            else (lon.min() - 0.05, approx_y.min() - 0.05, lon.max() + 0.05, approx_y.max() + 0.05)
+        )
     west, south, east, north = box
     pad_x, pad_y = (east - west) * 0.03 + 1e-3, (north - south) * 0.03 + 1e-3
+    # Data units per pixel: the axes share one scale (scaleanchor), set by the tighter side.
+    plot_width = (width - 24) * map_share
+    per_px = max((east - west + 2 * pad_x) / plot_width, (north - south + 2 * pad_y) / plot_height)
 
-    # Labels: every kab/kota on a province map; otherwise the regions ranked highest.
-    # Only regions wide enough to hold a name are named; the rest would cover each other.
-    annotations = []
-    if "lon" in frame and "lat" in frame:
-        wide = {k for k, o in outlines.items() if o.box[2] - o.box[0] >= LABEL_MIN_WIDTH * (east - west)}
-        labelled = frame[frame["kode"].isin(wide)]
-        if level == "kabkota":
-            names = {r.kode: _short_name(r.nama) for r in labelled.itertuples()}
-        else:
-            labelled = labelled.dropna(subset=["peringkat"]).sort_values("peringkat").head(LABELLED_TOP)
-            names = {r.kode: f"{int(r.peringkat)}. {r.nama}" for r in labelled.itertuples()}
-        for r in labelled.dropna(subset=["lon", "lat"]).itertuples():
-            annotations.append(
-                {
-                    "x": float(r.lon),
-                    "y": float(mercator_y(r.lat)),
-                    "xref": "x",
-                    "yref": "y",
-                    "text": names[r.kode],
-                    "showarrow": False,
-                    "font": {"size": 11, "color": TEXT_COLOUR},
-                    "bgcolor": "rgba(255,255,255,0.72)",
-                    "borderpad": 1,
-                }
-            )
+    traces = _print_markers(frame, classes, approx, approx_y, highlight)
+    annotations, numbered = _place_labels(frame, outlines, level, per_px, approx)
+    traces += _number_circles(numbered)
 
     # The legend, to the right of the map, in paper coordinates.
     row = 24 / plot_height
@@ -588,6 +856,34 @@ def print_map_figure(
             "font": {"size": 10, "color": MUTED_COLOUR},
         }
     )
+    if len(approx):
+        y -= 1.5 * row
+        traces.append(
+            go.Scatter(
+                x=[x0 + 0.015],
+                y=[y - 0.4 * row],
+                xaxis="x2",
+                yaxis="y2",
+                mode="markers",
+                marker={"size": 10, "color": "#ffffff", "line": {"color": HALO_COLOUR, "width": 1.5}},
+                hoverinfo="skip",
+                cliponaxis=False,
+            )
+        )
+        annotations.append(
+            {
+                "x": x0 + 0.04,
+                "y": y - 0.4 * row,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "middle",
+                "text": f"Titik: tanpa poligon, lokasi perkiraan "
+                f"<span style='color:{MUTED_COLOUR}'>({fmt.angka(len(approx))})</span>",
+                "showarrow": False,
+                "font": {"size": 12, "color": TEXT_COLOUR},
+            }
+        )
     if highlight:
         y -= 1.5 * row
         shapes.append(
@@ -617,7 +913,28 @@ def print_map_figure(
             }
         )
 
-    fig = go.Figure()
+    warning = class_warning(classes)
+    listed = numbered_list(frame, numbered, ind)
+    lines = (["<b>Nomor di peta</b>"] + listed if listed else []) + (
+        ["<i>" + "<br>".join(textwrap.wrap(warning, 44)) + "</i>"] if warning else []
+    )
+    if lines:
+        annotations.append(
+            {
+                "x": x0,
+                "y": y - 1.4 * row,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "text": "<br>".join(lines),
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 11, "color": TEXT_COLOUR},
+            }
+        )
+
+    fig = go.Figure(traces)
     fig.update_layout(
         width=width,
         height=height,
@@ -626,8 +943,11 @@ def print_map_figure(
         margin={"l": 12, "r": 12, "t": top, "b": bottom},
         xaxis={"domain": [0, map_share], "range": [west - pad_x, east + pad_x], "visible": False, "fixedrange": True},
         yaxis={"range": [south - pad_y, north + pad_y], "visible": False, "scaleanchor": "x", "scaleratio": 1},
+        # The legend's marker swatch, in paper-like coordinates of its own.
+        xaxis2={"domain": [0, 1], "range": [0, 1], "visible": False, "fixedrange": True},
+        yaxis2={"domain": [0, 1], "range": [0, 1], "visible": False, "fixedrange": True, "anchor": "x2"},
         paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
+        plot_bgcolor="rgba(0,0,0,0)",  # the legend's overlaid axes must not paint over the map
         showlegend=False,
         font={"family": FONT, "size": 12, "color": TEXT_COLOUR},
         separators=fmt.PLOTLY_SEPARATORS,

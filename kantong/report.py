@@ -103,14 +103,18 @@ def map_print(
     """The printed map of a view; `text=None` gives the standard title, subtitle and source."""
     ind = indicators.get(view.indikator)
     frame, classes = view_classes(snapshot, view)
-    missing = int((~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0)).sum())
+    # Nagari without a polygon are drawn as markers (the legend counts them); only those
+    # without even an approximate point are missing from the map, and the source says so.
+    missing = int(
+        (~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0) & ~figures.approximate_mask(frame)).sum()
+    )
     text = text if text is not None else map_text(snapshot, view)
     if missing and text.source:
         text = figures.PrintText(
             text.title,
             text.subtitle,
-            f"{fmt.angka(missing)} {LEVEL_LABEL_SHORT[view.tingkat]} berpenghuni tanpa poligon tidak tampil di peta "
-            f"(tetap dihitung). {text.source}",
+            f"{fmt.angka(missing)} {LEVEL_LABEL_SHORT[view.tingkat]} berpenghuni tanpa poligon dan tanpa lokasi "
+            f"perkiraan tidak tampil di peta (tetap dihitung). {text.source}",
         )
     return figures.print_map_figure(
         frame,

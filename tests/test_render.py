@@ -70,8 +70,14 @@ def test_print_map_colours_each_nagari_by_its_class_and_says_what_it_shows(snaps
     assert any(t.startswith("0  ") and "(3)" in t for t in texts)  # legend: value 0, three nagari
     assert any(t.startswith("1  ") and "(1)" in t for t in texts)
     assert any(t.startswith("1. Gamma") for t in texts)  # the highest ranked is named on the map
+    # Epsilon has no polygon: a marker at its approximate point (the centre of Kec. Dua, which
+    # Gamma covers whole), in its class colour, counted in the legend; nothing is left off.
+    (marker,) = [t for t in fig.data if t.mode == "markers" and t.xaxis in (None, "x")]
+    assert list(marker.x) == [100.05] and list(marker.y) == pytest.approx([float(mercator_y(-1.05))])
+    assert list(marker.marker.color) == ["#ffffb2"]
+    assert any(t.startswith("Titik: tanpa poligon, lokasi perkiraan") and "(1)" in t for t in texts)
     source = [t for t in texts if "Sumber: P3KE" in t]
-    assert source and source[0].startswith("1 nagari/desa berpenghuni tanpa poligon")
+    assert source and "tidak tampil" not in source[0]
 
 
 def test_file_names_say_what_where_and_when(snapshot):
