@@ -295,10 +295,24 @@ def footer_text(snapshot: Snapshot) -> str:
 # --- PowerPoint ---------------------------------------------------------------------------
 
 
+TITLE_PT = 28
+TITLE_MIN_PT = 16
+# Width of an average character of bold sans-serif text, in ems: wide enough for the
+# fonts LibreOffice falls back on where PowerPoint's Calibri is missing (DejaVu Sans).
+BOLD_EM = 0.62
+
+
+def title_size(text: str, width_in: float) -> int:
+    """The largest title size, at most TITLE_PT, at which `text` fits on one line of
+    `width_in` inches (at least TITLE_MIN_PT; longer titles are shortened by build_slides)."""
+    fits = int(width_in * 72 / (BOLD_EM * max(len(text), 1)))
+    return max(TITLE_MIN_PT, min(TITLE_PT, fits))
+
+
 def pptx_bytes(slides: list[Slide], footer: str) -> bytes:  # noqa: C901  (one branch per kind of slide content)
     from pptx import Presentation
     from pptx.dml.color import RGBColor
-    from pptx.enum.text import PP_ALIGN
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     from pptx.util import Emu, Inches, Pt
 
     prs = Presentation()
@@ -360,7 +374,13 @@ def pptx_bytes(slides: list[Slide], footer: str) -> bytes:  # noqa: C901  (one b
             Inches(0.75),
         )
         title.text = s.title
-        title.text_frame.paragraphs[0].font.size = Pt(28)
+        # One line in PowerPoint and LibreOffice alike: the size is chosen for the text (no
+        # "shrink on overflow", which LibreOffice ignores), anchored at the top so a long
+        # title can never reach the subtitle.
+        title.text_frame.auto_size = MSO_AUTO_SIZE.NONE
+        title.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+        title.text_frame.word_wrap = True
+        title.text_frame.paragraphs[0].font.size = Pt(title_size(s.title, SLIDE_W - 1.0))
         title.text_frame.paragraphs[0].font.bold = True
         title.text_frame.paragraphs[0].font.color.rgb = RGBColor(*TITLE_COLOUR)
         title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
@@ -410,6 +430,7 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", auth
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
     from reportlab.platypus import Paragraph, TableStyle
     from reportlab.platypus import Table as RLTable
@@ -489,7 +510,9 @@ def pdf_bytes(slides: list[Slide], footer: str, title: str = "Paket Rakor", auth
                 y -= para(line, 0.8 * pt, y, W - 1.6 * pt, size=18) + 8
             c.showPage()
             continue
-        para(s.title, 0.5 * pt, H - 0.35 * pt, W - 1.0 * pt, size=26, colour=blue, bold=True)
+        # One line, as in the PPTX: the largest size up to 26 pt at which the title fits.
+        fit = (W - 1.0 * pt) / max(stringWidth(s.title, "Helvetica-Bold", 1), 1)
+        para(s.title, 0.5 * pt, H - 0.35 * pt, W - 1.0 * pt, size=max(16, min(26, int(fit))), colour=blue, bold=True)
         para(s.subtitle, 0.5 * pt, H - 0.98 * pt, W - 1.0 * pt, size=13, colour=grey)
         if s.image is not None:
             c.drawImage(

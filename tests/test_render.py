@@ -8,6 +8,8 @@ and Epsilon (no polygon), and Kota Contoh with Delta.
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
+from etl import indicators
 from etl.pipeline import build
 from kantong import exports, figures, rakor, render, report
 from kantong.data import SnapshotStore
@@ -206,3 +209,58 @@ def test_saved_decks_are_served_only_by_their_token(deck, tmp_path):
     assert rakor.deck_file(tmp_path, token, "../x.pdf") is None
     assert rakor.deck_file(tmp_path, "../" + token, f"{built.stem}.pdf") is None
     assert rakor.deck_file(tmp_path, "tidakada", f"{built.stem}.pdf") is None
+
+
+def _lines_on_page(page) -> list[tuple[float, float, str]]:
+    """(baseline y, font size, text) of each piece of text on a PDF page, top first."""
+    parts = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = tm[5] * cm[3] + cm[5]
+            parts.append((round(y, 1), round(abs(size * tm[3] * cm[3]) or size, 1), text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return sorted(parts, key=lambda p: -p[0])
+
+
+def test_the_longest_titles_stay_on_one_line_in_libreoffice(snapshot, renderer, tmp_path):
+    # The indicator with the longest label makes the longest slide titles of a deck.
+    longest = max(indicators.INDICATORS, key=lambda i: len(i.label))
+    built = rakor.build(snapshot, longest.id, rakor.automatic_plan(snapshot, 2024), renderer)
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is required to check the deck as LibreOffice shows it (.ci/run installs it)")
+    pptx = tmp_path / "paket.pptx"
+    pptx.write_bytes(built.pptx)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(pptx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pages = PdfReader(tmp_path / "paket.pdf").pages
+    assert len(pages) == len(built.slides)
+    checked = 0
+    for page, slide in zip(pages, built.slides):
+        if slide.kind == "judul":
+            continue
+        parts = _lines_on_page(page)
+        title_words = set(slide.title.split())
+        subtitle_y = next(y for y, _, text in parts if slide.subtitle.split()[0] in text.split())
+        # Title text from the top of the slide down to the subtitle's line (a wrapped title
+        # would run onto it); lower down, words like "KK desil 1" are the key facts'.
+        title_lines = {y for y, _, text in parts if set(text.split()) <= title_words and y > subtitle_y - 30}
+        assert len(title_lines) == 1, (slide.title, sorted(title_lines))  # one line
+        assert min(title_lines) > subtitle_y + 14, slide.title  # above the subtitle, not on it
+        checked += 1
+    assert checked == len(built.slides) - 1
+    assert any(longest.label in s.title for s in built.slides)
