@@ -37,3 +37,13 @@ MIN_PENYEBUT = int(os.environ.get("KANTONG_MIN_PENYEBUT", "10"))
 
 # The 2023 assessment's reference date (report of August 2023).
 DEMO_REFERENCE_DATE = "2023-08-22"
+
+# Accounts (login) and the append-only audit log; see README "Akun, peran dan data pribadi".
+USERS_DB = Path(os.environ.get("KANTONG_USERS", DATA_DIR / "akun.sqlite"))
+AUDIT_DB = Path(os.environ.get("KANTONG_AUDIT", DATA_DIR / "audit.sqlite"))
+# How long audit rows are kept (days) before `python -m kantong audit arsip` may move them out.
+AUDIT_RETENTION_DAYS = int(os.environ.get("KANTONG_AUDIT_RETENTION_DAYS", str(5 * 365)))
+# Sessions: idle timeout and absolute lifetime (hours); cookies marked Secure behind HTTPS.
+SESSION_IDLE_HOURS = float(os.environ.get("KANTONG_SESSION_IDLE_HOURS", "8"))
+SESSION_MAX_HOURS = float(os.environ.get("KANTONG_SESSION_MAX_HOURS", "24"))
+SECURE_COOKIES = os.environ.get("KANTONG_SECURE_COOKIES", "0") == "1"
