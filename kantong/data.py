@@ -79,6 +79,24 @@ class Snapshot:
     path: Path
     summary: dict
     tables: dict[str, pd.DataFrame] = field(repr=False)  # per level, indexed by kode
+    # An operator's kab/kota: the kecamatan and nagari of other kab/kota are not in this
+    # snapshot at all (only the kab/kota totals are, for orientation). None: every region.
+    scope: str | None = None
+
+    def scoped(self, principal) -> Snapshot:
+        """This snapshot as `principal` (kantong.access.Principal) may see it."""
+        if principal is None or principal.sees_all:
+            return self
+        if self.scope is not None:
+            if self.scope != principal.wilayah:
+                raise PermissionError("snapshot of another scope")
+            return self
+        return _scoped(self, principal.wilayah)
+
+    @property
+    def base_id(self) -> str:
+        """The id of the whole snapshot this one is (or is a scope of)."""
+        return self.id.split("@", 1)[0]
 
     @property
     def tanggal_referensi(self) -> str:
@@ -158,31 +176,54 @@ class Snapshot:
             raise KeyError(level)
         return self.path / f"{level}.geojson"
 
+    def _limited(self, level: str) -> str | None:
+        """The code prefix a scoped snapshot limits this level's features to, if any."""
+        return self.scope if self.scope is not None and level in ("kecamatan", "desa") else None
+
     def geojson_gzip(self, level: str) -> bytes:
-        return _gzip_file(str(self.geojson_path(level)), self.id)
+        return _gzip_geojson(str(self.geojson_path(level)), self.base_id, self._limited(level))
 
     def geojson(self, level: str) -> dict:
         """The geometry itself, for server-side rendering (exports)."""
-        return _geojson_dict(str(self.geojson_path(level)), self.id)
+        return _geojson_dict(str(self.geojson_path(level)), self.base_id, self._limited(level))
 
     def outlines(self, level: str, decimals: int = geometry.FINE) -> dict[str, geometry.Outline]:
         """Projected vector outlines per region, for printed maps (kantong.geometry)."""
-        return _outlines(str(self.geojson_path(level)), self.id, decimals)
+        return _outlines(str(self.geojson_path(level)), self.base_id, decimals, self._limited(level))
 
 
-@lru_cache(maxsize=8)
-def _gzip_file(path: str, snapshot_id: str) -> bytes:
-    return gzip.compress(Path(path).read_bytes(), 6)
+@lru_cache(maxsize=32)
+def _gzip_geojson(path: str, snapshot_id: str, prefix: str | None) -> bytes:
+    if prefix is None:
+        return gzip.compress(Path(path).read_bytes(), 6)
+    return gzip.compress(json.dumps(_geojson_dict(path, snapshot_id, prefix), separators=(",", ":")).encode(), 6)
 
 
-@lru_cache(maxsize=8)
-def _geojson_dict(path: str, snapshot_id: str) -> dict:
+@lru_cache(maxsize=32)
+def _geojson_dict(path: str, snapshot_id: str, prefix: str | None = None) -> dict:
+    if prefix is not None:  # the features of one kab/kota only
+        whole = _geojson_dict(path, snapshot_id, None)
+        inside = [f for f in whole["features"] if str(f["properties"].get("kode", "")).startswith(prefix + ".")]
+        return {**whole, "features": inside}
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=8)
-def _outlines(path: str, snapshot_id: str, decimals: int) -> dict:
-    return geometry.outlines(_geojson_dict(path, snapshot_id), decimals)
+@lru_cache(maxsize=32)
+def _outlines(path: str, snapshot_id: str, decimals: int, prefix: str | None = None) -> dict:
+    return geometry.outlines(_geojson_dict(path, snapshot_id, prefix), decimals)
+
+
+@lru_cache(maxsize=64)
+def _scoped(snapshot: Snapshot, wilayah: str) -> Snapshot:
+    """An operator's view of a snapshot: every kab/kota and the province as totals, but the
+    kecamatan and nagari of their own kab/kota only."""
+    tables = dict(snapshot.tables)
+    for level in ("kecamatan", "desa"):
+        table = tables[level]
+        tables[level] = table[table.index.str.startswith(wilayah + ".")]
+    return Snapshot(
+        id=f"{snapshot.id}@{wilayah}", path=snapshot.path, summary=snapshot.summary, tables=tables, scope=wilayah
+    )
 
 
 @lru_cache(maxsize=4)
@@ -242,6 +283,49 @@ class SnapshotStore:
                 with self._lock:
                     return _load(str(folder), stamp)
         raise SnapshotNotFound(snapshot_id)
+
+
+class ScopedStore:
+    """The store every page and route reads through: each snapshot comes already limited to
+    the person asking (flask.g.principal, set by kantong.gate), so no callback can forget
+    the scope. Outside a request (command line, background job, benchmark) `principal`
+    is whoever the caller says, or nobody limits it."""
+
+    def __init__(self, store: SnapshotStore, principal=None):
+        self.store = store
+        self._principal = principal
+
+    @property
+    def root(self) -> Path:
+        return self.store.root
+
+    def principal(self):
+        if self._principal is not None:
+            return self._principal
+        try:
+            from flask import g, has_request_context
+        except ImportError:  # pragma: no cover - flask is a dependency of the app
+            return None
+        if not has_request_context():
+            return None
+        if "principal" in g and g.principal is None and not g.get("public", False):
+            raise PermissionError("no one is logged in")
+        return g.get("principal")
+
+    def as_principal(self, principal) -> ScopedStore:
+        """The same store as seen by `principal`, for work done outside the request
+        (background jobs run with the scope of the person who started them)."""
+        return ScopedStore(self.store, principal)
+
+    def latest(self) -> Snapshot:
+        return self.store.latest().scoped(self.principal())
+
+    def by_id(self, snapshot_id: str) -> Snapshot:
+        base, _, scope = snapshot_id.partition("@")
+        snapshot = self.store.by_id(base).scoped(self.principal())
+        if snapshot.id != snapshot_id and scope:
+            raise SnapshotNotFound(snapshot_id)  # another person's scope
+        return snapshot
 
 
 def indicator_values(
