@@ -1,10 +1,12 @@
-"""Presentation mode: arrow keys step through the province and each kab/kota."""
+"""Presentation mode: arrow keys step through the province and each kab/kota, stopping at
+the first and the last (a presenter pressing → once too often stays on the last slide)."""
 
 from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, html
 
 import ids
+from callbacks import map_view
 from callbacks.map_view import geojson_url, legend
 from etl import indicators
 from kantong import figures, fmt, rakor, report
@@ -13,6 +15,8 @@ from kantong.view import View
 PALETTE = "kontras"  # high contrast: survives a washed-out projector
 BORDER = "#303030"
 TOP_KABKOTA = 5
+# As many nagari as a kab/kota slide of the deck lists, so the list always fits beside the map.
+NAGARI_SHOWN = rakor.NAGARI_PER_KABKOTA_SLIDE
 
 
 def _tile(label: str, value: str, note: str) -> html.Div:
@@ -48,6 +52,13 @@ def register(app, store, plans) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction(namespace="kantong", function_name="ujungPresentasi"),
+        Output(ids.PRESENTASI_MUNDUR, "disabled"),
+        Output(ids.PRESENTASI_MAJU, "disabled"),
+        Input(ids.PRESENTASI_KE, "data"),
+        State(ids.PRESENTASI_PARAM, "data"),
+    )
+    app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="fitPresentasi"),
         Output(ids.PRESENTASI_PAS, "data"),
         Input(ids.PRESENTASI_TAMPIL, "data"),
@@ -69,7 +80,7 @@ def register(app, store, plans) -> None:
     def show(ke, param):
         snapshot = store.latest()
         steps = 1 + len(snapshot.table("kabkota"))
-        ke = int(ke or 0) % steps
+        ke = min(max(int(ke or 0), 0), steps - 1)
         ind = indicators.get(param["indikator"])
         view = step_view(snapshot, ind.id, ke)
         plan = rakor.plan_for(snapshot, plans, param.get("rencana"))
@@ -92,8 +103,16 @@ def register(app, store, plans) -> None:
         ]
         if ke == 0:
             top = frame.dropna(subset=["nilai"]).sort_values("peringkat").head(TOP_KABKOTA)
-            heading = f"{TOP_KABKOTA} kab/kota tertinggi: {ind.label_pendek}"
-            items = [html.Li(f"{r.nama}: {fmt.nilai(ind, r.nilai)}") for r in top.itertuples()]
+            heading = f"{map_view.top_title(ind, view.tingkat, TOP_KABKOTA)}: {ind.label_pendek}"
+            # A rate with the count it rests on, as on the map page's list.
+            basis = indicators.get(ind.penyebut) if ind.is_rate else None
+            items = [
+                html.Li(
+                    f"{r.nama}: {fmt.nilai(ind, r.nilai)}"
+                    + (f" (dari {fmt.nilai(basis, getattr(r, ind.penyebut))})" if basis else "")
+                )
+                for r in top.itertuples()
+            ]
         else:
             heading = f"Nagari prioritas ({plan.nama})"
             items = [
@@ -101,12 +120,19 @@ def register(app, store, plans) -> None:
                     f"{r['nama']}: {fmt.angka(r.get('kk_desil_1'))} KK desil 1, usul DTKS "
                     f"{fmt.angka(r.get('target_usul_dtks'))} KK"
                 )
-                for r in chosen
+                for r in chosen[:NAGARI_SHOWN]
             ] or [html.Li("Belum ada nagari prioritas dipilih.")]
         side = tiles + [
-            html.H2(heading, className="presentasi-daftar-judul"),
+            html.H2(heading, className="presentasi-daftar-judul", title=heading),
             html.Ol(items, className="presentasi-daftar"),
         ]
+        if ke and len(chosen) > NAGARI_SHOWN:
+            side.append(
+                html.P(
+                    f"dan {fmt.angka(len(chosen) - NAGARI_SHOWN)} nagari prioritas lain",
+                    className="presentasi-lainnya",
+                )
+            )
         subtitle = f"{ind.label} · data per {fmt.tanggal(snapshot.tanggal_referensi)}"
         shown = {"snapshot": snapshot.id, "ke": ke, "indikator": ind.id}
         search = f"?indikator={ind.id}&rencana={param.get('rencana') or rakor.AUTOMATIC}&ke={ke}"
@@ -116,7 +142,7 @@ def register(app, store, plans) -> None:
             f"{ke + 1}/{steps}",
             figure,
             side,
-            legend(classes, ind, view.tingkat),
+            legend(classes, ind, view.tingkat, approximate=len(figures.marker_codes(frame))),
             shown,
             search,
         )

@@ -1,10 +1,12 @@
-"""Presentation mode: one kab/kota at a time, full screen, large type, no controls."""
+"""Presentation mode: one kab/kota at a time, full screen, large type, no controls.
+
+The slide is a grid that fills the screen (assets/kantong/presentasi.css): the title and the
+buttons above; the legend, the map and the key figures side by side below, none over another."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import ids
@@ -23,15 +25,28 @@ def params(search: str | None) -> dict:
     return {"indikator": indikator, "rencana": query.get("rencana", rakor.AUTOMATIC), "ke": ke}
 
 
+def _button(symbol: str, button_id: str, label: str, keys: str, shortcut: str, disabled: bool) -> html.Button:
+    """A button showing only a symbol: its name for screen readers is `label`, its tooltip the key too."""
+    return html.Button(
+        html.Span(symbol, **{"aria-hidden": "true"}),
+        id=button_id,
+        className="presentasi-tombol",
+        title=f"{label} ({keys})",
+        disabled=disabled,
+        **{"aria-label": label, "aria-keyshortcuts": shortcut},
+    )
+
+
 def page(snapshot, search: str | None) -> html.Div:
     p = params(search)
     steps = 1 + len(snapshot.table("kabkota"))  # the province, then each kab/kota
+    ke = min(p["ke"], steps - 1)
     return html.Div(
         [
             dcc.Store(
                 id=ids.PRESENTASI_PARAM, data={"indikator": p["indikator"], "rencana": p["rencana"], "langkah": steps}
             ),
-            dcc.Store(id=ids.PRESENTASI_KE, data=min(p["ke"], steps - 1)),
+            dcc.Store(id=ids.PRESENTASI_KE, data=ke),
             dcc.Store(id=ids.PRESENTASI_HITUNG),  # clicks counted so far (assets/kantong/presentasi.js)
             dcc.Store(id=ids.PRESENTASI_TAMPIL),
             dcc.Store(id=ids.PRESENTASI_PAS),
@@ -41,7 +56,8 @@ def page(snapshot, search: str | None) -> html.Div:
                         [
                             html.H1(id=ids.PRESENTASI_JUDUL, className="presentasi-judul"),
                             html.Div(id=ids.PRESENTASI_SUBJUDUL, className="presentasi-subjudul"),
-                        ]
+                        ],
+                        className="presentasi-kepala-teks",
                     ),
                     html.Div(
                         [
@@ -50,59 +66,58 @@ def page(snapshot, search: str | None) -> html.Div:
                                 id=ids.PRESENTASI_AWAL,
                                 className="presentasi-tombol presentasi-teks",
                                 title="Kembali ke peta provinsi (Home)",
+                                **{"aria-keyshortcuts": "Home"},
                             ),
-                            html.Button(
-                                "‹",
-                                id=ids.PRESENTASI_MUNDUR,
-                                className="presentasi-tombol",
-                                title="Sebelumnya (←)",
-                                **{"aria-label": "kab/kota sebelumnya"},
-                            ),
+                            # Disabled at the ends: the slides stop there (no wrapping round).
+                            _button("‹", ids.PRESENTASI_MUNDUR, "Wilayah sebelumnya", "←", "ArrowLeft PageUp", ke == 0),
                             html.Span(id=ids.PRESENTASI_POSISI, className="presentasi-posisi"),
-                            html.Button(
+                            _button(
                                 "›",
-                                id=ids.PRESENTASI_MAJU,
-                                className="presentasi-tombol",
-                                title="Berikutnya (→)",
-                                **{"aria-label": "kab/kota berikutnya"},
+                                ids.PRESENTASI_MAJU,
+                                "Wilayah berikutnya",
+                                "→",
+                                "ArrowRight PageDown",
+                                ke == steps - 1,
                             ),
                             html.Button(
                                 "Layar penuh",
                                 id=ids.PRESENTASI_LAYAR_PENUH,
                                 className="presentasi-tombol presentasi-teks",
                                 title="Layar penuh (F)",
+                                # Kept in step with the browser's full screen by assets/kantong/presentasi.js.
+                                **{"aria-pressed": "false", "aria-keyshortcuts": "F"},
                             ),
                             dcc.Link(
-                                "✕",
+                                [
+                                    html.Span("✕", **{"aria-hidden": "true"}),
+                                    # dcc.Link takes no aria-label: its name is this hidden text.
+                                    html.Span("Keluar dari mode presentasi", className="visually-hidden"),
+                                ],
                                 href="/rakor",
                                 className="presentasi-tombol presentasi-keluar",
                                 title="Keluar dari mode presentasi",
                             ),
                         ],
                         className="presentasi-kendali",
+                        role="group",
+                        **{"aria-label": "Navigasi presentasi"},
                     ),
                 ],
                 className="presentasi-kepala",
             ),
-            dbc.Row(
+            html.Main(
                 [
-                    dbc.Col(
-                        [
-                            dcc.Graph(
-                                id=ids.PRESENTASI_PETA,
-                                className="presentasi-peta",
-                                figure={"data": [], "layout": {}},
-                                config={"displayModeBar": False, "scrollZoom": True},
-                            ),
-                            # Over the map's corner, so the legend is always in sight.
-                            html.Div(id=ids.PRESENTASI_LEGENDA, className="presentasi-legenda"),
-                        ],
-                        lg=8,
-                        className="position-relative",
+                    # Beside the map, not over it: on a projector every region of the map is in sight.
+                    html.Div(id=ids.PRESENTASI_LEGENDA, className="presentasi-legenda"),
+                    dcc.Graph(
+                        id=ids.PRESENTASI_PETA,
+                        className="presentasi-peta",
+                        figure={"data": [], "layout": {}},
+                        config={"displayModeBar": False, "scrollZoom": True},
                     ),
-                    dbc.Col(html.Div(id=ids.PRESENTASI_ANGKA), lg=4),
+                    html.Aside(id=ids.PRESENTASI_ANGKA, className="presentasi-samping"),
                 ],
-                className="g-3",
+                className="presentasi-isi",
             ),
         ],
         className="presentasi",
