@@ -97,3 +97,36 @@ UNDUH_PRIORITAS = "unduh-prioritas"
 def rakor_unduh(ext: str) -> str:
     """The download link of one built Paket Rakor file (pptx or pdf)."""
     return f"rakor-unduh-{ext}"
+
+
+# The Prioritas page's draft and target checks, and the plan the Paket Rakor uses.
+RAKOR_RENCANA_INFO = "rakor-rencana-info"
+RENCANA_BUANG = "rencana-buang"  # "Buang draf"
+RENCANA_BUANG_KONFIRMASI = "rencana-buang-konfirmasi"
+RENCANA_DASAR = "rencana-dasar"  # the state the draft is compared with (memory)
+RENCANA_DRAF = "rencana-draf"  # the draft, in the browser's localStorage under this key
+RENCANA_DRAF_AWAL = "rencana-draf-awal"  # the draft as read once when the page opens
+RENCANA_DRAF_STATUS = "rencana-draf-status"
+TARGET_PERIKSA = "target-periksa"  # out-of-range targets, in words
+
+# The admin page: accounts and the audit log.
+ADMIN_AKUN_TABEL = "admin-akun-tabel"
+ADMIN_AKUN_NAMA = "admin-akun-nama"
+ADMIN_AKUN_PERAN = "admin-akun-peran"
+ADMIN_AKUN_WILAYAH = "admin-akun-wilayah"
+ADMIN_AKUN_SANDI = "admin-akun-sandi"
+ADMIN_AKUN_BUAT = "admin-akun-buat"
+ADMIN_AKUN_PILIH = "admin-akun-pilih"
+ADMIN_AKUN_AKSI = "admin-akun-aksi"
+ADMIN_AKUN_JALANKAN = "admin-akun-jalankan"
+ADMIN_AKUN_PESAN = "admin-akun-pesan"
+ADMIN_AUDIT_DARI = "admin-audit-dari"
+ADMIN_AUDIT_SAMPAI = "admin-audit-sampai"
+ADMIN_AUDIT_AKUN = "admin-audit-akun"
+ADMIN_AUDIT_AKSI = "admin-audit-aksi"
+ADMIN_AUDIT_WILAYAH = "admin-audit-wilayah"
+ADMIN_AUDIT_TAMPIL = "admin-audit-tampil"
+ADMIN_AUDIT_TABEL = "admin-audit-tabel"
+ADMIN_AUDIT_RANTAI = "admin-audit-rantai"
+ADMIN_AUDIT_UNDUH = "admin-audit-unduh"
+ADMIN_AUDIT_BERKAS = "admin-audit-berkas"

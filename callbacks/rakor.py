@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html
 
 import ids
-from kantong import fmt, rakor, render
+from kantong import fmt, priority, rakor, render
 
 
 def _size(n: int) -> str:
@@ -39,6 +40,42 @@ def result_links(app, token: str, files: list[tuple[str, int]], slides: int, sec
     )
 
 
+def marked(plan: rakor.PlanRows) -> rakor.PlanRows:
+    """The plan with its out-of-range targets said where the deck describes the plan (the
+    table slides and the method slide), so they never reach the meeting unmarked. A plan
+    saved before targets were checked may hold them."""
+    problems = priority.check_targets(plan.rows)
+    if not problems:
+        return plan
+    listed = " ".join(p.text() for p in problems[:5])
+    more = f" Dan {fmt.angka(len(problems) - 5)} lainnya." if len(problems) > 5 else ""
+    note = f"PERHATIAN: {fmt.angka(len(problems))} target di luar rentang belum diperbaiki. {listed}{more}"
+    return dataclasses.replace(plan, keterangan=f"{plan.keterangan} {note}")
+
+
+def plan_note(plan: rakor.PlanRows) -> html.Div:
+    """Which plan the deck is built from, in the build dialog, with any target out of range."""
+    lines = [
+        html.Div([html.B("Rencana yang dipakai: "), plan.keterangan, f" {fmt.angka(len(plan.rows))} nagari/desa."])
+    ]
+    problems = priority.check_targets(plan.rows)
+    if problems:
+        lines.append(
+            dbc.Alert(
+                [
+                    html.B(
+                        f"{fmt.angka(len(problems))} target di luar rentang: perbaiki di halaman Prioritas & target. "
+                        "Paket yang dibuat sekarang menandainya."
+                    ),
+                    html.Ul([html.Li(p.text()) for p in problems[:10]], className="mb-0"),
+                ],
+                color="warning",
+                className="py-2 mt-2 mb-0 small",
+            )
+        )
+    return html.Div(lines)
+
+
 def register(app, store, plans, decks_dir) -> None:
     @app.callback(
         Output(ids.RAKOR_HASIL, "children"),
@@ -62,7 +99,7 @@ def register(app, store, plans, decks_dir) -> None:
     def build_deck(set_progress, _n, indikator, rencana):
         started = time.perf_counter()
         snapshot = store.latest()
-        plan = rakor.plan_for(snapshot, plans, rencana)
+        plan = marked(rakor.plan_for(snapshot, plans, rencana))
 
         def progress(done: int, total: int, label: str) -> None:
             share = round(100 * done / total) if total else 0
@@ -77,7 +114,16 @@ def register(app, store, plans, decks_dir) -> None:
         finally:
             renderer.close()
         token, files = rakor.save_deck(deck, decks_dir)
-        return result_links(app, token, files, len(deck.slides), time.perf_counter() - started)
+        return html.Div(
+            [
+                html.Div(f"Dibuat dari: {plan.nama}.", className="small mb-1"),
+                result_links(app, token, files, len(deck.slides), time.perf_counter() - started),
+            ]
+        )
+
+    @app.callback(Output(ids.RAKOR_RENCANA_INFO, "children"), Input(ids.RAKOR_RENCANA, "value"))
+    def show_plan(rencana):
+        return plan_note(rakor.plan_for(store.latest(), plans, rencana))
 
     @app.callback(
         Output(ids.RAKOR_PRESENTASI, "href"), Input(ids.RAKOR_INDIKATOR, "value"), Input(ids.RAKOR_RENCANA, "value")

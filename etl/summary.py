@@ -203,6 +203,4 @@ def province_row(provinsi: pd.DataFrame) -> dict:
     if len(provinsi) != 1:
         return {}
     values = provinsi.iloc[0][list(indicators.IDS)]
-    return {
-        k: None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_IDS else float(v)) for k, v in values.items()
-    }
+    return {k: None if pd.isna(v) else (int(v) if k in indicators.JUMLAH_IDS else float(v)) for k, v in values.items()}

@@ -4,6 +4,7 @@ renamed into place only when complete, so the app never reads a half-written sna
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import shutil
 import uuid
@@ -11,12 +12,16 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl import indicators
 
+# Number formats of every xlsx Kantong writes (kantong/exports.py NUMBER_FORMATS: INT, FLOAT).
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0"
 REPORT_REJECT_ROWS = 100_000  # the xlsx report lists this many rejected rows; all are in ditolak.parquet
 LEVEL_FILES = ("desa", "kecamatan", "kabkota", "provinsi", "nasional")  # nasional: several provinces only
 
@@ -207,8 +212,8 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     head = book.add_format(
         {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"}
     )
-    number = book.add_format({"num_format": "#,##0"})
-    decimal = book.add_format({"num_format": "#,##0.00"})
+    number = book.add_format({"num_format": INTEGER_FORMAT})
+    decimal = book.add_format({"num_format": DECIMAL_FORMAT})
     for name, frame in sheets:
         sheet = book.add_worksheet(name)
         _write_sheet(sheet, frame, head, number, decimal)
@@ -222,27 +227,41 @@ def write_quality_report(summary: dict, levels: dict[str, pd.DataFrame], rejects
     book.close()
 
 
+def _whole(values: pd.Series) -> bool:
+    present = values.dropna().astype("float64")
+    return bool((present == present.round()).all())
+
+
 def _write_sheet(sheet, frame: pd.DataFrame, head, number, decimal) -> None:
-    """Header row frozen and filtered, columns sized to their content, rows in order;
-    counts with thousands separators and decimals with two places, also in mixed columns."""
-    mixed = []
+    """Header row frozen and filtered, columns sized to their content, rows in order.
+
+    Every number carries its format in its own cell: counts with thousands separators,
+    decimals with one place, also in mixed columns (the overview's "Nilai"). A column's
+    format alone is not enough: LibreOffice Calc shows cells without their own format as
+    General (5007548)."""
+    decimal_columns = set()
     for i, col in enumerate(frame.columns):
         sample = frame[col].head(200).tolist()
         width = max([len(str(col))] + [len(str(v)) for v in sample])
         dtype = frame[col].dtype
-        is_int, is_float = pd.api.types.is_integer_dtype(dtype), pd.api.types.is_float_dtype(dtype)
-        fmt = number if is_int else decimal if is_float else None
-        sheet.set_column(i, i, min(max(10, width + 2), 70), fmt)
-        if pd.api.types.is_object_dtype(dtype):
-            mixed.append(i)
+        # A count column with an empty cell arrives as floats: whole numbers keep the count format.
+        is_float = pd.api.types.is_float_dtype(dtype) and not _whole(frame[col])
+        is_int = pd.api.types.is_numeric_dtype(dtype) and not is_float and not pd.api.types.is_bool_dtype(dtype)
+        if is_float:
+            decimal_columns.add(i)
+        sheet.set_column(i, i, min(max(10, width + 2), 70), number if is_int else decimal if is_float else None)
     sheet.write_row(0, 0, [str(c) for c in frame.columns], head)
     sheet.freeze_panes(1, 0)
     if len(frame.columns):
         sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
     columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
     for r, row in enumerate(zip(*columns, strict=True), start=1):
-        sheet.write_row(r, 0, row)
-        for i in mixed:  # e.g. the overview's "Nilai": numbers among text
-            v = row[i]
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                sheet.write_number(r, i, v, number if float(v).is_integer() else decimal)
+        for i, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+                sheet.write_string(r, i, str(v))
+            elif isinstance(v, numbers.Integral) or (i not in decimal_columns and float(v).is_integer()):
+                sheet.write_number(r, i, int(v), number)
+            else:
+                sheet.write_number(r, i, float(v), decimal)

@@ -174,3 +174,144 @@ class PlanStore:
                 "UPDATE rencana SET dihapus_pada = ? WHERE id = ?",
                 (dt.datetime.now().astimezone().isoformat(timespec="seconds"), plan_id),
             )
+
+
+# --- drafts: the plan being worked on, kept in the browser until saved or discarded ----------
+
+DRAFT_VERSION = 1
+# Nobody logs in yet, so a draft belongs to the browser it was made in. The stored data is
+# keyed by owner, so that with login (issue 12) each user's draft is kept apart by giving
+# draft_owner() the user's id.
+BROWSER = "peramban"
+
+
+def draft_owner(user_id: str | None = None) -> str:
+    """Whose draft the page reads and writes: the logged-in user, or (for now) the browser."""
+    return f"pengguna:{user_id}" if user_id else BROWSER
+
+
+def _plain(value):
+    """A value as compared between two drafts: numbers as numbers (99 == 99.0 == "99"),
+    text trimmed, empty as None."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() else float(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return _plain(float(text.replace(",", ".")))
+    except ValueError:
+        return text
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a person works on in the Prioritas page: weights, the selection rule, the chosen
+    nagari with their targets, the name and author, and the saved plan it started from."""
+
+    bobot: dict = field(default_factory=dict)
+    aturan: dict = field(default_factory=dict)
+    pilihan: list = field(default_factory=list)
+    target: list = field(default_factory=list)  # per chosen nagari: kode and its target fields
+    nama: str = ""
+    penulis: str = ""
+    rencana_id: int | None = None
+    revisi: int | None = None
+
+    @classmethod
+    def from_rows(cls, rows: list[dict] | None, fields: tuple[str, ...], **values) -> Draft:
+        """From the plan table's rows: only the code and the target fields are kept (the other
+        columns come from the snapshot)."""
+        target = [{"kode": r["kode"], **{f: r.get(f) for f in fields}} for r in rows or [] if r.get("kode")]
+        return cls(target=target, **values)
+
+    @classmethod
+    def from_json(cls, data) -> Draft | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                bobot=dict(data.get("bobot") or {}),
+                aturan=dict(data.get("aturan") or {}),
+                pilihan=[str(k) for k in data.get("pilihan") or []],
+                target=[dict(t) for t in data.get("target") or [] if isinstance(t, dict) and t.get("kode")],
+                nama=str(data.get("nama") or ""),
+                penulis=str(data.get("penulis") or ""),
+                rencana_id=int(data["rencana_id"]) if data.get("rencana_id") is not None else None,
+                revisi=int(data["revisi"]) if data.get("revisi") is not None else None,
+            )
+        except (TypeError, ValueError):
+            return None  # written by another version: ignored rather than breaking the page
+
+    def to_json(self) -> dict:
+        return {
+            "bobot": self.bobot,
+            "aturan": self.aturan,
+            "pilihan": list(self.pilihan),
+            "target": list(self.target),
+            "nama": self.nama,
+            "penulis": self.penulis,
+            "rencana_id": self.rencana_id,
+            "revisi": self.revisi,
+        }
+
+    def content(self) -> tuple:
+        """What a person changes, comparable: equal when nothing a save would store differs.
+        Weights of 0 and absent weights are the same; the order of the choice does not count;
+        targets only of the chosen nagari."""
+        chosen = set(self.pilihan)
+        return (
+            tuple(sorted((k, _plain(v)) for k, v in self.bobot.items() if _plain(v))),
+            tuple(sorted((k, _plain(v)) for k, v in self.aturan.items())),
+            tuple(sorted(chosen)),
+            tuple(
+                sorted(
+                    (t["kode"], tuple(sorted((k, _plain(v)) for k, v in t.items() if k != "kode")))
+                    for t in self.target
+                    if t["kode"] in chosen
+                )
+            ),
+            self.nama.strip(),
+            self.penulis.strip(),
+        )
+
+
+@dataclass(frozen=True)
+class DraftEntry:
+    """One owner's draft: the state it started from (`dasar`: the page's default, an opened
+    or a saved plan) and the state now (`kini`)."""
+
+    dasar: Draft
+    kini: Draft
+    diubah_pada: str | None = None
+
+    @property
+    def berubah(self) -> bool:
+        """Whether there is anything unsaved."""
+        return self.kini.content() != self.dasar.content()
+
+
+def read_draft(data, owner: str) -> DraftEntry | None:
+    """The owner's draft in the browser's stored data, or None (none, or unreadable)."""
+    if not isinstance(data, dict) or data.get("versi") != DRAFT_VERSION:
+        return None
+    entry = (data.get("draf") or {}).get(owner)
+    if not isinstance(entry, dict):
+        return None
+    dasar, kini = Draft.from_json(entry.get("dasar")), Draft.from_json(entry.get("kini"))
+    if dasar is None or kini is None:
+        return None
+    return DraftEntry(dasar, kini, entry.get("diubah_pada"))
+
+
+def write_draft(data, owner: str, entry: DraftEntry | None) -> dict:
+    """The browser's stored data with the owner's draft replaced (None: removed); other
+    owners' drafts are kept."""
+    drafts = dict(data.get("draf") or {}) if isinstance(data, dict) and data.get("versi") == DRAFT_VERSION else {}
+    if entry is None:
+        drafts.pop(owner, None)
+    else:
+        drafts[owner] = {"dasar": entry.dasar.to_json(), "kini": entry.kini.to_json(), "diubah_pada": entry.diubah_pada}
+    return {"versi": DRAFT_VERSION, "draf": drafts}

@@ -9,12 +9,16 @@ contributions add up to the score. Counts favour large pockets, rates severe one
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from fractions import Fraction
 from functools import lru_cache
+from numbers import Real
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from etl import indicators
+from kantong import fmt
 from kantong.data import too_few
 
 # Indicators that can be weighted (counts and rates of need among desil-1 families): the
@@ -141,18 +145,157 @@ def coverage(frame: pd.DataFrame, selected: list[str], families_per_nagari: int 
     }
 
 
+def short_name(nama: str) -> str:
+    """A kab/kota's name as tables and the deck show it: "Kabupaten Agam" -> "Kab. Agam";
+    "Kota Padang" stays."""
+    nama = str(nama)
+    return "Kab. " + nama.removeprefix("Kabupaten ") if nama.startswith("Kabupaten ") else nama
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+class Target(NamedTuple):
+    """One target of a plan: the row field, its label and what it counts (the Metodologi
+    page shows these)."""
+
+    field: str
+    label: str
+    definisi: str
+
+
+GRADUATION_SHARE = Fraction(1, 10)  # a fraction: rounding up is done exactly, in integers
+TARGETS = (
+    Target(
+        "target_usul_dtks",
+        "Target KK desil 1 diusulkan ke DTKS",
+        "KK desil 1 yang belum terdaftar di DTKS (exclusion error): semuanya diusulkan masuk DTKS.",
+    ),
+    Target(
+        "target_terima_bansos",
+        "Target KK desil 1 di DTKS mulai menerima bansos",
+        "KK desil 1 yang sudah terdaftar di DTKS tetapi belum menerima bansos reguler; KK yang sudah menerima "
+        "tidak dihitung lagi.",
+    ),
+    Target(
+        "target_graduasi",
+        "Target KK desil 1 graduasi",
+        f"{fmt.persen(float(GRADUATION_SHARE) * 100, 0)} KK desil 1, dibulatkan ke atas: KK yang ditargetkan keluar "
+        "dari kemiskinan ekstrem.",
+    ),
+)
+TARGET_FIELDS = ("tahun",) + tuple(t.field for t in TARGETS)
+TARGET_LABELS = {t.field: t.label for t in TARGETS} | {"tahun": "Tahun"}
+# The families proposed into DTKS are outside it, those who start receiving bansos are in
+# it: two separate groups of a nagari's desil-1 families, so together no more than them.
+DISJOINT_TARGETS = ("target_usul_dtks", "target_terima_bansos")
+YEARS = (2020, 2045)  # the years a plan can be for
+TARGET_LIMITS = (
+    "Setiap target berupa bilangan bulat, tidak negatif, dan tidak melebihi KK desil 1 nagari itu; target diusulkan "
+    "ke DTKS ditambah target mulai menerima bansos tidak melebihi KK desil 1 nagari itu, karena keduanya menghitung "
+    "kelompok KK yang berbeda (di luar dan di dalam DTKS). "
+    f"Tahun rencana {YEARS[0]}–{YEARS[1]}."
+)
+
+
 def default_targets(region: pd.Series, year: int) -> dict:
-    """Targets a plan starts from, derived from the nagari's gaps (all editable)."""
-    d1 = int(region["kk_desil_1"])
-    return {
-        "tahun": int(year),
-        # every exclusion-error family is proposed into DTKS
-        "target_usul_dtks": int(region["kk_d1_non_dtks"]),
-        # every D1 family in DTKS receives at least one regular bansos
-        "target_terima_bansos": int(region["kk_d1_bansos"] + region["kk_d1_dtks_tanpa_bansos"]),
-        # one in ten D1 families graduates out of extreme poverty
-        "target_graduasi": int(np.ceil(0.1 * d1)),
-    }
+    """Targets a plan starts from, each what its definition in TARGETS counts (all editable).
+    The two disjoint groups are capped so that together they never exceed the desil-1
+    families, even on inconsistent data."""
+    d1 = max(0, int(region["kk_desil_1"]))
+    usul = min(max(0, int(region["kk_d1_non_dtks"])), d1)
+    terima = min(max(0, int(region["kk_d1_dtks_tanpa_bansos"])), d1 - usul)
+    graduasi = -(-d1 * GRADUATION_SHARE.numerator // GRADUATION_SHARE.denominator)  # ceiling, in integers
+    return {"tahun": int(year), "target_usul_dtks": usul, "target_terima_bansos": terima, "target_graduasi": graduasi}
+
+
+@dataclass(frozen=True)
+class TargetProblem:
+    """A target out of range: which nagari and field, the value, and why, in words."""
+
+    kode: str
+    nama: str
+    field: str
+    value: object
+    alasan: str
+
+    def detail(self) -> str:
+        """The target, its value and why it is out of range, without the nagari."""
+        parts = [TARGET_LABELS[self.field], _shown(self.value, self.field), self.alasan]
+        return " ".join(p for p in parts if p) + "."
+
+    def text(self) -> str:
+        return f"{self.nama}: {self.detail()}"
+
+
+def _shown(value, field: str = "") -> str:
+    """A value as the message quotes it: 5.000, -5, 2,5, 2026 (a year has no separator)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    number = _number(value)
+    if number is None:
+        return f"\u201c{value}\u201d"
+    if number.is_integer():
+        return str(int(number)) if field == "tahun" else fmt.angka(number)
+    return fmt.angka(number, 2).rstrip("0")
+
+
+def _number(value) -> float | None:
+    """A cell's value as a number; None when it is not one (empty, text, true/false)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Real):
+        return float(value) if np.isfinite(float(value)) else None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None
+
+
+def value_problem(value, field: str, kk_desil_1) -> str | None:
+    """Why one target's value is out of range on its own, or None. The same checks run in
+    the browser (assets/kantong/dashAgGridFunctions.js, masalahTarget) to mark the cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "belum diisi"
+    number = _number(value)
+    if number is None:
+        return "bukan angka"
+    if not number.is_integer():
+        return "bukan bilangan bulat"
+    if field == "tahun":
+        return None if YEARS[0] <= number <= YEARS[1] else f"di luar {YEARS[0]}–{YEARS[1]}"
+    if number < 0:
+        return "negatif"
+    d1 = _number(kk_desil_1)
+    if d1 is not None and number > d1:
+        return f"melebihi {fmt.angka(d1)} KK desil 1 nagari ini"
+    return None
+
+
+def row_problems(row: dict) -> dict[str, str]:
+    """{field: why} for the out-of-range targets of one plan row."""
+    d1 = row.get("kk_desil_1")
+    problems = {f: why for f in TARGET_FIELDS if (why := value_problem(row.get(f), f, d1)) is not None}
+    a, b = DISJOINT_TARGETS
+    if a not in problems and b not in problems and _number(d1) is not None:
+        total = _number(row[a]) + _number(row[b])
+        if total > _number(d1):
+            for field, other in ((a, b), (b, a)):
+                problems[field] = (
+                    f"ditambah {TARGET_LABELS[other][0].lower()}{TARGET_LABELS[other][1:]} ({_shown(row[other], other)}) "
+                    f"= {fmt.angka(total)}, melebihi {fmt.angka(_number(d1))} KK desil 1 nagari ini"
+                )
+    return problems
+
+
+def check_targets(rows: list[dict] | None) -> list[TargetProblem]:
+    """Every out-of-range target of a plan, in the rows' order."""
+    return [
+        TargetProblem(str(row.get("kode")), str(row.get("nama")), field, row.get(field), why)
+        for row in rows or []
+        for field, why in row_problems(row).items()
+    ]
 
 
 # ----------------------------------------------------------------------------- choosing nagari
@@ -196,6 +339,64 @@ class SelectionRule:
         return top_k_per_kabkota(scored, self.k)
 
 
+@dataclass(frozen=True)
+class StartingPlan:
+    bobot: dict[str, float]
+    aturan: SelectionRule
+    pilihan: list[str]
+    rows: list[dict]
+
+
+def starting_plan(snapshot, year: int) -> StartingPlan:
+    """What a plan starts from before anyone changes it, and what the deck shows without a
+    saved plan: the default preset's weights and the 2023 rule (the best nagari of each
+    kab/kota, SelectionRule's default), with default targets."""
+    weights = weights_for(DEFAULT_PRESET)
+    scored = scored_for(snapshot, weights)
+    rule = SelectionRule()
+    chosen = rule.select(scored)
+    return StartingPlan(weights, rule, chosen, plan_rows(snapshot.table("desa"), scored, chosen, year))
+
+
+def selection_summary(frame: pd.DataFrame, scored: Scored, selected: list[str], rule: SelectionRule) -> list[str]:
+    """The choice in plain words: how many nagari, how they were chosen, and the figures of
+    the rule in use only (the families assessed belong to the budget rule alone)."""
+    cov = coverage(frame, selected, rule.kk_per_nagari or FAMILIES_PER_NAGARI)
+    by_rule = rule.select(scored)
+    if rule.aturan == "teratas":
+        how = f"{fmt.angka(rule.n)} nagari dengan skor tertinggi di provinsi"
+    elif rule.aturan == "anggaran":
+        per_nagari = rule.biaya_per_kk * (rule.kk_per_nagari or FAMILIES_PER_NAGARI)
+        how = (
+            f"anggaran Rp{fmt.angka(rule.anggaran)} cukup untuk {fmt.angka(len(by_rule))} nagari dengan skor tertinggi "
+            f"({fmt.angka(rule.kk_per_nagari)} KK × Rp{fmt.angka(rule.biaya_per_kk)} = Rp{fmt.angka(per_nagari)} "
+            "per nagari)"
+        )
+    else:
+        kabkota = frame.loc[[k for k in by_rule if k in frame.index], "kode_kabkota"].nunique()
+        how = f"{fmt.angka(rule.k)} nagari dengan skor tertinggi di setiap kab/kota ({fmt.angka(kabkota)} kab/kota)"
+    chosen, wanted = set(selected), set(by_rule)
+    if chosen == wanted:
+        lines = [f"{fmt.angka(cov['nagari'])} nagari dipilih menurut aturan: {how}."]
+    else:
+        # Ticked by hand, or the weights changed since the rule was applied.
+        lines = [
+            f"{fmt.angka(cov['nagari'])} nagari dipilih, berbeda dari hasil aturan ({how}) dengan bobot sekarang: "
+            f"{fmt.angka(len(chosen - wanted))} nagari di luar hasil aturan, {fmt.angka(len(wanted - chosen))} "
+            "nagari hasil aturan tidak dipilih."
+        ]
+    lines.append(
+        f"KK desil 1 di nagari terpilih: {fmt.angka(cov['kk_d1_terpilih'])} KK, {fmt.persen(cov['pct_terpilih'])} "
+        f"dari {fmt.angka(cov['kk_d1_provinsi'])} KK desil 1 di provinsi."
+    )
+    if rule.aturan == "anggaran":
+        lines.append(
+            f"KK desil 1 yang dinilai (paling banyak {fmt.angka(rule.kk_per_nagari)} KK per nagari): "
+            f"{fmt.angka(cov['kk_dinilai'])} KK, {fmt.persen(cov['pct_dinilai'])} dari KK desil 1 di provinsi."
+        )
+    return lines
+
+
 def scored_for(snapshot, weights: dict[str, float]) -> Scored:
     """Scores depend only on the snapshot and the weights: computed once per pair."""
     return _scored_cached(snapshot.id, snapshot, tuple(sorted(weights.items())))
@@ -215,6 +416,7 @@ def ranking_rows(desa: pd.DataFrame, scored: Scored, selected: list[str] | None 
     """Every nagari with its score, rank, tier, every indicator and whether it is chosen."""
     cols = ["kode", "nama", "nama_kecamatan", "nama_kabkota"] + list(indicators.IDS)
     table = desa[cols].join(scored.table[["skor", "peringkat", "jenjang_prioritas"]])
+    table["nama_kabkota_pendek"] = table["nama_kabkota"].map(short_name)
     table["pilih"] = table["kode"].isin(selected or [])
     table = table.sort_values("peringkat", na_position="last")
     table["skor"] = table["skor"].round(2)
@@ -233,9 +435,6 @@ def score_updates(scored: Scored) -> dict:
         "peringkat": [None if pd.isna(v) else int(v) for v in table["peringkat"]],
         "jenjang": table["jenjang_prioritas"].tolist(),
     }
-
-
-TARGET_FIELDS = ("tahun", "target_usul_dtks", "target_terima_bansos", "target_graduasi")
 
 
 def plan_rows(
@@ -257,10 +456,13 @@ def plan_rows(
             "nama": region["nama"],
             "nama_kecamatan": region["nama_kecamatan"],
             "nama_kabkota": region["nama_kabkota"],
+            "nama_kabkota_pendek": short_name(region["nama_kabkota"]),
             "skor": None if pd.isna(skor) else round(float(skor), 2),
             "kk_desil_1": int(region["kk_desil_1"]),
             "kk_d1_non_dtks": int(region["kk_d1_non_dtks"]),
         }
-        targets = {k: kept[kode][k] for k in TARGET_FIELDS} if kode in kept else default_targets(region, year)
+        targets = default_targets(region, year)
+        if kode in kept:
+            targets = {k: kept[kode].get(k, targets[k]) for k in TARGET_FIELDS}
         rows.append({**base, **targets})
     return rows

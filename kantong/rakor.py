@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl import indicators
-from kantong import fmt, priority, report
+from kantong import fmt, metode, priority, report
 from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values
 from kantong.figures import PrintText
 from kantong.view import CLASSIFICATIONS, View
@@ -81,14 +81,12 @@ class Deck:
 def automatic_plan(snapshot: Snapshot, year: int) -> PlanRows:
     """One nagari per kab/kota, the highest-scoring with the default weights: the 2023
     field assessment's rule, for a deck built before any plan is saved."""
-    scored = priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))
-    chosen = priority.SelectionRule().select(scored)
-    rows = priority.plan_rows(snapshot.table("desa"), scored, chosen, year)
+    start = priority.starting_plan(snapshot, year)  # also what the Prioritas page opens with
     return PlanRows(
         "Usulan otomatis",
         f"Belum memakai rencana tersimpan: 1 nagari dengan skor tertinggi per kab/kota "
         f"(bobot \u201c{priority.DEFAULT_PRESET}\u201d).",
-        rows,
+        start.rows,
     )
 
 
@@ -129,7 +127,7 @@ def _plan_table(rows: list[dict], first_number: int) -> Table:
             fmt.angka(first_number + i),
             str(r["nama"]),
             str(r["nama_kecamatan"]),
-            str(r["nama_kabkota"]).replace("Kabupaten ", "Kab. "),
+            priority.short_name(str(r["nama_kabkota"])),
             fmt.angka(r.get("skor"), 1),
             fmt.angka(r.get("kk_desil_1")),
             fmt.angka(r.get("kk_d1_non_dtks")),
@@ -255,26 +253,35 @@ def build_slides(
             slide.lines.append("Belum ada nagari prioritas dipilih di kab/kota ini.")
         slides.append(slide)
 
+    slides.append(method_slide(snapshot, indikator, klasifikasi, plan))
+    return slides
+
+
+def method_slide(snapshot: Snapshot, indikator: str, klasifikasi: str, plan: PlanRows) -> Slide:
+    """The last slide: what the deck's figures mean and where they come from, in the words of
+    the Metodologi page (kantong/metode.py), indicators named by their labels."""
+    sections = {b.kunci: b for b in metode.bagian()}
+    kelas = metode.klasifikasi(klasifikasi)
     sumber = snapshot.summary.get("sumber", {})
     used = [indicators.get(k) for k in dict.fromkeys((indikator,) + KEY_INDICATORS)]
-    method = [f"{i.label} ({i.satuan}): {i.definisi}" for i in used]
-    method += [
-        f"Sumber: P3KE (Kemenko PMK) {fmt.angka(len(sumber.get('keluarga', [])))} berkas keluarga dan "
-        f"{fmt.angka(len(sumber.get('individu', [])))} berkas individu; DTKS (Kemensos) {fmt.angka(len(sumber.get('dtks', [])))} berkas.",
-        f"Tanggal referensi {tanggal}; snapshot {snapshot.path.name} dibuat {fmt.tanggal(snapshot.dibuat_pada)}.",
-        f"Peta: kelas {CLASSIFICATIONS[klasifikasi].lower()}; abu-abu = tidak ada keluarga P3KE atau tidak ada KK desil 1.",
-        "Persentase dihitung dari KK desil 1 di wilayah itu, tidak dirata-ratakan dari wilayah di bawahnya.",
+    lines = [f"{i.label}: {metode.definisi(i)}" for i in used]
+    lines += [
+        f"Kelas warna peta: {CLASSIFICATIONS[klasifikasi]}. {kelas.cara}",
+        sections["isi"].ringkas,
+        sections["terlalu-sedikit"].ringkas,
+        sections["tanpa-poligon"].ringkas,
+        f"Sumber: {metode.sumber_data(snapshot)}",
+        f"Snapshot {snapshot.path.name}, dibuat {fmt.tanggal(snapshot.dibuat_pada)} dari "
+        f"{fmt.angka(len(sumber.get('keluarga', [])))} berkas keluarga dan {fmt.angka(len(sumber.get('individu', [])))} "
+        f"berkas individu P3KE serta {fmt.angka(len(sumber.get('dtks', [])))} berkas DTKS.",
         f"Prioritas: {plan.keterangan}",
     ]
-    slides.append(
-        Slide(
-            "metode",
-            "Metodologi dan sumber data",
-            f"Katalog indikator versi {snapshot.summary.get('versi_katalog_indikator', 1)}",
-            lines=method,
-        )
+    return Slide(
+        "metode",
+        "Metodologi dan sumber data",
+        f"Katalog indikator versi {snapshot.summary.get('versi_katalog_indikator', 1)}",
+        lines=lines,
     )
-    return slides
 
 
 def render_figures(slides: list[Slide], renderer, progress: Progress | None = None, batch: int = 4) -> None:

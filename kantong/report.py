@@ -278,8 +278,5 @@ PLAN_COLUMNS = [
     exports.Column("skor", "Skor", exports.FLOAT),
     exports.Column("kk_desil_1", "KK desil 1", exports.INT),
     exports.Column("kk_d1_non_dtks", "KK desil 1 belum DTKS", exports.INT),
-    exports.Column("tahun", "Tahun", exports.TEXT),
-    exports.Column("target_usul_dtks", "Target diusulkan ke DTKS", exports.INT),
-    exports.Column("target_terima_bansos", "Target KK D1 menerima bansos", exports.INT),
-    exports.Column("target_graduasi", "Target KK D1 graduasi", exports.INT),
-]
+    exports.Column("tahun", "Tahun", exports.YEAR),
+] + [exports.Column(t.field, t.label, exports.INT) for t in priority.TARGETS]

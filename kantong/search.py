@@ -1,8 +1,10 @@
 """Find a region by name, tolerant of Minangkabau and Indonesian spellings.
 
-Nagari names mix both languages (Koto/Kota, Aia/Air, Tigo/Tiga, Ampek/Empat), and users
-type either. Names and queries are folded to one spelling before matching; a close
-spelling (difflib) is the fallback.
+Nagari names mix both languages (Koto/Kota, Aia/Air) and write numbers as Minang or
+Indonesian words, Roman numerals or digits ("Tigo Koto", "III Koto"; "Ampek Angkek", "IV
+Angkek"; "Duo Baleh", "XII"), and users type any of them. Names and queries are folded to
+one spelling, numbers to digits, before matching; a close spelling (difflib) is the
+fallback.
 """
 
 from __future__ import annotations
@@ -21,77 +23,110 @@ _WORDS = {
     "KOTO": "KOTA",
     "AIA": "AIR",
     "AIE": "AIR",
-    "AIR": "AIR",
-    "SUNGAI": "SUNGAI",
-    "SUNGAYANG": "SUNGAYANG",
-    "DUO": "DUA",
-    "TIGO": "TIGA",
-    "AMPEK": "EMPAT",
-    "LIMO": "LIMA",
-    "ANAM": "ENAM",
-    "TUJUAH": "TUJUH",
-    "SALAPAN": "DELAPAN",
-    "SAMBILAN": "SEMBILAN",
-    "SAPULUAH": "SEPULUH",
-    "SABALAS": "SEBELAS",
-    "DUOBALEH": "DUABELAS",
     "GADANG": "BESAR",
     "KETEK": "KECIL",
-    "BARU": "BARU",
     "ATEH": "ATAS",
     "TANGAH": "TENGAH",
     "MUDIAK": "MUDIK",
+    "MUDIEK": "MUDIK",
     "HILIA": "HILIR",
     "HILIE": "HILIR",
     "BUKIK": "BUKIT",
-    "BATU": "BATU",
-    "BATANG": "BATANG",
     "LUAK": "LUHAK",
-    "PADANG": "PADANG",
     "LUBUAK": "LUBUK",
     "TANJUANG": "TANJUNG",
     "PASIA": "PASIR",
     "PASIE": "PASIR",
-    "SALO": "SALO",
     "PARIK": "PARIT",
+    # the tens words of compound numbers (see _NUMBERS)
+    "BALEH": "BELAS",
+    "PULUAH": "PULUH",
 }
-# Dropped in front of a name; "Kota"/"Kabupaten" stay, since Kota Solok and Kab. Solok differ.
-_TYPE_WORDS = {"NAGARI", "DESA", "KELURAHAN", "KEL", "KECAMATAN", "KEC"}
-_ROMAN = {
-    "I": "1",
-    "II": "2",
-    "III": "3",
-    "IV": "4",
-    "V": "5",
-    "VI": "6",
-    "VII": "7",
-    "VIII": "8",
-    "IX": "9",
-    "X": "10",
-    "XI": "11",
-    "XII": "12",
+# Numbers, whether written in Minang, in Indonesian or as Roman numerals, as digits.
+_NUMBERS = {
+    **dict.fromkeys(("CIEK", "ASO", "SATU", "I"), "1"),
+    **dict.fromkeys(("DUO", "DUA", "II"), "2"),
+    **dict.fromkeys(("TIGO", "TIGA", "III"), "3"),
+    **dict.fromkeys(("AMPEK", "AMPAT", "EMPAT", "IV"), "4"),
+    **dict.fromkeys(("LIMO", "LIMA", "V"), "5"),
+    **dict.fromkeys(("ANAM", "ENAM", "VI"), "6"),
+    **dict.fromkeys(("TUJUAH", "TUJUH", "VII"), "7"),
+    **dict.fromkeys(("SALAPAN", "LAPAN", "DELAPAN", "VIII"), "8"),
+    **dict.fromkeys(("SAMBILAN", "SEMBILAN", "IX"), "9"),
+    **dict.fromkeys(("SAPULUAH", "SEPULUH", "X"), "10"),
+    **dict.fromkeys(("SABALEH", "SEBELAS", "XI"), "11"),
+    **dict.fromkeys(("DUOBALEH", "DUABELAS", "XII"), "12"),
     "XIII": "13",
     "XIV": "14",
     "XV": "15",
     "XX": "20",
 }
+# Dropped in front of a name; "Kota"/"Kabupaten" stay, since Kota Solok and Kab. Solok differ.
+_TYPE_WORDS = {"NAGARI", "DESA", "KELURAHAN", "KEL", "KECAMATAN", "KEC"}
+
+
+def _word(words: list[str], i: int) -> str:
+    w = words[i]
+    # "2 x 11 Kayu Tanam": an x between numbers is "times", not ten.
+    if w == "X" and 0 < i < len(words) - 1 and words[i - 1].isdigit() and words[i + 1].isdigit():
+        return w
+    return _NUMBERS.get(w, _WORDS.get(w, w))
+
+
+def _compound(words: list[str]) -> list[str]:
+    """ "3 BELAS" -> "13", "5 PULUH" -> "50", "2 PULUH 1" -> "21" (Duo Baleh, Limo Puluah)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if w.isdigit() and 1 <= int(w) <= 9 and after == "BELAS":
+            out.append(str(10 + int(w)))
+            i += 2
+        elif w.isdigit() and 1 <= int(w) <= 9 and after == "PULUH":
+            value = 10 * int(w)
+            i += 2
+            if i < len(words) and words[i].isdigit() and 1 <= int(words[i]) <= 9:
+                value += int(words[i])
+                i += 1
+            out.append(str(value))
+        else:
+            out.append(w)
+            i += 1
+    return out
+
+
+def _plain(text: str) -> str:
+    """Upper case, words of letters and digits separated by single spaces."""
+    text = re.sub(r"[^0-9A-Z]+", " ", str(text).upper())
+    return re.sub(r"(?<=[0-9])(?=[A-Z])|(?<=[A-Z])(?=[0-9])", " ", text).strip()
 
 
 def fold(text: str) -> str:
-    """One spelling for Minangkabau and Indonesian word forms, Roman numerals as digits."""
-    words = re.sub(r"[^0-9A-Z]+", " ", str(text).upper()).split()
+    """One spelling for Minangkabau and Indonesian word forms; numbers (Minang, Indonesian,
+    Roman) as digits: fold("Tigo Koto") == fold("III Koto") == "3 KOTA"."""
+    words = _plain(text).split()
     if len(words) > 1 and words[0] in _TYPE_WORDS:
         words = words[1:]
-    return " ".join(_ROMAN.get(w, _WORDS.get(w, w)) for w in words)
+    return " ".join(_compound([_word(words, i) for i in range(len(words))]))
+
+
+def _pattern(q: str) -> re.Pattern:
+    """`q` anywhere in a folded name, but a number only as a whole number ("3" is not in "13")."""
+    return re.compile(
+        ("(?<![0-9])" if q[:1].isdigit() else "") + re.escape(q) + ("(?![0-9])" if q[-1:].isdigit() else "")
+    )
 
 
 def search(snapshot: Snapshot, query: str, limit: int = 12) -> pd.DataFrame:
     """Regions whose folded name contains the folded query; close spellings after."""
     q = fold(query)
-    if len(q) < 2:
+    if len(_plain(query)) < 2 or not q:  # "IV" is long enough, though it folds to "4"
         return snapshot.all_regions.iloc[0:0]
     regions = _folded(snapshot)
-    hits = regions[regions["lipat"].str.contains(q, regex=False)]
+    # The name as folded, or as written (so that "Ampe", half of "Ampek", finds it too).
+    typed = _plain(query)
+    hits = regions[regions["lipat"].str.contains(_pattern(q)) | regions["polos"].str.contains(typed, regex=False)]
     # Exact names first, then names that start with the query, then the rest.
     hits = hits.assign(
         _skor=(hits["lipat"] != q).astype(int) * 5
@@ -106,7 +141,7 @@ def search(snapshot: Snapshot, query: str, limit: int = 12) -> pd.DataFrame:
         hits = pd.concat([hits, extra])
     order = {"provinsi": 0, "kabkota": 1, "kecamatan": 2, "desa": 3}
     hits = hits.assign(_tingkat=hits["tingkat"].map(order)).sort_values(["_skor", "_tingkat", "nama"])
-    return hits.head(limit).drop(columns=["_skor", "_tingkat", "lipat"])
+    return hits.head(limit).drop(columns=["_skor", "_tingkat", "lipat", "polos"])
 
 
 def label(row) -> str:
@@ -125,4 +160,5 @@ def _folded(snapshot: Snapshot) -> pd.DataFrame:
 def _folded_cached(snapshot_id: str, snapshot: Snapshot) -> pd.DataFrame:
     regions = snapshot.all_regions.copy()
     regions["lipat"] = regions["nama"].map(fold)
+    regions["polos"] = regions["nama"].map(_plain)
     return regions

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 import ids
 from etl import indicators
+from kantong import exports
 from kantong.data import LEVEL_LABEL, MAP_LEVELS, Snapshot
 from kantong.view import CLASSIFICATIONS, PALETTES, View
 
@@ -18,13 +19,28 @@ MAP_CONFIG = {
 
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
-TABLE_FORMATS = ("xlsx", "csv")
+# xlsx first; of the two csv, first the one Excel set to Indonesian opens as columns.
+TABLE_FORMATS = (exports.XLSX, exports.CSV_ID, exports.CSV)
 FORMAT_LABEL = {
     "png": "PNG (gambar, resolusi 2×)",
     "svg": "SVG (vektor)",
     "pdf": "PDF",
-    "xlsx": "Excel (.xlsx)",
-    "csv": "CSV (pemisah koma)",
+    exports.XLSX: "Excel (.xlsx)",
+    exports.CSV_ID: "CSV untuk Excel (pemisah titik koma, desimal koma)",
+    exports.CSV: "CSV untuk aplikasi lain (pemisah koma, desimal titik)",
+}
+
+
+# Every text of a dropdown in Indonesian: dcc fills the keys left out with English, among them
+# the name of the icon-only "×" that clears a choice ("Clear selection").
+DROPDOWN_LABELS = {
+    "select_all": "Pilih semua",
+    "deselect_all": "Batalkan semua pilihan",
+    "selected_count": "{num_selected} dipilih",
+    "search": "Cari",
+    "clear_search": "Hapus pencarian",
+    "clear_selection": "Hapus pilihan",
+    "no_options_found": "Tidak ditemukan",
 }
 
 
@@ -84,7 +100,7 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                         placeholder="Nama nagari, kecamatan atau kab/kota…",
                         searchable=True,
                         clearable=True,
-                        labels={"search": "Cari", "no_options_found": "Tidak ditemukan"},
+                        labels=DROPDOWN_LABELS,
                     ),
                 ),
                 _field(
@@ -96,6 +112,7 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
                         clearable=False,
                         searchable=True,
                         optionHeight=50,
+                        labels=DROPDOWN_LABELS,
                     ),
                 ),
                 _field(
@@ -171,13 +188,14 @@ def shell(
                             navbar=True,
                             className="me-auto",
                         ),
-                        html.Span(info, id=ids.INFO_SNAPSHOT, className="navbar-text small text-white-50"),
+                        # Colours of the bar's texts: assets/kantong/kantong.css (contrast 4.5:1 or more).
+                        html.Span(info, id=ids.INFO_SNAPSHOT, className="navbar-text small navbar-info"),
                     ],
                     fluid=True,
                 ),
                 color="primary",
                 dark=True,
-                className="mb-2 py-1",
+                className="mb-2 py-1 kantong-navbar",
             ),
             html.Div(content, id=ids.HALAMAN),
             dbc.Container(html.Footer(source, id=ids.SUMBER, className="small text-muted py-2"), fluid=True),
@@ -266,17 +284,18 @@ def map_page(
                         md=8,
                         className="mb-2",
                     ),
+                    # Beside the map, first: the answer to "which nagari first" (the top list),
+                    # then the profile of the region chosen on the map or in the list.
                     dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                [
-                                    html.Div(first.get("profile"), id=ids.PROFIL),
-                                    html.Hr(),
-                                    html.Div(first.get("top"), id=ids.PERINGKAT),
-                                ]
+                        [
+                            dbc.Card(
+                                dbc.CardBody(html.Div(first.get("top"), id=ids.PERINGKAT), className="py-2"),
+                                className="shadow-sm mb-2 kartu-peringkat",
                             ),
-                            className="h-100 shadow-sm",
-                        ),
+                            dbc.Card(
+                                dbc.CardBody(html.Div(first.get("profile"), id=ids.PROFIL)), className="shadow-sm"
+                            ),
+                        ],
                         lg=3,
                         md=12,
                         className="mb-2",

@@ -11,9 +11,17 @@ from dash import dcc, html
 import ids
 from etl import indicators
 from kantong import priority
-from layouts.main import IMAGE_FORMATS, TABLE_FORMATS, download_menu
+from layouts.main import DROPDOWN_LABELS, IMAGE_FORMATS, TABLE_FORMATS, download_menu
 
+CUSTOM_WEIGHTS = "disesuaikan"
+# The tables' rows are this high (px, AG Grid's default 42 shows a third fewer); the plan
+# table grows with its rows up to the window's height.
+TARGET_ROW_HEIGHT = 32
+
+# Every text AG Grid (community) shows or reads out, in Indonesian: filters, pagination,
+# messages, and what screen readers announce (the "aria" keys).
 GRID_LOCALE = {
+    # filters
     "contains": "Memuat",
     "notContains": "Tidak memuat",
     "equals": "Sama dengan",
@@ -25,21 +33,112 @@ GRID_LOCALE = {
     "lessThanOrEqual": "Kurang dari atau sama dengan",
     "greaterThanOrEqual": "Lebih dari atau sama dengan",
     "inRange": "Di antara",
+    "inRangeStart": "Dari",
+    "inRangeEnd": "Sampai",
+    "before": "Sebelum",
+    "after": "Sesudah",
+    "empty": "Pilih satu",
     "filterOoo": "Saring…",
+    "dateFormatOoo": "hh/bb/tttt",
     "andCondition": "DAN",
     "orCondition": "ATAU",
     "blank": "Kosong",
     "notBlank": "Tidak kosong",
-    "noRowsToShow": "Tidak ada baris",
-    "loadingOoo": "Memuat…",
-    "page": "Halaman",
-    "of": "dari",
-    "to": "sampai",
+    "blanks": "(Kosong)",
+    "true": "Ya",
+    "false": "Tidak",
     "applyFilter": "Terapkan",
     "resetFilter": "Atur ulang",
     "clearFilter": "Hapus",
+    "cancelFilter": "Batal",
+    "textFilter": "Saringan teks",
+    "numberFilter": "Saringan angka",
+    "dateFilter": "Saringan tanggal",
     "selectAll": "Pilih semua",
+    "selectAllSearchResults": "Pilih semua hasil pencarian",
     "searchOoo": "Cari…",
+    "noMatches": "Tidak ada yang cocok",
+    # messages
+    "noRowsToShow": "Tidak ada baris",
+    "noMatchingRows": "Tidak ada baris yang cocok",
+    "loadingOoo": "Memuat…",
+    "loadingError": "GALAT",
+    "exportingOoo": "Mengekspor…",
+    "invalidDate": "Tanggal tidak sah",
+    "invalidNumber": "Angka tidak sah",
+    "invalidBigInt": "Bilangan bulat besar tidak sah",
+    "invalidSelectionValidation": "Pilihan tidak sah.",
+    # pagination
+    "page": "Halaman",
+    "of": "dari",
+    "to": "sampai",
+    "more": "lainnya",
+    "firstPage": "Halaman pertama",
+    "previousPage": "Halaman sebelumnya",
+    "nextPage": "Halaman berikutnya",
+    "lastPage": "Halaman terakhir",
+    "pageLastRowUnknown": "?",
+    "pageSizeSelectorLabel": "Baris per halaman:",
+    "ariaPageSizeSelectorLabel": "Baris per halaman",
+    "footerTotal": "Jumlah",
+    "rowDragRow": "baris",
+    "rowDragRows": "baris",
+    # numbers in the grid's own texts (row counts): 1.265
+    "thousandSeparator": ".",
+    "decimalSeparator": ",",
+    # screen readers
+    "ariaChecked": "dicentang",
+    "ariaUnchecked": "tidak dicentang",
+    "ariaIndeterminate": "sebagian",
+    "ariaColumn": "Kolom",
+    "ariaColumnGroup": "Kelompok kolom",
+    "ariaColumnFiltered": "Kolom disaring",
+    "ariaColumnSelectAll": "Centang atau hapus centang semua kolom",
+    "ariaColumnGroupExpansion": "Tekan ENTER untuk membuka atau menutup kelompok kolom ini",
+    "ariaColumnCellSelection": "Tekan Enter untuk memilih atau membatalkan pilihan semua sel yang tampak di kolom ini",
+    "ariaColumnGroupCellSelection": (
+        "Tekan Enter untuk memilih atau membatalkan pilihan semua sel yang tampak di kelompok kolom ini"
+    ),
+    "ariaDateFilterInput": "Isian saringan tanggal",
+    "ariaDefaultListName": "Daftar",
+    "ariaFilterColumn": "Tekan CTRL ENTER untuk membuka saringan",
+    "ariaFilterColumnsInput": "Isian saringan kolom",
+    "ariaFilterFromValue": "Saring dari nilai",
+    "ariaFilterInput": "Isian saringan",
+    "ariaFilterList": "Daftar saringan",
+    "ariaFilterMenuOpen": "Buka menu saringan",
+    "ariaFilterToValue": "Saring sampai nilai",
+    "ariaFilterValue": "Nilai saringan",
+    "ariaFilteringOperator": "Operator saringan",
+    "ariaHeaderSelection": "Kolom dengan pilihan di judul",
+    "ariaHidden": "tersembunyi",
+    "ariaVisible": "tampak",
+    "ariaInputEditor": "Isian penyunting",
+    "ariaMenuColumn": "Tekan ALT PANAH BAWAH untuk membuka menu kolom",
+    "ariaRowDeselect": "Tekan SPASI untuk membatalkan pilihan baris ini",
+    "ariaRowSelect": "Tekan SPASI untuk memilih baris ini",
+    "ariaRowSelectAll": "Tekan SPASI untuk memilih atau membatalkan pilihan semua baris",
+    "ariaRowToggleSelection": "Tekan SPASI untuk memilih atau membatalkan pilihan baris",
+    "ariaRowSelectionDisabled": "Baris ini tidak dapat dipilih",
+    "ariaSearch": "Cari",
+    "ariaSearchFilterValues": "Cari nilai saringan",
+    "ariaSortableColumn": "Tekan ENTER untuk mengurutkan",
+    "ariaSortableColumnWithCellSelection": "Tekan ALT ENTER untuk mengurutkan",
+    "ariaToggleCellValue": "Tekan SPASI untuk mengubah nilai sel",
+    "ariaToggleVisibility": "Tekan SPASI untuk menampilkan atau menyembunyikan",
+    "ariaSkeletonCellLoading": "Data baris sedang dimuat",
+    "ariaSkeletonCellLoadingFailed": "Baris gagal dimuat",
+    "ariaDeferSkeletonCellLoading": "Sel sedang dimuat",
+    "ariaHasNote": "Sel ini memiliki catatan.",
+    "ariaPendingChange": "Perubahan belum disimpan",
+    "ariaValidationErrorPrefix": "Pemeriksaan isian sel",
+    "ariaLabelColumnMenu": "Menu kolom",
+    "ariaLabelColumnFilter": "Saringan kolom",
+    "ariaLabelCellEditor": "Penyunting sel",
+    "ariaLabelDialog": "Dialog",
+    "ariaLabelSelectField": "Kolom pilihan",
+    "ariaLabelTooltip": "Keterangan",
+    "tooltipValidationErrorSeparator": ". ",
 }
 
 
@@ -77,7 +176,8 @@ def ranking_columns() -> list[dict]:
         },
         {"field": "nama", "headerName": "Nagari/desa", "width": 190, "filter": "agTextColumnFilter", "pinned": "left"},
         {"field": "nama_kecamatan", "headerName": "Kecamatan", "width": 150, "filter": "agTextColumnFilter"},
-        {"field": "nama_kabkota", "headerName": "Kab/kota", "width": 170, "filter": "agTextColumnFilter"},
+        # Short names ("Kab. Agam") as the deck shows them: the full ones are cut at 1366 px.
+        {"field": "nama_kabkota_pendek", "headerName": "Kab/kota", "width": 200, "filter": "agTextColumnFilter"},
         {
             "field": "skor",
             "headerName": "Skor",
@@ -95,52 +195,63 @@ def ranking_columns() -> list[dict]:
 
 
 def target_columns() -> list[dict]:
-    editable = {
+    # No minimum nor precision in the editor: a typed -5 or 2,5 is kept and marked (the
+    # editor would silently drop it), and the words under the table say why.
+    checked = {
         "editable": True,
         "cellEditor": "agNumberCellEditor",
-        "cellEditorParams": {"min": 0, "precision": 0},
-        "cellClass": "sel-sunting",
+        "cellClass": ["sel-sunting", "ag-right-aligned-cell"],  # the class "rightAligned" would give
+        "cellClassRules": {"sel-salah": "masalahTarget(params.data, params.colDef.field, params.api) !== ''"},
+        "tooltipValueGetter": {"function": "masalahTarget(params.data, params.colDef.field, params.api) || undefined"},
         "type": "rightAligned",
-        "valueFormatter": {"function": "angka(params.value, 0)"},
     }
     return [
-        {"field": "nama", "headerName": "Nagari/desa", "width": 180, "pinned": "left"},
-        {"field": "nama_kabkota", "headerName": "Kab/kota", "width": 160},
+        # Names keep their width when the table is fitted to its card (the numbers give way):
+        # "Kab. Kepulauan Mentawai" is the longest short name.
+        {"field": "nama", "headerName": "Nagari/desa", "width": 230, "minWidth": 150, "pinned": "left"},
+        {
+            "field": "nama_kabkota_pendek",
+            "headerName": "Kab/kota",
+            "width": 200,
+            "minWidth": 198,
+            "tooltipField": "nama_kabkota",
+        },
         {
             "field": "skor",
             "headerName": "Skor",
-            "width": 90,
+            "width": 70,
             "type": "rightAligned",
             "valueFormatter": {"function": "angka(params.value, 1)"},
         },
         {
             "field": "kk_desil_1",
             "headerName": "KK desil 1",
-            "width": 110,
+            "width": 90,
             "type": "rightAligned",
             "valueFormatter": {"function": "angka(params.value, 0)"},
         },
         {
             "field": "kk_d1_non_dtks",
             "headerName": "Belum DTKS",
-            "width": 110,
+            "width": 90,
             "type": "rightAligned",
             "valueFormatter": {"function": "angka(params.value, 0)"},
         },
+        {"field": "tahun", "headerName": "Tahun", "width": 75, **checked},
+    ] + [
         {
-            "field": "tahun",
-            "headerName": "Tahun",
-            "width": 95,
-            **{**editable, "valueFormatter": None},
-            "cellEditorParams": {"min": 2020, "max": 2045, "precision": 0},
-        },
-        {"field": "target_usul_dtks", "headerName": "Target diusulkan ke DTKS (KK)", "width": 170, **editable},
-        {"field": "target_terima_bansos", "headerName": "Target KK D1 menerima bansos", "width": 170, **editable},
-        {"field": "target_graduasi", "headerName": "Target KK D1 graduasi", "width": 150, **editable},
+            "field": target.field,
+            "headerName": target.label,
+            "headerTooltip": target.definisi,
+            "width": 170,
+            **checked,
+            "valueFormatter": {"function": "angkaTarget(params.value)"},
+        }
+        for target in priority.TARGETS
     ]
 
 
-def weights_card() -> dbc.Card:
+def weights_card(weights: dict[str, float]) -> dbc.Card:
     sliders = []
     for indikator in priority.CRITERIA:
         ind = indicators.get(indikator)
@@ -155,7 +266,7 @@ def weights_card() -> dbc.Card:
                         min=0,
                         max=5,
                         step=1,
-                        value=0,
+                        value=weights.get(indikator, 0),
                         marks={i: str(i) for i in range(6)},
                         className="bobot-slider",
                     ),
@@ -170,7 +281,9 @@ def weights_card() -> dbc.Card:
                 dbc.Label("Preset", className="small fw-semibold mb-1", html_for=ids.PRESET),
                 dbc.Select(
                     id=ids.PRESET,
-                    options=[{"label": p, "value": p} for p in priority.PRESETS],
+                    options=[{"label": p, "value": p} for p in priority.PRESETS]
+                    # Shown when an opened plan or a draft has weights of no preset.
+                    + [{"label": "Bobot disesuaikan", "value": CUSTOM_WEIGHTS, "disabled": True}],
                     value=priority.DEFAULT_PRESET,
                     className="mb-2",
                 ),
@@ -280,16 +393,32 @@ def rules_card() -> dbc.Card:
     )
 
 
-def plan_card(plans) -> dbc.Card:
+def target_grid_style(n_rows: int) -> dict:
+    """As tall as its rows (all shown when they fit), at most the window's height."""
+    rows = max(3, int(n_rows)) * TARGET_ROW_HEIGHT + 80  # the header wraps onto 2-3 lines
+    return {"height": f"min({rows}px, calc(100vh - 120px))"}
+
+
+def plan_card(plans, start: priority.StartingPlan) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Target dan rencana aksi", className="h6"),
-                html.Div("Target dapat disunting langsung di tabel (sel berlatar kuning).", className="form-text mb-1"),
+                html.Div(
+                    [
+                        html.H2("Target dan rencana aksi", className="h6 mb-0"),
+                        html.Div(id=ids.RENCANA_DRAF_STATUS, className="small"),
+                    ],
+                    className="d-flex justify-content-between align-items-center flex-wrap gap-2",
+                ),
+                html.Div(
+                    "Target dapat disunting langsung di tabel (sel berlatar kuning); sel bergaris merah berisi target "
+                    "di luar rentang.",
+                    className="form-text mb-1",
+                ),
                 dag.AgGrid(
                     id=ids.GRID_TARGET,
                     columnDefs=target_columns(),
-                    rowData=[],
+                    rowData=start.rows,
                     getRowId="params.data.kode",
                     columnSize="responsiveSizeToFit",
                     defaultColDef={
@@ -303,25 +432,26 @@ def plan_card(plans) -> dbc.Card:
                         "stopEditingWhenCellsLoseFocus": True,
                         "singleClickEdit": True,
                         "domLayout": "normal",
+                        "rowHeight": TARGET_ROW_HEIGHT,
+                        "tooltipShowDelay": 200,
                     },
-                    style={"height": "300px"},
-                    className="mb-2",
+                    style=target_grid_style(len(start.rows)),
+                    className="mb-1",
                 ),
+                html.Div(id=ids.TARGET_PERIKSA, className="mb-2", **{"aria-live": "polite"}),
                 dbc.Row(
                     [
                         dbc.Col(
                             [
                                 dbc.Label("Nama rencana", className="small mb-0", html_for=ids.RENCANA_NAMA),
-                                dbc.Input(
-                                    id=ids.RENCANA_NAMA, value=f"Rencana Aksi {dt.date.today().year + 1}", size="sm"
-                                ),
+                                dbc.Input(id=ids.RENCANA_NAMA, value=default_plan_name(), size="sm"),
                             ],
                             md=4,
                         ),
                         dbc.Col(
                             [
                                 dbc.Label("Disusun oleh", className="small mb-0", html_for=ids.RENCANA_PENULIS),
-                                dbc.Input(id=ids.RENCANA_PENULIS, placeholder="nama dan jabatan", size="sm"),
+                                dbc.Input(id=ids.RENCANA_PENULIS, value="", placeholder="nama dan jabatan", size="sm"),
                             ],
                             md=3,
                         ),
@@ -329,6 +459,18 @@ def plan_card(plans) -> dbc.Card:
                             html.Div(
                                 [
                                     dbc.Button("Simpan", id=ids.RENCANA_SIMPAN, color="success", size="sm"),
+                                    dcc.ConfirmDialogProvider(
+                                        dbc.Button(
+                                            "Buang draf",
+                                            id=ids.RENCANA_BUANG,
+                                            color="secondary",
+                                            size="sm",
+                                            outline=True,
+                                        ),
+                                        id=ids.RENCANA_BUANG_KONFIRMASI,
+                                        message="Buang perubahan yang belum disimpan? Halaman kembali ke rencana "
+                                        "tersimpan yang dibuka, atau ke usulan awal (1 nagari per kab/kota).",
+                                    ),
                                     download_menu(
                                         ids.UNDUH_PRIORITAS,
                                         [("rencana", "Tabel rencana", TABLE_FORMATS)],
@@ -372,11 +514,25 @@ def plan_card(plans) -> dbc.Card:
                 ),
                 dcc.Store(id=ids.RENCANA_ID),
                 dcc.Store(id=ids.RENCANA_REVISI),
+                # The plan being worked on, kept in this browser until it is saved or discarded
+                # (kantong.plans.read_draft: keyed by owner, so a later login can scope it).
+                dcc.Store(id=ids.RENCANA_DRAF, storage_type="local"),
+                dcc.Store(id=ids.RENCANA_DRAF_AWAL),  # read once on opening (assets/kantong/prioritas.js)
+                dcc.Store(id=ids.RENCANA_DASAR),  # what the draft is compared with; set once the page has loaded
                 dcc.Download(id=ids.UNDUH),
             ]
         ),
         className="shadow-sm mb-2",
     )
+
+
+def default_plan_name(today: dt.date | None = None) -> str:
+    return f"Rencana Aksi {plan_year(today)}"
+
+
+def plan_year(today: dt.date | None = None) -> int:
+    """The year new targets are for: next year."""
+    return (today or dt.date.today()).year + 1
 
 
 def plan_options(plans) -> list[dict]:
@@ -393,9 +549,12 @@ def plan_options(plans) -> list[dict]:
 
 
 def page(snapshot, plans) -> dbc.Container:
+    # With no draft in the browser, the page opens with the 2023 rule applied, as the deck's
+    # automatic plan; a draft replaces it once read (callbacks/priority.py, restore_draft).
+    start = priority.starting_plan(snapshot, plan_year())
     return dbc.Container(
         [
-            dcc.Store(id=ids.PILIHAN, data=[]),
+            dcc.Store(id=ids.PILIHAN, data=start.pilihan),
             dcc.Store(id=ids.BOBOT),  # {indicator: weight}, from the sliders (assets/kantong/prioritas.js)
             # Which snapshot the table and the map were filled from; until then, send them whole.
             dcc.Store(id=ids.GRID_TERISI),
@@ -406,7 +565,7 @@ def page(snapshot, plans) -> dbc.Container:
             dcc.Store(id=ids.RINCIAN_KODE),  # the nagari whose score breakdown is shown
             dbc.Row(
                 [
-                    dbc.Col(weights_card(), lg=3, className="mb-2"),
+                    dbc.Col(weights_card(start.bobot), lg=3, className="mb-2"),
                     dbc.Col(
                         [
                             rules_card(),
@@ -433,6 +592,8 @@ def page(snapshot, plans) -> dbc.Container:
                                                     dcc.Graph(
                                                         id=ids.PETA_PRIORITAS,
                                                         className="peta-prioritas",
+                                                        # As tall as the ranking beside it, which fits the window.
+                                                        style={"height": "max(440px, calc(100vh - 250px))"},
                                                         config={"displaylogo": False, "scrollZoom": True},
                                                         figure={"data": [], "layout": {}},
                                                     ),
@@ -456,6 +617,7 @@ def page(snapshot, plans) -> dbc.Container:
                                                             ),
                                                             dbc.Col(
                                                                 dcc.Dropdown(
+                                                                    labels=DROPDOWN_LABELS,
                                                                     id=ids.SARING_KABKOTA,
                                                                     placeholder="Semua kab/kota",
                                                                     clearable=True,
@@ -491,8 +653,10 @@ def page(snapshot, plans) -> dbc.Container:
                                                             "localeText": GRID_LOCALE,
                                                             "animateRows": False,
                                                             "singleClickEdit": True,
+                                                            "rowHeight": TARGET_ROW_HEIGHT,
                                                         },
-                                                        style={"height": "520px"},
+                                                        # As many rows as the window holds.
+                                                        style={"height": "max(420px, calc(100vh - 180px))"},
                                                     ),
                                                 ]
                                             ),
@@ -504,13 +668,14 @@ def page(snapshot, plans) -> dbc.Container:
                                 ],
                                 className="g-2",
                             ),
-                            plan_card(plans),
                         ],
                         lg=9,
                     ),
                 ],
                 className="g-2",
             ),
+            # The plan takes the page's whole width: names whole, targets in columns wide enough.
+            plan_card(plans, start),
         ],
         fluid=True,
     )

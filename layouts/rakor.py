@@ -8,7 +8,7 @@ from dash import dcc, html
 import ids
 from kantong import rakor
 from kantong.view import DEFAULT_INDICATOR
-from layouts.main import indicator_options
+from layouts.main import DROPDOWN_LABELS, indicator_options
 from layouts.priority import plan_options
 
 
@@ -16,6 +16,13 @@ def plan_choices(plans) -> list[dict]:
     return [
         {"label": "Usulan otomatis: 1 nagari skor tertinggi per kab/kota", "value": rakor.AUTOMATIC}
     ] + plan_options(plans)
+
+
+def default_choice(plans) -> str:
+    """The plan saved most recently (plans.list() is newest first); the automatic proposal
+    only when none is saved."""
+    saved = plans.list()
+    return str(saved[0]["id"]) if saved else rakor.AUTOMATIC
 
 
 def page(snapshot, plans) -> dbc.Container:
@@ -26,6 +33,7 @@ def page(snapshot, plans) -> dbc.Container:
                 [
                     dbc.Label("Indikator peta", className="fw-semibold small mb-1", html_for=ids.RAKOR_INDIKATOR),
                     dcc.Dropdown(
+                        labels=DROPDOWN_LABELS,
                         id=ids.RAKOR_INDIKATOR,
                         options=indicator_options(),
                         value=DEFAULT_INDICATOR,
@@ -43,7 +51,7 @@ def page(snapshot, plans) -> dbc.Container:
                         className="fw-semibold small mb-1",
                         html_for=ids.RAKOR_RENCANA,
                     ),
-                    dbc.Select(id=ids.RAKOR_RENCANA, options=plan_choices(plans), value=rakor.AUTOMATIC),
+                    dbc.Select(id=ids.RAKOR_RENCANA, options=plan_choices(plans), value=default_choice(plans)),
                 ],
                 md=6,
             ),
@@ -60,6 +68,8 @@ def page(snapshot, plans) -> dbc.Container:
                     f"angka kunci, nagari prioritasnya) dan slide metodologi. Semua dibuat di server ini, tanpa internet.",
                     className="small text-muted",
                 ),
+                # Which plan the deck will show (callbacks/rakor.py, plan_note), as its title slide says.
+                html.Div(id=ids.RAKOR_RENCANA_INFO, className="small mb-2", **{"aria-live": "polite"}),
                 dbc.Button("Buat Paket Rakor", id=ids.RAKOR_BUAT, color="primary"),
                 html.Div(
                     [

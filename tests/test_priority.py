@@ -90,10 +90,73 @@ def test_default_targets_come_from_the_gaps():
     region = pd.Series({"kk_desil_1": 41, "kk_d1_non_dtks": 7, "kk_d1_bansos": 20, "kk_d1_dtks_tanpa_bansos": 9})
     assert priority.default_targets(region, 2024) == {
         "tahun": 2024,
-        "target_usul_dtks": 7,
-        "target_terima_bansos": 29,
-        "target_graduasi": 5,
+        "target_usul_dtks": 7,  # every family outside DTKS
+        "target_terima_bansos": 9,  # the families in DTKS without bansos
+        "target_graduasi": 5,  # a tenth of 41, rounded up
     }
+
+
+def test_default_targets_match_their_definitions_and_add_up():
+    # Tapakih as the head of the Dinas found it: 1,037 desil-1 families, 557 of them in DTKS
+    # (480 outside); 420 receive bansos (406 in DTKS, 14 by P3KE only), 151 in DTKS receive none.
+    tapakih = pd.Series(
+        {"kk_desil_1": 1037, "kk_d1_non_dtks": 480, "kk_d1_bansos": 420, "kk_d1_dtks_tanpa_bansos": 151}
+    )
+    targets = priority.default_targets(tapakih, 2026)
+    assert targets["target_usul_dtks"] == 480
+    # Before: bansos + in DTKS without bansos = 571, more than the 557 in DTKS, and with the
+    # 480 proposed, 1,051 > 1,037 families.
+    assert targets["target_terima_bansos"] == 151 <= 1037 - 480
+    assert targets["target_usul_dtks"] + targets["target_terima_bansos"] == 631 <= 1037
+    assert targets["target_graduasi"] == 104  # ceil(103.7)
+    assert priority.row_problems({"kode": "x", "nama": "Tapakih", "kk_desil_1": 1037, **targets}) == {}
+    # A tenth rounded up: 30 families -> 3, 31 -> 4.
+    assert priority.default_targets(pd.Series({**tapakih, "kk_desil_1": 30}), 2026)["target_graduasi"] == 3
+    assert priority.default_targets(pd.Series({**tapakih, "kk_desil_1": 31}), 2026)["target_graduasi"] == 4
+    # Inconsistent figures still give targets that add up: 8 outside DTKS, 5 in DTKS without
+    # bansos, but only 10 families.
+    capped = priority.default_targets(
+        pd.Series({"kk_desil_1": 10, "kk_d1_non_dtks": 8, "kk_d1_bansos": 0, "kk_d1_dtks_tanpa_bansos": 5}), 2026
+    )
+    assert (capped["target_usul_dtks"], capped["target_terima_bansos"], capped["target_graduasi"]) == (8, 2, 1)
+
+
+def test_each_target_is_defined_for_the_methodology_page():
+    assert [field for field, _label, _definisi in priority.TARGETS] == [
+        "target_usul_dtks",
+        "target_terima_bansos",
+        "target_graduasi",
+    ]
+    assert priority.TARGET_FIELDS == ("tahun", "target_usul_dtks", "target_terima_bansos", "target_graduasi")
+    assert all(t.label and t.definisi.endswith(".") for t in priority.TARGETS)
+    assert "10%" in priority.TARGETS[2].definisi
+
+
+def _row(**targets):
+    row = {"kode": "13.05.10.2001", "nama": "Tapakih", "kk_desil_1": 1003, "tahun": 2026}
+    row |= {"target_usul_dtks": 400, "target_terima_bansos": 100, "target_graduasi": 101}
+    return row | targets
+
+
+def test_targets_out_of_range_are_found_and_said_in_words():
+    assert priority.check_targets([_row()]) == []
+    (too_many,) = priority.check_targets([_row(target_graduasi=5000)])
+    assert (too_many.field, too_many.value) == ("target_graduasi", 5000)
+    assert too_many.text() == "Tapakih: Target KK desil 1 graduasi 5.000 melebihi 1.003 KK desil 1 nagari ini."
+    assert priority.row_problems(_row(target_usul_dtks=-5)) == {"target_usul_dtks": "negatif"}
+    assert priority.row_problems(_row(target_graduasi=2.5)) == {"target_graduasi": "bukan bilangan bulat"}
+    assert priority.row_problems(_row(target_graduasi=None)) == {"target_graduasi": "belum diisi"}
+    assert priority.row_problems(_row(target_graduasi="banyak")) == {"target_graduasi": "bukan angka"}
+    assert priority.row_problems(_row(tahun=2019)) == {"tahun": "di luar 2020–2045"}
+    assert priority.row_problems(_row(target_graduasi=1003.0, tahun="2027")) == {}  # at the limit; numbers as text
+    # Proposed into DTKS and starting bansos count separate families: 600 + 500 > 1,003.
+    both = priority.check_targets([_row(target_usul_dtks=600, target_terima_bansos=500)])
+    assert [p.field for p in both] == ["target_usul_dtks", "target_terima_bansos"]
+    assert both[0].text() == (
+        "Tapakih: Target KK desil 1 diusulkan ke DTKS 600 ditambah target KK desil 1 di DTKS mulai menerima bansos "
+        "(500) = 1.100, melebihi 1.003 KK desil 1 nagari ini."
+    )
+    assert priority.check_targets([_row(tahun=2019)])[0].text() == "Tapakih: Tahun 2019 di luar 2020–2045."
 
 
 def test_selection_rule_from_the_form_and_back():
@@ -120,13 +183,14 @@ def test_plan_rows_best_rank_first_keeping_edited_targets():
     ]
     rows = priority.plan_rows(frame, scored, ["13.01.01.2001", "13.71.01.1001", "99.99"], 2026, edited)
     assert [r["kode"] for r in rows] == ["13.71.01.1001", "13.01.01.2001"]  # ranks 1 and 3; an unknown code dropped
-    # Defaults for N5: all 10 outside DTKS proposed; 5 receiving + 5 in DTKS without bansos; a tenth of 20 graduating.
+    # Defaults for N5: all 10 outside DTKS proposed; the 5 in DTKS without bansos; a tenth of 20 graduating.
     assert {k: rows[0][k] for k in priority.TARGET_FIELDS} == {
         "tahun": 2026,
         "target_usul_dtks": 10,
-        "target_terima_bansos": 10,
+        "target_terima_bansos": 5,
         "target_graduasi": 2,
     }
+    assert rows[0]["nama_kabkota_pendek"] == "Kota B"
     assert rows[0]["skor"] == pytest.approx(66.67, abs=0.01)
     assert {k: rows[1][k] for k in priority.TARGET_FIELDS} == {k: edited[0][k] for k in priority.TARGET_FIELDS}
 
@@ -140,3 +204,47 @@ def test_rates_on_too_few_families_score_nothing():
     # The others scale over 0% (N3) .. 50% (N1, N5).
     assert normalised.loc["13.01.01.2001", "pct_d1_non_dtks"] == 1.0
     assert priority.normalise(frame, min_penyebut=1).loc["13.01.01.2002", "pct_d1_non_dtks"] == 1.0
+
+
+def test_short_names_of_kabkota():
+    assert priority.short_name("Kabupaten Padang Pariaman") == "Kab. Padang Pariaman"
+    assert priority.short_name("Kota Padang") == "Kota Padang"
+    assert priority.short_name("Kab A") == "Kab A"
+
+
+def _summary_frame():
+    frame = _frame()
+    return frame, priority.score(frame, {"kk_desil_1": 1, "kk_d1_non_dtks": 1})
+
+
+def test_the_summary_of_one_per_kabkota_has_no_budget_figures():
+    frame, scored = _summary_frame()
+    lines = priority.selection_summary(frame, scored, ["13.71.01.1001", "13.01.01.2003"], priority.SelectionRule())
+    assert lines == [
+        "2 nagari dipilih menurut aturan: 1 nagari dengan skor tertinggi di setiap kab/kota (2 kab/kota).",
+        "KK desil 1 di nagari terpilih: 60 KK, 75,0% dari 80 KK desil 1 di provinsi.",
+    ]
+    assert "dinilai" not in " ".join(lines)  # the budget rule's 30 families per nagari are not in use
+
+
+def test_the_summary_says_how_a_choice_differs_from_its_rule():
+    frame, scored = _summary_frame()
+    rule = priority.SelectionRule(aturan="teratas", n=2)
+    lines = priority.selection_summary(frame, scored, ["13.71.01.1001", "13.01.01.2001"], rule)
+    assert lines[0] == (
+        "2 nagari dipilih, berbeda dari hasil aturan (2 nagari dengan skor tertinggi di provinsi) dengan bobot "
+        "sekarang: 1 nagari di luar hasil aturan, 1 nagari hasil aturan tidak dipilih."
+    )
+    assert lines[1] == "KK desil 1 di nagari terpilih: 30 KK, 37,5% dari 80 KK desil 1 di provinsi."
+
+
+def test_the_summary_of_the_budget_rule_counts_the_families_assessed():
+    frame, scored = _summary_frame()
+    rule = priority.SelectionRule(aturan="anggaran", anggaran=6_000_000, biaya_per_kk=100_000, kk_per_nagari=30)
+    lines = priority.selection_summary(frame, scored, rule.select(scored), rule)
+    assert lines == [
+        "2 nagari dipilih menurut aturan: anggaran Rp6.000.000 cukup untuk 2 nagari dengan skor tertinggi "
+        "(30 KK × Rp100.000 = Rp3.000.000 per nagari).",
+        "KK desil 1 di nagari terpilih: 60 KK, 75,0% dari 80 KK desil 1 di provinsi.",
+        "KK desil 1 yang dinilai (paling banyak 30 KK per nagari): 50 KK, 62,5% dari KK desil 1 di provinsi.",
+    ]

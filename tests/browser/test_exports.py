@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import ids
-from kantong import figures
+from kantong import figures, rakor
 from tests.browser.conftest import save_screenshot
 from tests.browser.pages import choose_download, click, downloaded, text_of, wait_map
 
@@ -70,7 +70,7 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
                     "kk_d1_non_dtks": 1,
                     "tahun": 2024,
                     "target_usul_dtks": 1,
-                    "target_terima_bansos": 1,
+                    "target_terima_bansos": 0,  # 1 + 0 of its 1 desil-1 family: within range
                     "target_graduasi": 1,
                 }
             ],
@@ -80,9 +80,13 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
     click(browser, ids.RAKOR_BUAT)
     # Progress shows while the deck is built, and the page still answers meanwhile.
     WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, ids.RAKOR_PROGRES_WADAH).is_displayed())
-    Select(browser.find_element(By.ID, ids.RAKOR_RENCANA)).select_by_value(str(saved.id))
+    # The newest saved plan is the default; choosing another answers while the deck is built.
+    assert Select(browser.find_element(By.ID, ids.RAKOR_RENCANA)).first_selected_option.get_attribute("value") == str(
+        saved.id
+    )
+    Select(browser.find_element(By.ID, ids.RAKOR_RENCANA)).select_by_value(rakor.AUTOMATIC)
     WebDriverWait(browser, 20).until(
-        lambda d: f"rencana={saved.id}" in d.find_element(By.ID, ids.RAKOR_PRESENTASI).get_attribute("href")
+        lambda d: f"rencana={rakor.AUTOMATIC}" in d.find_element(By.ID, ids.RAKOR_PRESENTASI).get_attribute("href")
     )
     answered_while_building = not browser.find_elements(By.ID, ids.rakor_unduh("pptx"))
     save_screenshot(browser, "20_rakor_progres")
@@ -95,7 +99,7 @@ def test_paket_rakor_builds_in_the_background_and_downloads(server, browser, dow
     deck = Presentation(str(downloaded(downloads, name)))
     n_kabkota = len(snapshot.table("kabkota"))
     assert n_kabkota == 19
-    table_slides = max(1, -(-n_kabkota // 12))  # the plan chosen when the build began: one nagari per kab/kota
+    table_slides = 1  # the plan chosen when the build began: the newest saved plan, one nagari
     assert len(deck.slides) == 1 + 1 + table_slides + n_kabkota + 1
     titles = [s.shapes.title.text for s in deck.slides]
     assert titles[1 + 1 + table_slides : -1] == list(snapshot.table("kabkota")["nama"])
@@ -166,8 +170,8 @@ def test_priority_page_downloads_the_plan_and_the_score_map(server, browser, dow
     choose_download(browser, "unduh-prioritas", "rencana", "csv")
     rows = downloaded(downloads, "rencana_rencana-uji-ekspor_2023-08-22.csv").read_text("utf-8-sig").splitlines()
     assert rows[0].startswith("Kode,Nagari/desa,Kecamatan,Kab/kota,Skor,KK desil 1,")
-    assert len(rows) == 1 + 19
-    assert {r.split(",")[0][:5] for r in rows[1:]} == set(snapshot.table("kabkota").index)  # one per kab/kota
+    assert len(rows) == 1 + 19 + 1 and rows[-1].split(",")[0] == "Jumlah"  # the totals row last
+    assert {r.split(",")[0][:5] for r in rows[1:-1]} == set(snapshot.table("kabkota").index)  # one per kab/kota
 
     choose_download(browser, "unduh-prioritas", "peta", "pdf")
     pdf = PdfReader(downloaded(downloads, "peta_skor-prioritas_sumatera-barat_2023-08-22.pdf"))
