@@ -215,7 +215,7 @@ def contribution_block(snapshot, scored, kode: str) -> html.Div:
 
 
 def _clicked_nagari(click) -> str | None:
-    return ((click or {}).get("points") or [{}])[0].get("location")
+    return figures.clicked_code(click)  # a polygon, or the marker of a nagari without one
 
 
 def register(app, store, plans) -> None:  # noqa: C901  (one closure per callback of the page)
@@ -361,13 +361,15 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         patch = Patch()
         if ctx.triggered_id == ids.PILIHAN:
             # Only the outline of the chosen nagari changes.
-            outline = [k for k in (selected or []) if k in snapshot.table("desa").index]
-            patch["data"][1]["locations"] = outline
-            patch["data"][1]["z"] = [0] * len(outline)
+            desa = snapshot.table("desa")
+            outline = [k for k in (selected or []) if k in desa.index]
+            figures.set_outline(patch["data"], outline, figures.marker_codes(desa))
         else:
             # New weights: new classes, values and ranks; same regions and geometry.
-            for name, value in report.score_map_values(snapshot, priority.scored_for(snapshot, weights or {})).items():
-                patch["data"][0][name] = value
+            scored = priority.scored_for(snapshot, weights or {})
+            for trace, props in report.score_map_values(snapshot, scored).items():
+                for name, value in props.items():
+                    patch["data"][trace][name] = value
         return patch, no_update
 
     @app.callback(

@@ -19,14 +19,7 @@ def next_view(view: View, trigger, value) -> View | None:
     if trigger == ids.TINGKAT:
         return view.with_level(value) if value else None
     if trigger == ids.PETA:
-        point = (value or {}).get("points", [{}])[0]
-        curve = point.get("curveNumber", figures.VALUE_TRACE)
-        if curve == figures.VALUE_TRACE:
-            kode = point.get("location")
-        elif curve == figures.MARKER_TRACE:  # a nagari without polygon: its code is last in customdata
-            kode = (point.get("customdata") or [None])[-1]
-        else:
-            return None
+        kode = figures.clicked_code(value)  # a polygon, or the marker of a nagari without one
         if not kode:
             return None
         return replace(view, profil=kode) if view.tingkat == "desa" else view.open_region(kode)

@@ -330,6 +330,18 @@ def halo_marker(codes: list[str], outline: list[str]) -> dict:
     }
 
 
+def clicked_code(click: dict | None) -> str | None:
+    """The region a click on a map opens: a polygon's location, or a marker's code (last
+    in its customdata); None for anything else (the outline, the rings)."""
+    point = ((click or {}).get("points") or [{}])[0]
+    curve = point.get("curveNumber", VALUE_TRACE)
+    if curve == VALUE_TRACE:
+        return point.get("location") or None
+    if curve == MARKER_TRACE:
+        return (point.get("customdata") or [None])[-1] or None
+    return None
+
+
 def outline_updates(outline: list[str], marker_codes: list[str]) -> dict[int, dict]:
     """What changes, trace by trace, when other regions are outlined (chosen): apply to a
     figure's data or to a Patch of it (`set_outline`)."""

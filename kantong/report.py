@@ -254,10 +254,14 @@ def score_map_figure(snapshot: Snapshot, scored: priority.Scored, selected: list
     return figures.map_figure(frame, classes, SKOR, geojson, outline=[k for k in selected if k in desa.index])
 
 
-def score_map_values(snapshot: Snapshot, scored: priority.Scored) -> dict:
-    """What changes on that map when the weights change: values, classes, colours."""
+def score_map_values(snapshot: Snapshot, scored: priority.Scored) -> dict[int, dict]:
+    """What changes on that map when the weights change, trace by trace: values, classes,
+    colours of the polygons and of the markers of nagari without one."""
     frame, classes = score_map_frame(snapshot, scored)
-    return figures.map_values(frame, classes, SKOR)
+    return {
+        figures.VALUE_TRACE: figures.map_values(frame, classes, SKOR),
+        figures.MARKER_TRACE: figures.marker_values(frame, classes, SKOR),
+    }
 
 
 RANKING_COLUMNS = [
