@@ -9,9 +9,11 @@ works with no internet connection. Its pages are listed once, in pages.py.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
+from html import escape as html_escape
 from pathlib import Path
 
 import dash
@@ -24,8 +26,10 @@ from flask import Response, abort, request, send_file
 from callbacks import errors, register_all
 from callbacks import pages as routing
 from etl import config
-from kantong import rakor, render
-from kantong.data import SnapshotNotFound, SnapshotStore
+from kantong import gate, rakor, render
+from kantong.accounts import AccountStore
+from kantong.audit import AuditLog
+from kantong.data import ScopedStore, SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore
 
 # The page's own address goes with its requests to this server (and only to it): the
@@ -45,8 +49,17 @@ GRID_SCRIPT = re.compile(
 # Where dcc.Graph loads plotly.js from when the app serves its scripts itself.
 PLOTLY_JS = "{}_dash-component-suites/plotly/package_data/plotly.min.js"
 
+# A boundary file the page's map draws first. plotly.js asks for it (an XHR, same-origin
+# credentials: hence `crossorigin`) only once it has started and made the map; asked for with
+# the page, it is there by then, and plotly's request takes the preloaded response (also with
+# the browser's cache disabled).
+GEOJSON_PRELOAD = '<link rel="preload" as="fetch" crossorigin href="{href}">'
+
 
 class KantongDash(dash.Dash):
+    # (path, query) -> boundary files the page draws on load (callbacks.pages.first_geometry).
+    first_geometry = staticmethod(lambda pathname, search: [])
+
     def interpolate_index(self, **kwargs):
         """The page's HTML, with the scripts the page asked for (pages.py) needs first.
 
@@ -66,13 +79,22 @@ class KantongDash(dash.Dash):
             # after the layout; asked for with the page, it is there when the graph wants it.
             href = PLOTLY_JS.format(self.config.requests_pathname_prefix)
             kwargs["metas"] = kwargs.get("metas", "") + f'<link rel="preload" as="script" href="{href}">'
+            # The map's boundaries, fetched with the page rather than after plotly.js has started.
+            query = request.query_string.decode("latin-1")
+            for url in self.first_geometry(request.path, f"?{query}" if query else ""):
+                kwargs["metas"] += GEOJSON_PRELOAD.format(href=html_escape(url))
         return super().interpolate_index(**kwargs)
 
 
-def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
+def create_app(snapshot_root=None, plans_db=None, work_dir=None, users_db=None, audit_db=None) -> dash.Dash:
     """`work_dir` holds background-job state, built decks and the map's shared cache
-    (default data/cache/app)."""
-    store = SnapshotStore(snapshot_root)
+    (default data/cache/app); `users_db` the accounts and `audit_db` the audit log
+    (default KANTONG_USERS, KANTONG_AUDIT)."""
+    # Every page, callback and route reads snapshots through the scoped store: what it gets
+    # is already limited to the person asking (kantong.gate puts them in flask.g).
+    store = ScopedStore(SnapshotStore(snapshot_root))
+    accounts = AccountStore(users_db or config.USERS_DB)
+    audit = AuditLog(audit_db or config.AUDIT_DB)
     plans = PlanStore(plans_db or config.PLANS_DB)
     work = Path(work_dir) if work_dir else config.CACHE_DIR / "app"
     decks = work / "paket"
@@ -102,11 +124,13 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
             abort(404)
         if level not in snapshot.map_levels:
             abort(404)
+        # Only the features in the asker's scope; the scoped snapshot's id (in the map's URL)
+        # keeps one person's file apart from another's in a browser's cache.
         body = snapshot.geojson_gzip(level)
-        headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+        headers = {"Cache-Control": "private, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             return Response(body, mimetype="application/geo+json", headers={**headers, "Content-Encoding": "gzip"})
-        return Response(snapshot.geojson_path(level).read_bytes(), mimetype="application/geo+json", headers=headers)
+        return Response(gzip.decompress(body), mimetype="application/geo+json", headers=headers)
 
     @server.route("/unduh/paket/<token>/<name>")
     def deck_download(token: str, name: str):
@@ -115,7 +139,9 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
             abort(404)
         return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
-    services = register_all(app, store, plans, decks, work)
+    services = register_all(app, store, plans, decks, work, accounts=accounts, audit=audit)
+    app.kantong_accounts, app.kantong_audit, app.kantong_root = accounts, audit, store.root
+    app.first_geometry = lambda pathname, search: routing.first_geometry(services, pathname, search)
 
     def layout():
         # The shell with the page asked for already in it (pages.py, callbacks/pages.py).
@@ -126,6 +152,8 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None) -> dash.Dash:
         return routing.initial_layout(services, snapshot)
 
     app.layout = layout
+    # The gate in front of every request (kantong/gate.py).
+    gate.install(app, accounts, audit)
     return app
 
 

@@ -130,3 +130,5 @@ ADMIN_AUDIT_TABEL = "admin-audit-tabel"
 ADMIN_AUDIT_RANTAI = "admin-audit-rantai"
 ADMIN_AUDIT_UNDUH = "admin-audit-unduh"
 ADMIN_AUDIT_BERKAS = "admin-audit-berkas"
+KELUAR = "keluar"  # the logout button in the bar
+CAKUPAN_SKOR = "cakupan-skor"  # an operator's scores are scaled within their kab/kota

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callbacks import exports, map_view, presentation, priority, profile, rakor, search, view
+from callbacks import admin, exports, map_view, presentation, priority, profile, rakor, search, view
 from kantong.data import Snapshot, SnapshotCache
+from layouts import admin as admin_layout
 from layouts import method
 from layouts import presentation as presentation_layout
 from layouts import priority as priority_layout
@@ -37,6 +38,8 @@ class Services:
     plans: Any  # kantong.plans.PlanStore
     decks: Path  # where built Paket Rakor decks are kept
     map_cache: SnapshotCache | None = None  # the map's pieces per view, shared by the workers
+    accounts: Any = None  # kantong.accounts.AccountStore
+    audit: Any = None  # kantong.audit.AuditLog
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class Route:
     pathname: str  # as the browser shows it, with any prefix
     search: str  # the query with its "?", or ""
     services: Services
+
+    @property
+    def principal(self):
+        """The person asking (kantong.gate), or None outside a request."""
+        from flask import g, has_request_context
+
+        return g.get("principal") if has_request_context() else None
 
     @property
     def plans(self):
@@ -62,6 +72,10 @@ class Page:
     full_screen: bool = False  # no navigation bar or footer (the presentation mode)
     grid: bool = False  # holds an AG Grid: a first load of this page brings the grid's script at once
     plotly: bool = False  # draws a graph on load: a first load of this page asks for plotly.js at once
+    permission: str | None = None  # what a role must be allowed (kantong.access); None: everyone logged in
+
+    def allowed(self, principal) -> bool:
+        return self.permission is None or principal is None or principal.may(self.permission)
 
     @property
     def nav_id(self) -> str:
@@ -94,6 +108,10 @@ def _presentation_callbacks(s: Services) -> None:
     presentation.register(s.app, s.store, s.plans)
 
 
+def _admin_callbacks(s: Services) -> None:
+    admin.register(s.app, s.accounts, s.audit)
+
+
 PAGES: tuple[Page, ...] = (
     Page("/", "Peta", _map_layout, _map_callbacks, plotly=True),
     Page(
@@ -104,7 +122,13 @@ PAGES: tuple[Page, ...] = (
         grid=True,
         plotly=True,
     ),
-    Page("/rakor", "Paket Rakor", lambda r: rakor_layout.page(r.snapshot, r.plans), _rakor_callbacks),
+    Page(
+        "/rakor",
+        "Paket Rakor",
+        lambda r: rakor_layout.page(r.snapshot, r.plans),
+        _rakor_callbacks,
+        permission="paket_rakor",
+    ),
     Page("/metodologi", "Metodologi", lambda r: method.page(r.snapshot)),
     Page(
         "/presentasi",
@@ -113,7 +137,9 @@ PAGES: tuple[Page, ...] = (
         _presentation_callbacks,
         full_screen=True,
         plotly=True,
+        permission="presentasi",
     ),
+    Page("/admin", "Admin", lambda r: admin_layout.page(r.snapshot, r.principal), _admin_callbacks, permission="akun"),
 )
 
 

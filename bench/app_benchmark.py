@@ -145,6 +145,21 @@ def network(driver) -> list[dict]:
     return done
 
 
+BENCH_ACCOUNT = "bench.admin"
+
+
+def log_in(driver, url: str, app) -> None:
+    """Kantong's pages need a session (kantong/gate.py): the browser logs in once, as a person
+    does, before anything is timed; its session cookie then goes with every load. The minimal
+    page needs none."""
+    if not hasattr(app, "kantong_accounts"):
+        return
+    from tests.auth import browser_login, ensure_account
+
+    ensure_account(app, BENCH_ACCOUNT, "admin")
+    browser_login(driver, url, BENCH_ACCOUNT)
+
+
 def timed_load(driver, url: str, ready_js: str) -> float:
     driver.get("about:blank")
     t0 = time.perf_counter()
@@ -174,7 +189,14 @@ def main() -> None:
     store = SnapshotStore(args.snapshots)
     snapshot = store.latest()
     work = tempfile.TemporaryDirectory(prefix="kantong-bench-")
-    kantong = create_app(args.snapshots, Path(work.name) / "rencana.sqlite", Path(work.name) / "app")
+    folder = Path(work.name)
+    kantong = create_app(
+        args.snapshots,
+        folder / "rencana.sqlite",
+        folder / "app",
+        users_db=folder / "akun.sqlite",
+        audit_db=folder / "audit.sqlite",
+    )
     timed = Timed(kantong.server.wsgi_app)
     kantong.server.wsgi_app = timed
     k_url, _ = serve(kantong.server)
@@ -186,6 +208,7 @@ def main() -> None:
     driver = make_driver()
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    log_in(driver, k_url, kantong)
 
     # --- first render, side by side
     bar_ready = "return !!document.querySelector('#g .js-plotly-plot .bars path');"
@@ -243,6 +266,10 @@ def main() -> None:
 
     # --- replay the captured indicator-change callbacks
     client = kantong.server.test_client()
+    if hasattr(kantong, "kantong_accounts"):
+        from tests.auth import login
+
+        login(client, kantong, BENCH_ACCOUNT)
     print(f"\nserver time per callback, {args.replays} replays of the captured indicator changes (ms, median / p95):")
     for level, bodies in captured.items():
         times = []

@@ -28,6 +28,8 @@ import gzip
 import json
 import os
 import random
+import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -37,6 +39,7 @@ import time
 import urllib.request
 import zlib
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -95,7 +98,30 @@ class Run:
 # --- a minimal HTTP/1.1 client on asyncio streams (one connection per request) ----------
 
 
+# The logged-in session's cookie and CSRF token, sent with every request (log_in).
+SESSION_HEADERS: dict[str, str] = {}
+BENCH_USER, BENCH_PASSWORD = "bench.pimpinan", "sandi-benchmark-panjang"
+
+
+def log_in(base: str, user: str, password: str) -> None:
+    """Log in through the login page, as a person does, and keep the session for every request."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/masuk", timeout=30).read().decode()
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    form = urlencode({"username": user, "password": password, "csrf": token, "next": "/"}).encode()
+    opener.open(base + "/masuk", data=form, timeout=60).read()
+    cookies = {c.name: c.value for c in jar}
+    if "kantong_sesi" not in cookies:
+        raise SystemExit(f"login as {user} failed")
+    SESSION_HEADERS.clear()
+    SESSION_HEADERS.update(
+        {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "X-CSRFToken": cookies["_csrf_token"]}
+    )
+
+
 async def http(host: str, port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None):
+    headers = {**SESSION_HEADERS, **(headers or {})}
     reader, writer = await asyncio.open_connection(host, port)
     try:
         lines = [
@@ -136,7 +162,7 @@ def dechunk(data: bytes) -> bytes:
 
 
 def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as resp:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=SESSION_HEADERS), timeout=30) as resp:
         return resp.read()
 
 
@@ -269,7 +295,13 @@ def start_gunicorn(snapshots: Path, workers: int, work: Path) -> tuple[str, subp
         "KANTONG_SNAPSHOTS": str(snapshots),
         "KANTONG_CACHE": str(work / "cache"),
         "KANTONG_PLANS": str(work / "rencana.sqlite"),
+        "KANTONG_USERS": str(work / "akun.sqlite"),
+        "KANTONG_AUDIT": str(work / "audit.sqlite"),
+        "KANTONG_SECRET_KEY": secrets.token_hex(16),
     }
+    from kantong.accounts import AccountStore
+
+    AccountStore(work / "akun.sqlite").add(BENCH_USER, "pimpinan", BENCH_PASSWORD)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
         [str(gunicorn), "app:server", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -280,7 +312,7 @@ def start_gunicorn(snapshots: Path, workers: int, work: Path) -> tuple[str, subp
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            get(base + "/")
+            get(base + "/masuk")
             return base, proc
         except OSError:
             if proc.poll() is not None:
@@ -345,6 +377,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--url", help="a server already running on this machine (http://127.0.0.1:PORT)")
     ap.add_argument("--seed", type=int, default=2023)
+    ap.add_argument("--akun", default=BENCH_USER, help="account to log in with on --url (made anew for gunicorn)")
+    ap.add_argument("--sandi", default=BENCH_PASSWORD, help="its password")
     args = ap.parse_args()
     duration = min(max(args.duration, 1.0), 600.0)
     counts = [int(n) for n in args.users.split(",") if n.strip()]
@@ -365,6 +399,7 @@ def main() -> None:
             if base is None:
                 base, proc = start_gunicorn(args.snapshots, args.workers, Path(tmp))
             try:
+                log_in(base, args.akun, args.sandi)
                 cb = map_callback(base)
                 host, port = "127.0.0.1", urlsplit(base).port or 80
                 indikator_ids, broken = asyncio.run(working_indicators(host, port, cb))

@@ -17,7 +17,10 @@ from dash import Input, Output, State, html
 
 import ids
 import pages as registry
+from callbacks import map_view
 from kantong import fmt
+from kantong.data import SnapshotNotFound
+from kantong.view import View
 from layouts.main import shell
 
 NOT_FOUND = "Halaman tidak ditemukan."
@@ -38,9 +41,36 @@ def page_at(app, pathname: str | None) -> registry.Page | None:
     return registry.find(app.strip_relative_path(pathname or "/") or "")
 
 
+def _principal():
+    from flask import g, has_request_context
+
+    return g.get("principal") if has_request_context() else None
+
+
 def navigation(app) -> list[tuple[str, str, str]]:
-    """(href, label, id) of every page with a navigation entry, in registry order."""
-    return [(app.get_relative_path(page.path), page.title, page.nav_id) for page in registry.PAGES if page.title]
+    """(href, label, id) of every page with a navigation entry that the person asking may
+    open, in registry order."""
+    principal = _principal()
+    return [
+        (app.get_relative_path(page.path), page.title, page.nav_id)
+        for page in registry.PAGES
+        if page.title and page.allowed(principal)
+    ]
+
+
+def user_menu(app) -> dict | None:
+    """Who is logged in, for the bar: name, role and the logout form's token."""
+    from flask import has_request_context, session
+
+    principal = _principal()
+    if principal is None or not has_request_context():
+        return None
+    return {
+        "nama": principal.nama,
+        "peran": principal.label + (f" {principal.wilayah}" if principal.wilayah else ""),
+        "csrf": session.get("csrf", ""),
+        "keluar": app.get_relative_path("/keluar"),
+    }
 
 
 def build(services: registry.Services, snapshot, pathname: str, search: str | None) -> tuple:
@@ -49,9 +79,28 @@ def build(services: registry.Services, snapshot, pathname: str, search: str | No
     page = page_at(services.app, pathname)
     if page is None:
         return html.Div(html.P(NOT_FOUND), className="container py-4"), info, source, ""
+    if not page.allowed(_principal()):
+        refused = html.Div(html.P("Akun ini tidak berwenang membuka halaman ini."), className="container py-4")
+        return refused, info, source, ""
     route = registry.Route(snapshot=snapshot, pathname=pathname, search=search or "", services=services)
     # Full screen pages (the presentation) hide the navigation bar and footer (assets/kantong/kantong.css).
     return page.layout(route), info, source, "mode-presentasi" if page.full_screen else ""
+
+
+def first_geometry(services: registry.Services, pathname: str, search: str | None) -> list[str]:
+    """The boundary files the page at an address draws on load: the map page's first view.
+
+    plotly.js fetches a map's GeoJSON only once it has started (a second or more after the
+    page); the page's head asks for it at once instead (app.py)."""
+    page = page_at(services.app, pathname)
+    if page is None or page.path != "/":  # the map page: its layout holds the first view's map
+        return []
+    try:
+        snapshot = services.store.latest()
+    except SnapshotNotFound:
+        return []
+    view = View.from_query(search, snapshot)
+    return [map_view.geojson_url(services.app, snapshot, view.tingkat)]
 
 
 def requested_address() -> tuple[str, str] | None:
@@ -78,7 +127,7 @@ def initial_layout(services: registry.Services, snapshot) -> html.Div:
         # Unknown address: the shell alone; its address component reports the browser's
         # address when it mounts and the routing callback fills the page.
         info, source = snapshot_lines(snapshot)
-        return shell(navigation(app), None, info, source, place=str(snapshot.akar["nama"]))
+        return shell(navigation(app), None, info, source, place=str(snapshot.akar["nama"]), user=user_menu(app))
     pathname, search = address
     content, info, source, class_name = build(services, snapshot, pathname, search)
     return shell(
@@ -90,6 +139,7 @@ def initial_layout(services: registry.Services, snapshot) -> html.Div:
         pathname=pathname,
         search=search,
         place=str(snapshot.akar["nama"]),
+        user=user_menu(app),
     )
 
 

@@ -94,6 +94,18 @@ def _report(summary: dict, out: Path) -> None:
     )
 
 
+def _first_admin_hint() -> None:
+    """The dashboard needs a login: say how to make the first account, if there is none."""
+    from kantong.accounts import AccountStore
+
+    if not config.USERS_DB.exists() or AccountStore(config.USERS_DB).count() == 0:
+        console.print(
+            "Dasbor memerlukan akun. Buat admin pertama (kata sandi ditanyakan, minimal 10 karakter):\n"
+            "  [bold].venv/bin/python -m kantong users add admin --role admin[/]\n"
+            "lalu jalankan [bold].venv/bin/python app.py[/] dan masuk di http://127.0.0.1:8050/masuk"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m etl", description="ETL Kantong: P3KE + DTKS + batas wilayah → snapshot indikator"
@@ -180,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                         cache_dir=config.CACHE_DIR / "batas",
                     )
                 )
+                _first_admin_hint()
     except InputError as err:
         console.print(f"[bold red]Gagal:[/] {err}")
         return 2

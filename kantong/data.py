@@ -302,12 +302,10 @@ class ScopedStore:
     def principal(self):
         if self._principal is not None:
             return self._principal
-        try:
-            from flask import g, has_request_context
-        except ImportError:  # pragma: no cover - flask is a dependency of the app
-            return None
+        from flask import g, has_request_context
+
         if not has_request_context():
-            return None
+            return _job_principal()
         if "principal" in g and g.principal is None and not g.get("public", False):
             raise PermissionError("no one is logged in")
         return g.get("principal")
@@ -326,6 +324,22 @@ class ScopedStore:
         if snapshot.id != snapshot_id and scope:
             raise SnapshotNotFound(snapshot_id)  # another person's scope
         return snapshot
+
+
+def _job_principal():
+    """In a background job (the deck), the person who started it: kantong.gate puts them in
+    the callback context's custom data, which Dash hands to the job's process."""
+    try:
+        from dash import ctx
+
+        data = (ctx.custom_data or {}).get("kantong_principal")
+    except Exception:  # no callback context at all: the command line, a benchmark
+        return None
+    if not data:
+        return None
+    from kantong.access import Principal
+
+    return Principal(**data)
 
 
 def indicator_values(

@@ -13,8 +13,11 @@ form has it in a hidden field).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import html
+import re
 import secrets
 import time
 from collections import defaultdict, deque
@@ -25,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Response, abort, g, redirect, request, session
 
 from etl import config
+from kantong import policy
 from kantong.access import Principal
 from kantong.accounts import AccountStore
 from kantong.audit import AuditLog
@@ -38,6 +42,8 @@ CSRF_HEADER = "X-CSRFToken"
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 PUBLIC_PATHS = (LOGIN_PATH,)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# An inline script (no src; JSON data blocks do not run and need no hash).
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", re.S)
 ACCOUNT_RECHECK_S = 30  # how long a worker trusts its last look at an account (disabled, role)
 SLOW_AFTER = 5  # failed logins from one address in SLOW_WINDOW_S before answers slow down
 SLOW_WINDOW_S = 300
@@ -106,21 +112,48 @@ class Gate:
     def is_public(self, path: str) -> bool:
         return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
+    def permission(self) -> str | None:
+        """What this request needs (kantong.policy): a route's entry, and for a callback
+        the callback's own; None when nobody may make it (not in the policy)."""
+        needed = policy.ROUTES.get(request.endpoint or "")
+        if needed is None or request.endpoint != "/_dash-update-component":
+            return needed
+        return policy.callback_permission(request.get_json(silent=True) or {})
+
+    def refuse(self, principal: Principal, needed: str | None, path: str) -> Response:
+        self.audit.record(
+            "ditolak",
+            principal.nama,
+            principal.peran,
+            _address(),
+            principal.wilayah,
+            alasan=needed or "tak terdaftar",
+            jalur=path,
+        )
+        return Response("Akun ini tidak berwenang untuk permintaan ini.", 403, mimetype="text/plain")
+
     def before(self):
         path = self._path()
         g.principal = None
-        if self.is_public(path):
+        g.public = self.is_public(path) or policy.ROUTES.get(request.endpoint or "") == policy.PUBLIC
+        if g.public:
             return None
         principal = self.current()
         if principal is None:
-            if request.method in SAFE_METHODS and not path.startswith(("/_dash", "/geo/", "/unduh/")):
+            if request.method in SAFE_METHODS and not path.startswith(("/_", "/geo/", "/unduh/")):
                 target = request.full_path.rstrip("?")
                 return redirect(self.url(LOGIN_PATH) + "?" + urlencode({"next": target}))
             return Response("Sesi tidak ada atau berakhir: silakan masuk kembali.", 401, mimetype="text/plain")
-        if request.method not in SAFE_METHODS and not self._csrf_ok(request.headers.get(CSRF_HEADER)):
+        token = request.headers.get(CSRF_HEADER) or (request.form.get("csrf") if request.form else None)
+        if request.method not in SAFE_METHODS and not self._csrf_ok(token):
             self.audit.record("ditolak", principal.nama, principal.peran, _address(), alasan="token CSRF", jalur=path)
             return Response("Token CSRF tidak ada atau tidak cocok.", 403, mimetype="text/plain")
+        needed = self.permission()
+        if needed is None or (needed != policy.VIEW and not principal.may(needed)):
+            return self.refuse(principal, needed, path)
         g.principal = principal
+        if request.method == "GET" and request.endpoint in ("/", "/<path:path>"):
+            self.audit.record("halaman", principal.nama, principal.peran, _address(), principal.wilayah, jalur=path)
         return None
 
     def _csrf_ok(self, token: str | None) -> bool:
@@ -140,7 +173,7 @@ class Gate:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault("Content-Security-Policy", self._csp_for(response))
         if self._path().startswith(("/_dash-update", "/_dash-layout", "/unduh/")) or self._path() == LOGIN_PATH:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -150,6 +183,20 @@ class Gate:
         "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
         "child-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
+
+    def _csp_for(self, response: Response) -> str:
+        """The policy, allowing exactly the inline scripts this page carries (by hash): Dash's
+        renderer start and the app's own small ones; nothing else inline runs."""
+        hashes = ""
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            page = response.get_data(as_text=True)
+            found = {
+                "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+                for body in INLINE_SCRIPT.findall(page)
+                if body.strip()
+            }
+            hashes = " ".join(sorted(found))
+        return self.csp.format(scripts=hashes)
 
     def url(self, path: str) -> str:
         return self.prefix.rstrip("/") + path
@@ -260,7 +307,7 @@ def _safe_next(target: str | None, prefix: str) -> str:
     return target
 
 
-def install(app, accounts: AccountStore, audit: AuditLog, csp_hashes: list[str] | None = None) -> Gate:
+def install(app, accounts: AccountStore, audit: AuditLog) -> Gate:
     """Put the gate in front of a Dash app's Flask server."""
     server = app.server
     prefix = app.config.requests_pathname_prefix or "/"
@@ -273,9 +320,30 @@ def install(app, accounts: AccountStore, audit: AuditLog, csp_hashes: list[str] 
         SESSION_COOKIE_NAME="kantong_sesi",
         PERMANENT_SESSION_LIFETIME=int(config.SESSION_MAX_HOURS * 3600),
     )
-    gate.csp = Gate.csp.format(scripts=" ".join(f"'{h}'" for h in (csp_hashes or [])))
+    _share_principal_with_jobs()
     server.before_request(gate.before)
     server.after_request(gate.after)
     server.add_url_rule(LOGIN_PATH, "masuk", gate.login_page, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT_PATH, "keluar", gate.logout, methods=["GET", "POST"])
     return gate
+
+
+_hooked = False
+
+
+def _share_principal_with_jobs() -> None:
+    """Background callbacks (the deck) run in another process, without Flask's `g`: Dash
+    copies the callback context's custom data to them, so the principal goes there."""
+    global _hooked
+    if _hooked:
+        return
+    from dataclasses import asdict
+
+    from dash import hooks
+
+    @hooks.custom_data("kantong_principal")
+    def _principal(_context):
+        principal = g.get("principal")
+        return asdict(principal) if principal is not None else None
+
+    _hooked = True

@@ -148,6 +148,20 @@ def controls(view: View | None = None, legend=None, levels: tuple[str, ...] = MA
     )
 
 
+def _user_menu(user: dict) -> html.Form:
+    """The account logged in and a logout button (a POST with the session's CSRF token)."""
+    return html.Form(
+        [
+            html.Span([html.B(user["nama"]), f" · {user['peran']}"], className="navbar-text small navbar-info me-2"),
+            dcc.Input(type="hidden", name="csrf", value=user["csrf"]),
+            html.Button("Keluar", type="submit", className="btn btn-sm btn-outline-light", id=ids.KELUAR),
+        ],
+        action=user["keluar"],
+        method="post",
+        className="d-flex align-items-center ms-3 mb-0",
+    )
+
+
 def shell(
     nav: list[tuple[str, str, str]],
     content,
@@ -157,8 +171,10 @@ def shell(
     pathname: str | None = None,
     search: str | None = None,
     place: str = "",
+    user: dict | None = None,
 ) -> html.Div:
-    """What every page has: the URL, the navigation bar with the snapshot, the source line.
+    """What every page has: the URL, the navigation bar with the snapshot and the person
+    logged in (`user`: nama, peran, csrf, keluar), the source line.
 
     `nav` is (href, label, id) per entry of the page registry (pages.py). `content` is the
     page asked for, built with the layout so that its callbacks start on the first load;
@@ -190,7 +206,8 @@ def shell(
                         ),
                         # Colours of the bar's texts: assets/kantong/kantong.css (contrast 4.5:1 or more).
                         html.Span(info, id=ids.INFO_SNAPSHOT, className="navbar-text small navbar-info"),
-                    ],
+                    ]
+                    + ([_user_menu(user)] if user else []),
                     fluid=True,
                 ),
                 color="primary",

@@ -548,6 +548,23 @@ def plan_options(plans) -> list[dict]:
     ]
 
 
+def scope_note(snapshot) -> list:
+    """An operator's page holds only their kab/kota's nagari: say that scores are scaled
+    among them, not across the province (docs/akses-dan-data-pribadi.md)."""
+    if snapshot.scope is None:
+        return []
+    name = priority.short_name(snapshot.name(snapshot.scope))
+    return [
+        dbc.Alert(
+            f"Skor prioritas dihitung di antara nagari {name} saja (akun operator kab/kota): "
+            "nilai 0 dan 1 adalah nagari terendah dan tertinggi di kab/kota ini, bukan di provinsi.",
+            color="info",
+            className="py-2 small mb-2",
+            id=ids.CAKUPAN_SKOR,
+        )
+    ]
+
+
 def page(snapshot, plans) -> dbc.Container:
     # With no draft in the browser, the page opens with the 2023 rule applied, as the deck's
     # automatic plan; a draft replaces it once read (callbacks/priority.py, restore_draft).
@@ -563,6 +580,7 @@ def page(snapshot, plans) -> dbc.Container:
             dcc.Store(id=ids.PILIH_TERAPKAN),
             dcc.Store(id=ids.PETA_PRIORITAS_TAMPIL),
             dcc.Store(id=ids.RINCIAN_KODE),  # the nagari whose score breakdown is shown
+            *scope_note(snapshot),
             dbc.Row(
                 [
                     dbc.Col(weights_card(start.bobot), lg=3, className="mb-2"),

@@ -20,6 +20,7 @@ from kantong import report
 from kantong.data import SnapshotStore
 from kantong.view import View
 from tests import fixtures
+from tests.auth import login
 
 LEVELS = ("kabkota", "kecamatan", "desa")
 
@@ -40,7 +41,9 @@ def app(root):
 
 @pytest.fixture(scope="module")
 def client(app):
-    return app.server.test_client()
+    client = app.server.test_client()
+    login(client, app)
+    return client
 
 
 def call(app, client, output_has: str, values: dict, expect_status: int = 200) -> dict:

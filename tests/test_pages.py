@@ -13,6 +13,7 @@ from etl import indicators
 from etl.pipeline import build
 from kantong.data import SnapshotCache, SnapshotStore
 from tests import fixtures
+from tests.auth import login
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,9 @@ def app(root):
 
 @pytest.fixture(scope="module")
 def client(app):
-    return app.server.test_client()
+    client = app.server.test_client()
+    login(client, app)
+    return client
 
 
 def layout_for(client, address: str | None) -> dict:
@@ -65,7 +68,13 @@ def test_one_registry_drives_navigation_and_paths():
         ("/prioritas", "Prioritas & target", "nav-prioritas"),
         ("/rakor", "Paket Rakor", "nav-rakor"),
         ("/metodologi", "Metodologi", "nav-metodologi"),
+        ("/admin", "Admin", "nav-admin"),
     ]
+    # The bar shows a person only the pages their role may open.
+    from kantong.access import Principal
+
+    shown = [p.path for p in registry.PAGES if p.title and p.allowed(Principal("tamu", "tamu"))]
+    assert shown == ["/", "/prioritas", "/metodologi"]
     presentation = registry.find("/presentasi")
     assert presentation.title is None and presentation.full_screen
     assert registry.find("presentasi/") is presentation and registry.find("/tidak-ada") is None

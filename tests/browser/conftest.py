@@ -45,8 +45,11 @@ def server(snapshot_root):
     from werkzeug.serving import make_server
 
     from app import create_app
+    from tests.auth import ACCOUNTS, ensure_account
 
     app = create_app(snapshot_root, snapshot_root.parent / "rencana.sqlite", snapshot_root.parent / "app")
+    for nama, (peran, wilayah) in ACCOUNTS.items():
+        ensure_account(app, nama, peran, wilayah)
     httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -69,10 +72,14 @@ def downloads(tmp_path):
 
 
 @pytest.fixture
-def browser(downloads):
+def browser(downloads, server):
+    """A browser logged in as the province admin, as every page needs a session."""
+    from tests.auth import browser_login
+
     if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
         pytest.fail("Debian chromium and chromium-driver are required for browser tests (.ci/run installs them)")
     driver = make_driver(download_dir=downloads)
+    browser_login(driver, server)
     yield driver
     driver.quit()
 

@@ -19,7 +19,9 @@ def _requests(driver) -> list[dict]:
         if message["method"] == "Network.requestWillBeSent":
             request = message["params"]["request"]
             body = request.get("postData") or ""
-            out.append({"url": request["url"], "output": json.loads(body).get("output", "") if body else ""})
+            # Callbacks post JSON; the login form (before the test) posts a form.
+            output = json.loads(body).get("output", "") if body.startswith("{") else ""
+            out.append({"url": request["url"], "output": output})
     return out
 
 

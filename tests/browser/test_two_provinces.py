@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 import ids
 from tests import fixtures
+from tests.auth import browser_login, ensure_account
 from tests.browser.pages import click_region, map_data, text_of, view_params, wait_map
 
 
@@ -46,7 +47,8 @@ def dua_server(two_provinces, tmp_path_factory):
     from app import create_app
 
     work = tmp_path_factory.mktemp("dua_app")
-    app = create_app(two_provinces.root, work / "rencana.sqlite", work / "app")
+    app = create_app(two_provinces.root, work / "rencana.sqlite", work / "app", users_db=work / "akun.sqlite")
+    ensure_account(app, "admin.uji", "admin")
     httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_port}"
@@ -55,6 +57,7 @@ def dua_server(two_provinces, tmp_path_factory):
 
 def test_the_map_goes_down_from_the_provinces_to_a_nagari(dua_server, browser, two_provinces):
     snapshot = two_provinces.latest()
+    browser_login(browser, dua_server)
     browser.get(dua_server + "/")
     wait_map(browser)
     assert sorted(map_data(browser)["locations"]) == ["13", "63"]
@@ -85,6 +88,7 @@ def test_the_map_goes_down_from_the_provinces_to_a_nagari(dua_server, browser, t
 
 
 def test_the_priority_page_ranks_nagari_of_both_provinces(dua_server, browser):
+    browser_login(browser, dua_server)
     browser.get(dua_server + "/prioritas")
     rows = (
         "try { const a = dash_ag_grid.getApi(arguments[0]); return a ? a.getDisplayedRowCount() : 0; }"

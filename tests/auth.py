@@ -1,0 +1,44 @@
+"""Logging in for tests: over plain HTTP (Flask's test client) and in the browser."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "sandi-uji-panjang-1"
+ACCOUNTS = {
+    "admin.uji": ("admin", None),
+    "kadis.uji": ("pimpinan", None),
+    "tamu.uji": ("tamu", None),
+}
+
+
+def ensure_account(app, nama: str, peran: str, wilayah: str | None = None) -> None:
+    accounts = app.kantong_accounts
+    if accounts.get(nama) is None:
+        accounts.add(nama, peran, PASSWORD, wilayah)
+
+
+def login(client, app, nama: str = "admin.uji", peran: str | None = None, wilayah: str | None = None) -> str:
+    """Log `client` in as `nama` (created if need be) and make it send the session's CSRF
+    token with every request, as Dash's renderer does. Returns the token."""
+    peran, wilayah = (peran, wilayah) if peran else ACCOUNTS.get(nama, ("admin", None))
+    ensure_account(app, nama, peran, wilayah)
+    page = client.get("/masuk").get_data(as_text=True)
+    form_token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    answer = client.post("/masuk", data={"username": nama, "password": PASSWORD, "csrf": form_token, "next": "/"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    token = client.get_cookie("_csrf_token").value
+    client.environ_base["HTTP_X_CSRFTOKEN"] = token
+    return token
+
+
+def browser_login(driver, server: str, nama: str = "admin.uji") -> None:
+    """Log a Selenium browser in through the login page, as a person does."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(server + "/masuk")
+    driver.find_element(By.NAME, "username").send_keys(nama)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(driver, 20).until(lambda d: "/masuk" not in d.current_url)
