@@ -18,7 +18,7 @@ from dash import Input, Output, State, html
 import ids
 import pages as registry
 from callbacks import map_view
-from kantong import fmt
+from kantong import fmt, metode
 from kantong.data import SnapshotNotFound
 from kantong.view import View
 from layouts.main import shell
@@ -31,7 +31,7 @@ def snapshot_lines(snapshot) -> tuple[str, str]:
     source = (
         f"Sumber: P3KE (Kemenko PMK) dan DTKS (Kemensos), tanggal referensi {fmt.tanggal(snapshot.tanggal_referensi)}; "
         f"snapshot dibuat {fmt.tanggal(snapshot.dibuat_pada)}. "
-        f"Batas wilayah: {snapshot.summary['sumber']['batas_wilayah']['desa']['sumber']}."
+        f"Batas wilayah: {metode.sumber_batas(snapshot.summary)}."  # the dataset's name, not a file name
     )
     return info, source
 

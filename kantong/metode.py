@@ -109,7 +109,12 @@ def sumber_batas(summary: dict) -> str:
     """Where a snapshot's boundaries come from, named for a reader: the dataset of the
     layers shipped with Kantong, or the files given to the ETL (all it knows of others)."""
     layers = (summary.get("sumber") or {}).get("batas_wilayah") or {}
-    files = list(dict.fromkeys(str(meta.get("sumber")) for meta in layers.values() if meta.get("sumber")))
+    # A level dissolved from another names it as "gabungan dari <file>": the same source.
+    files = list(
+        dict.fromkeys(
+            str(meta.get("sumber")).removeprefix("gabungan dari ") for meta in layers.values() if meta.get("sumber")
+        )
+    )
     if not files:
         return "tidak tercatat"
     if all(f in BATAS_BAWAAN for f in files):

@@ -138,3 +138,20 @@ def test_deck_ends_with_the_method_slide(snapshot):
     assert slides[-1].kind == "metode"
     assert slides[-1].lines == rakor.method_slide(snapshot, "kk_d1_non_dtks", "kuantil", plan).lines
     assert json.dumps(slides[-1].lines, ensure_ascii=False).count("Sumber:") == 1
+
+
+def test_the_footer_names_the_boundary_dataset_not_a_file():
+    from kantong import metode
+
+    summary = {
+        "sumber": {
+            "batas_wilayah": {
+                "desa": {"sumber": "13_desa.geojson.zip"},
+                "kecamatan": {"sumber": "13_kecamatan.geojson.zip"},
+                "kabkota": {"sumber": "13_kabkota.geojson.zip"},
+                "provinsi": {"sumber": "gabungan dari 13_kabkota.geojson.zip"},
+            }
+        }
+    }
+    assert metode.sumber_batas(summary) == metode.BATAS_BAWAAN_NAMA
+    assert ".geojson" not in metode.sumber_batas(summary)
