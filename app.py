@@ -30,7 +30,7 @@ from kantong import gate, rakor, render
 from kantong.accounts import AccountStore
 from kantong.audit import AuditLog
 from kantong.data import ScopedStore, SnapshotNotFound, SnapshotStore
-from kantong.plans import PlanStore
+from kantong.plans import PlanStore, ScopedPlans
 
 # The page's own address goes with its requests to this server (and only to it): the
 # layout request carries it, so the first layout holds the page asked for (callbacks/pages.py).
@@ -95,7 +95,7 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None, users_db=None, 
     store = ScopedStore(SnapshotStore(snapshot_root))
     accounts = AccountStore(users_db or config.USERS_DB)
     audit = AuditLog(audit_db or config.AUDIT_DB)
-    plans = PlanStore(plans_db or config.PLANS_DB)
+    plans = ScopedPlans(PlanStore(plans_db or config.PLANS_DB))
     work = Path(work_dir) if work_dir else config.CACHE_DIR / "app"
     decks = work / "paket"
     # Background callbacks (the Paket Rakor) run in their own process; their progress and

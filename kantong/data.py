@@ -300,15 +300,7 @@ class ScopedStore:
         return self.store.root
 
     def principal(self):
-        if self._principal is not None:
-            return self._principal
-        from flask import g, has_request_context
-
-        if not has_request_context():
-            return _job_principal()
-        if "principal" in g and g.principal is None and not g.get("public", False):
-            raise PermissionError("no one is logged in")
-        return g.get("principal")
+        return self._principal if self._principal is not None else current_principal()
 
     def as_principal(self, principal) -> ScopedStore:
         """The same store as seen by `principal`, for work done outside the request
@@ -324,6 +316,18 @@ class ScopedStore:
         if snapshot.id != snapshot_id and scope:
             raise SnapshotNotFound(snapshot_id)  # another person's scope
         return snapshot
+
+
+def current_principal():
+    """The person behind the current request (flask.g, set by kantong.gate), or behind the
+    background job being run; None outside both (command line, benchmarks)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return _job_principal()
+    if "principal" in g and g.principal is None and not g.get("public", False):
+        raise PermissionError("no one is logged in")
+    return g.get("principal")
 
 
 def _job_principal():

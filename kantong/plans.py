@@ -53,6 +53,7 @@ class Plan:
     disimpan_pada: str | None = None
     dibuat_oleh: str | None = None
     catatan_konflik: str | None = None
+    wilayah: str | None = None  # the kab/kota an operator's plan belongs to; None: the province
 
 
 class PlanStore:
@@ -61,6 +62,9 @@ class PlanStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as con:
             con.executescript(SCHEMA)
+            columns = {r["name"] for r in con.execute("PRAGMA table_info(rencana)")}
+            if "wilayah" not in columns:  # stores made before plans carried their region
+                con.execute("ALTER TABLE rencana ADD COLUMN wilayah TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # explicit transactions
@@ -77,8 +81,8 @@ class PlanStore:
             try:
                 if plan.id is None:
                     cur = con.execute(
-                        "INSERT INTO rencana (nama, dibuat_oleh, dibuat_pada) VALUES (?, ?, ?)",
-                        (plan.nama, plan.penulis, stamp),
+                        "INSERT INTO rencana (nama, dibuat_oleh, dibuat_pada, wilayah) VALUES (?, ?, ?, ?)",
+                        (plan.nama, plan.penulis, stamp, plan.wilayah),
                     )
                     plan_id, latest = cur.lastrowid, 0
                 else:
@@ -138,6 +142,7 @@ class PlanStore:
             disimpan_pada=row["disimpan_pada"],
             dibuat_oleh=head["dibuat_oleh"],
             catatan_konflik=conflict,
+            wilayah=head["wilayah"],
         )
 
     def history(self, plan_id: int) -> list[dict]:
@@ -151,7 +156,7 @@ class PlanStore:
     def list(self) -> list[dict]:
         with closing(self._connect()) as con:
             rows = con.execute(
-                """SELECT r.id, r.nama, r.dibuat_oleh, v.penulis, v.disimpan_pada, v.nomor AS revisi, v.snapshot_nama,
+                """SELECT r.id, r.nama, r.wilayah, r.dibuat_oleh, v.penulis, v.disimpan_pada, v.nomor AS revisi, v.snapshot_nama,
                           json_array_length(v.nagari) AS jumlah_nagari
                    FROM rencana r JOIN revisi v ON v.rencana_id = r.id
                    WHERE r.dihapus_pada IS NULL
@@ -163,7 +168,15 @@ class PlanStore:
     def duplicate(self, plan_id: int, nama: str, penulis: str) -> Plan:
         source = self.open(plan_id)
         copy = Plan(
-            None, nama, penulis, source.snapshot_id, source.snapshot_nama, source.bobot, source.aturan, source.nagari
+            None,
+            nama,
+            penulis,
+            source.snapshot_id,
+            source.snapshot_nama,
+            source.bobot,
+            source.aturan,
+            source.nagari,
+            wilayah=source.wilayah,
         )
         return self.save(copy)
 
@@ -174,6 +187,75 @@ class PlanStore:
                 "UPDATE rencana SET dihapus_pada = ? WHERE id = ?",
                 (dt.datetime.now().astimezone().isoformat(timespec="seconds"), plan_id),
             )
+
+
+class ScopedPlans:
+    """The plan store as the person asking may use it: an operator sees, opens and saves
+    only the plans of their kab/kota (a plan they save belongs to it, and may hold only its
+    nagari); a role without plans ("rencana") sees none; the others see every plan."""
+
+    def __init__(self, store: PlanStore, principal=None):
+        self.store = store
+        self._principal = principal
+
+    def principal(self):
+        from kantong.data import current_principal
+
+        return self._principal if self._principal is not None else current_principal()
+
+    def _visible(self, wilayah: str | None) -> bool:
+        who = self.principal()
+        if who is None:
+            return True  # outside a request: the command line, tests of the store
+        if not who.may("rencana"):
+            return False
+        return who.sees_all or wilayah == who.wilayah
+
+    def list(self) -> list[dict]:
+        return [p for p in self.store.list() if self._visible(p.get("wilayah"))]
+
+    def open(self, plan_id: int, revisi: int | None = None) -> Plan:
+        plan = self.store.open(plan_id, revisi)
+        if not self._visible(plan.wilayah):
+            raise KeyError(plan_id)  # as if it did not exist
+        return plan
+
+    def history(self, plan_id: int) -> list[dict]:
+        self.open(plan_id)
+        return self.store.history(plan_id)
+
+    def save(self, plan: Plan, now: dt.datetime | None = None) -> Plan:
+        who = self.principal()
+        if who is not None:
+            who.require("rencana")
+            if not who.sees_all:
+                outside = [r.get("kode") for r in plan.nagari if not who.in_full(str(r.get("kode", "")))]
+                if outside:
+                    raise PermissionError(f"nagari di luar {who.wilayah}: {', '.join(map(str, outside[:3]))}")
+                plan.wilayah = who.wilayah
+        if plan.id is not None:
+            self.open(plan.id)  # an existing plan must be one this person may change
+        return self.store.save(plan, now)
+
+    def duplicate(self, plan_id: int, nama: str, penulis: str) -> Plan:
+        source = self.open(plan_id)
+        return self.save(
+            Plan(
+                None,
+                nama,
+                penulis,
+                source.snapshot_id,
+                source.snapshot_nama,
+                source.bobot,
+                source.aturan,
+                source.nagari,
+                wilayah=source.wilayah,
+            )
+        )
+
+    def delete(self, plan_id: int) -> None:
+        self.open(plan_id)
+        self.store.delete(plan_id)
 
 
 # --- drafts: the plan being worked on, kept in the browser until saved or discarded ----------

@@ -198,3 +198,27 @@ def test_an_operator_ranks_only_their_nagari_and_is_told_so(app, operator_kota):
     snapshot = ScopedStore(SnapshotStore(app.kantong_root), Principal("op.kota", "operator", "13.71")).latest()
     scored = priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))
     assert list(scored.table.index) == ["13.71.01.1001"]
+
+
+def test_plans_carry_their_region(tmp_path):
+    from kantong.access import Principal
+    from kantong.plans import Plan, PlanStore, ScopedPlans
+
+    store = PlanStore(tmp_path / "rencana.sqlite")
+    kota, kab = Principal("op.kota", "operator", "13.71"), Principal("op.kab", "operator", "13.01")
+    row = {"kode": "13.71.01.1001", "nama": "Delta", "kk_desil_1": 1}
+    mine = ScopedPlans(store, kota).save(Plan(None, "Rencana Kota", "op.kota", "s", "s", {}, {}, [row]))
+    province = ScopedPlans(store, Principal("kadis", "pimpinan")).save(
+        Plan(None, "Provinsi", "kadis", "s", "s", {}, {}, [row])
+    )
+    assert mine.wilayah == "13.71" and province.wilayah is None
+    assert [p["nama"] for p in ScopedPlans(store, kota).list()] == ["Rencana Kota"]
+    assert ScopedPlans(store, kab).list() == [] and ScopedPlans(store, Principal("t", "tamu")).list() == []
+    with pytest.raises(KeyError):
+        ScopedPlans(store, kab).open(mine.id)  # another kab/kota's plan does not exist for them
+    with pytest.raises(PermissionError, match="di luar 13.01"):
+        ScopedPlans(store, kab).save(Plan(None, "Curang", "op.kab", "s", "s", {}, {}, [row]))
+    assert {p["nama"] for p in ScopedPlans(store, Principal("kadis", "pimpinan")).list()} == {
+        "Rencana Kota",
+        "Provinsi",
+    }
