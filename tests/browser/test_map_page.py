@@ -25,11 +25,14 @@ TOOLBAR = """return [...document.querySelectorAll('#peta .modebar-btn')].map(b =
 
 
 @pytest.fixture
-def screen(request, downloads):
+def screen(request, downloads, server):
     """A browser whose window is a screen of the given size (its page area is smaller, as the
-    browser's own bars take their part)."""
+    browser's own bars take their part), logged in."""
+    from tests.auth import browser_login
+
     width, height = request.param
     driver = make_driver(width, height, download_dir=downloads)
+    browser_login(driver, server)
     yield driver, width, height
     driver.quit()
 
@@ -114,7 +117,8 @@ def test_navigation_bar_is_readable_and_shows_keyboard_focus(server, screen):
         ".map(e => getComputedStyle(e).color);"
     )
     ratios = [round(contrast(_rgb(c), bar), 2) for c in colours]
-    assert len(ratios) == 6 and min(ratios) >= 4.5, ratios  # 4 links, the snapshot line, the brand
+    # 5 links (an admin's bar), the snapshot line, the account logged in, the brand.
+    assert len(ratios) == 8 and min(ratios) >= 4.5, ratios
 
     # Tab from the top of the page: the first stop is the first link of the bar, ringed in a colour that shows there.
     ActionChains(driver).send_keys(Keys.TAB).perform()  # nothing focused yet after the load
