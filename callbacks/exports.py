@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, ctx, dcc
 from dash.exceptions import PreventUpdate
 
 import ids
-from kantong import exports, render, report
+from kantong import exports, gate, render, report
 from kantong.view import View
 
 
@@ -25,13 +25,19 @@ def register(app, store) -> None:
         view = View.from_query(search, snapshot)
         if objek == "peta":
             image = render.renderer().render(report.map_print(snapshot, view), format)
-            return dcc.send_bytes(image.data, report.map_file(snapshot, view, format))
+            name = report.map_file(snapshot, view, format)
+            gate.record("ekspor", view.wilayah, berkas=name)
+            return dcc.send_bytes(image.data, name)
         if objek == "desil":
             image = render.renderer().render(report.desil_print(snapshot, view.profil), format)
-            return dcc.send_bytes(image.data, report.desil_file(snapshot, view.profil, format))
+            name = report.desil_file(snapshot, view.profil, format)
+            gate.record("ekspor", view.profil, berkas=name)
+            return dcc.send_bytes(image.data, name)
         frame, columns, lines = report.view_table(snapshot, view)
         data = exports.table_bytes(format, "Wilayah", frame, columns, lines)
-        return dcc.send_bytes(data, report.table_file(snapshot, view, format))
+        name = report.table_file(snapshot, view, format)
+        gate.record("ekspor", view.wilayah, berkas=name, baris=len(frame))
+        return dcc.send_bytes(data, name)
 
     @app.callback(Output(ids.MULAI_PRESENTASI, "href"), Input(ids.URL_PETA, "search"))
     def presentation_link(search):

@@ -20,7 +20,7 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from callbacks.map_view import geojson_url
-from kantong import exports, figures, fmt, priority, render, report
+from kantong import exports, figures, fmt, gate, priority, render, report
 from kantong.plans import Draft, DraftEntry, Plan, draft_owner, read_draft, write_draft
 from layouts.main import IMAGE_FORMATS, download_menu
 from layouts.priority import CUSTOM_WEIGHTS, default_plan_name, plan_options, plan_year, target_grid_style
@@ -442,6 +442,7 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
             revisi=revisi,
         )
         saved = plans.save(plan)
+        gate.record("rencana", saved.wilayah, rencana=saved.id, revisi=saved.revisi, nagari=len(saved.nagari))
         message = f"Tersimpan: {saved.nama}, revisi {saved.revisi}, oleh {saved.penulis} ({fmt.tanggal(saved.disimpan_pada)})."
         alert = [dbc.Alert(message, color="success", className="py-2 small mb-1", id=ids.RENCANA_TERSIMPAN)]
         if saved.catatan_konflik:
@@ -682,17 +683,17 @@ def _image_download(snapshot, weights: dict, objek: str, format: str, selected: 
     scored = priority.scored_for(snapshot, weights)
     if objek == "peta":
         image = render.renderer().render(report.priority_map_print(snapshot, scored, weights, selected), format)
-        return dcc.send_bytes(
-            image.data,
-            exports.file_name("peta", "skor-prioritas", snapshot.akar["nama"], snapshot.tanggal_referensi, ext=format),
+        name = exports.file_name(
+            "peta", "skor-prioritas", snapshot.akar["nama"], snapshot.tanggal_referensi, ext=format
         )
+        gate.record("ekspor", snapshot.scope, berkas=name)
+        return dcc.send_bytes(image.data, name)
     if not kode:
         raise PreventUpdate
     image = render.renderer().render(report.contribution_print(snapshot, scored, weights, kode), format)
-    return dcc.send_bytes(
-        image.data,
-        exports.file_name("grafik-rincian-skor", snapshot.name(kode), snapshot.tanggal_referensi, ext=format),
-    )
+    name = exports.file_name("grafik-rincian-skor", snapshot.name(kode), snapshot.tanggal_referensi, ext=format)
+    gate.record("ekspor", kode, berkas=name)
+    return dcc.send_bytes(image.data, name)
 
 
 def _table_download(snapshot, weights: dict, objek: str, format: str, rows, nama, penulis):
@@ -703,9 +704,9 @@ def _table_download(snapshot, weights: dict, objek: str, format: str, rows, nama
         data = exports.table_bytes(
             format, "Peringkat nagari", frame, report.RANKING_COLUMNS, ["Peringkat prioritas nagari"] + lines
         )
-        return dcc.send_bytes(
-            data, exports.file_name("peringkat-prioritas", snapshot.path.name, snapshot.tanggal_referensi, ext=format)
-        )
+        name = exports.file_name("peringkat-prioritas", snapshot.path.name, snapshot.tanggal_referensi, ext=format)
+        gate.record("ekspor", snapshot.scope, berkas=name, baris=len(frame))
+        return dcc.send_bytes(data, name)
     if not rows:
         raise PreventUpdate
     title = nama or "Rencana aksi"
@@ -718,7 +719,9 @@ def _table_download(snapshot, weights: dict, objek: str, format: str, rows, nama
         [title, f"Disusun oleh {penulis or '—'}"] + notes + lines,
         totals=PLAN_TOTALS,
     )
-    return dcc.send_bytes(data, exports.file_name("rencana", title, snapshot.tanggal_referensi, ext=format))
+    name = exports.file_name("rencana", title, snapshot.tanggal_referensi, ext=format)
+    gate.record("ekspor", snapshot.scope, berkas=name, baris=len(frame))
+    return dcc.send_bytes(data, name)
 
 
 def plan_table(rows: list[dict]) -> tuple[pd.DataFrame, list[exports.Column], list[str]]:

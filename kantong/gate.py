@@ -323,6 +323,7 @@ def install(app, accounts: AccountStore, audit: AuditLog) -> Gate:
     _share_principal_with_jobs()
     server.before_request(gate.before)
     server.after_request(gate.after)
+    server.extensions["kantong_gate"] = gate
     server.add_url_rule(LOGIN_PATH, "masuk", gate.login_page, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT_PATH, "keluar", gate.logout, methods=["GET", "POST"])
     return gate
@@ -347,3 +348,17 @@ def _share_principal_with_jobs() -> None:
         return asdict(principal) if principal is not None else None
 
     _hooked = True
+
+
+def record(aksi: str, wilayah: str | None = None, **rincian) -> None:
+    """Append an audit row for the person behind the current request (a download, a plan
+    saved); nothing outside a request or without the gate (command line, unit tests)."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return
+    gate = current_app.extensions.get("kantong_gate")
+    principal = g.get("principal")
+    if gate is None or principal is None:
+        return
+    gate.audit.record(aksi, principal.nama, principal.peran, _address(), wilayah or principal.wilayah, **rincian)

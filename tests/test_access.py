@@ -222,3 +222,22 @@ def test_plans_carry_their_region(tmp_path):
         "Rencana Kota",
         "Provinsi",
     }
+
+
+def test_downloads_are_audited_with_their_file_and_rows(app):
+    client = app.server.test_client()
+    login(client, app, "kadis.uji")
+    item = {"format": "csv", "objek": "tabel", "type": ids.UNDUH_PETA}
+    output = next(k for k in app.callback_map if k.startswith(ids.UNDUH_PETA_BERKAS))
+    body = {
+        "output": output,
+        "outputs": {"id": ids.UNDUH_PETA_BERKAS, "property": "data"},
+        "inputs": [[{"id": item, "property": "n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(item, separators=(",", ":")) + ".n_clicks"],
+        "state": [{"id": ids.URL_PETA, "property": "search", "value": "?tingkat=desa&wilayah=13.01"}],
+    }
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    name = json.loads(answer.data)["response"][ids.UNDUH_PETA_BERKAS]["data"]["filename"]
+    rows = app.kantong_audit.entries(akun="kadis.uji", aksi="ekspor")
+    assert rows and rows[-1].rincian == {"berkas": name, "baris": 4} and rows[-1].wilayah == "13.01"
