@@ -218,6 +218,8 @@ def build_slides(
     ranks = indicator_values(snapshot, "kabkota", kode_prov, indikator)["peringkat"]
     ranked = int(ranks.notna().sum())
     for kode, region in kabkota.iterrows():
+        if snapshot.scope is not None and kode != snapshot.scope:
+            continue  # an operator's deck: their own kab/kota only (the others' nagari are not theirs to see)
         chosen = [r for r in rows if str(r["kode"]).startswith(kode + ".")]
         kab_view = View(
             tingkat="desa", wilayah=kode, indikator=indikator, klasifikasi=klasifikasi, warna=warna, profil=kode

@@ -58,3 +58,14 @@ def test_a_snapshot_id_of_another_scope_is_not_found(store):
     with pytest.raises(SnapshotNotFound):
         mine.by_id(whole.id + "@13.71")
     assert ScopedStore(store).by_id(whole.id) is whole  # outside a request: unlimited
+
+
+def test_an_operators_deck_has_only_their_kabkota_slide(store):
+    from kantong import rakor
+
+    mine = ScopedStore(store, KOTA).latest()
+    slides = rakor.build_slides(mine, "kk_d1_non_dtks", rakor.automatic_plan(mine, 2026))
+    assert [s.title for s in slides if s.kind == "kabkota"] == ["Kota Contoh"]
+    assert all("Gamma" not in str(s.table) for s in slides if s.table is not None)
+    whole = rakor.build_slides(store.latest(), "kk_d1_non_dtks", rakor.automatic_plan(store.latest(), 2026))
+    assert [s.title for s in whole if s.kind == "kabkota"] == ["Contoh", "Kota Contoh"]
