@@ -663,6 +663,26 @@ def numbered_list(frame: pd.DataFrame, numbered: list, ind: indicators.Indicator
     return lines
 
 
+def _legend_label(x: float, y: float, text: str) -> dict:
+    """A label beside a legend swatch on a printed map (paper coordinates)."""
+    return {
+        "x": x,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "middle",
+        "text": text,
+        "showarrow": False,
+        "align": "left",
+        "font": {"size": 12, "color": TEXT_COLOUR},
+    }
+
+
+def _muted_count(n: int) -> str:
+    return f"<span style='color:{MUTED_COLOUR}'>({fmt.angka(n)})</span>"
+
+
 def _print_markers(frame, classes: Classes, approx: pd.DataFrame, approx_y, highlight) -> list:
     """Nagari without a polygon on a printed map: a dot in the class colour, ringed black
     and larger when chosen."""
@@ -840,20 +860,7 @@ def print_map_figure(
                 "line": {"color": "#999999", "width": 0.5},
             }
         )
-        annotations.append(
-            {
-                "x": x0 + 0.04,
-                "y": y - 0.4 * row,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "middle",
-                "text": f"{label}  <span style='color:{MUTED_COLOUR}'>({fmt.angka(n)})</span>",
-                "showarrow": False,
-                "align": "left",
-                "font": {"size": 12, "color": TEXT_COLOUR},
-            }
-        )
+        annotations.append(_legend_label(x0 + 0.04, y - 0.4 * row, f"{label}  {_muted_count(n)}"))
         y -= row
     annotations.append(
         {
@@ -883,18 +890,9 @@ def print_map_figure(
             )
         )
         annotations.append(
-            {
-                "x": x0 + 0.04,
-                "y": y - 0.4 * row,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "middle",
-                "text": f"Titik: tanpa poligon, lokasi perkiraan "
-                f"<span style='color:{MUTED_COLOUR}'>({fmt.angka(len(approx))})</span>",
-                "showarrow": False,
-                "font": {"size": 12, "color": TEXT_COLOUR},
-            }
+            _legend_label(
+                x0 + 0.04, y - 0.4 * row, f"Titik: tanpa poligon, lokasi perkiraan {_muted_count(len(approx))}"
+            )
         )
     if highlight:
         y -= 1.5 * row
@@ -911,19 +909,7 @@ def print_map_figure(
                 "line": {"color": "#111111", "width": 2.5},
             }
         )
-        annotations.append(
-            {
-                "x": x0 + 0.04,
-                "y": y - 0.4 * row,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "middle",
-                "text": "Nagari prioritas terpilih",
-                "showarrow": False,
-                "font": {"size": 12, "color": TEXT_COLOUR},
-            }
-        )
+        annotations.append(_legend_label(x0 + 0.04, y - 0.4 * row, "Nagari prioritas terpilih"))
 
     warning = class_warning(classes)
     listed = numbered_list(frame, numbered, ind)

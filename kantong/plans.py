@@ -55,6 +55,20 @@ class Plan:
     catatan_konflik: str | None = None
     wilayah: str | None = None  # the kab/kota an operator's plan belongs to; None: the province
 
+    def copy(self, nama: str, penulis: str) -> Plan:
+        """A new plan (not yet saved) with this one's content, region and snapshot."""
+        return Plan(
+            None,
+            nama,
+            penulis,
+            self.snapshot_id,
+            self.snapshot_nama,
+            self.bobot,
+            self.aturan,
+            self.nagari,
+            wilayah=self.wilayah,
+        )
+
 
 class PlanStore:
     def __init__(self, path: Path | str):
@@ -166,19 +180,7 @@ class PlanStore:
         return [dict(r) for r in rows]
 
     def duplicate(self, plan_id: int, nama: str, penulis: str) -> Plan:
-        source = self.open(plan_id)
-        copy = Plan(
-            None,
-            nama,
-            penulis,
-            source.snapshot_id,
-            source.snapshot_nama,
-            source.bobot,
-            source.aturan,
-            source.nagari,
-            wilayah=source.wilayah,
-        )
-        return self.save(copy)
+        return self.save(self.open(plan_id).copy(nama, penulis))
 
     def delete(self, plan_id: int) -> None:
         """Hidden from lists; the revisions stay for the record."""
@@ -238,20 +240,7 @@ class ScopedPlans:
         return self.store.save(plan, now)
 
     def duplicate(self, plan_id: int, nama: str, penulis: str) -> Plan:
-        source = self.open(plan_id)
-        return self.save(
-            Plan(
-                None,
-                nama,
-                penulis,
-                source.snapshot_id,
-                source.snapshot_nama,
-                source.bobot,
-                source.aturan,
-                source.nagari,
-                wilayah=source.wilayah,
-            )
-        )
+        return self.save(self.open(plan_id).copy(nama, penulis))
 
     def delete(self, plan_id: int) -> None:
         self.open(plan_id)

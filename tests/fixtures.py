@@ -491,3 +491,28 @@ def other_province_inputs(folder: Path, out: Path):
         reference_date=REFERENCE_DATE,
         out=out,
     )
+
+
+def build_two_provinces(folder: Path) -> Path:
+    """The hand-counted Sumatera Barat fixture and the other province built into one
+    snapshot under folder/snapshots/dua; returns the snapshot root."""
+    import shutil
+
+    from etl.pipeline import BuildInputs, build
+
+    ours, other = write_all(folder / "sb"), write_other_province(folder / "lain")
+    batas = folder / "batas"
+    batas.mkdir()
+    shutil.copy(ours["boundaries"] / "desa_big.geojson", batas / "desa_sb.geojson")
+    shutil.copy(other["boundaries"] / "desa.geojson", batas / "desa_lain.geojson")
+    build(
+        BuildInputs(
+            keluarga=ours["keluarga"] + other["keluarga"],
+            individu=ours["individu"] + other["individu"],
+            dtks=ours["dtks"] + other["dtks"],
+            boundaries=batas,
+            reference_date=REFERENCE_DATE,
+            out=folder / "snapshots" / "dua",
+        )
+    )
+    return folder / "snapshots"

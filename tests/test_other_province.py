@@ -63,28 +63,9 @@ def test_priority_exports_and_deck(snapshot):
 @pytest.fixture(scope="module")
 def two_provinces(tmp_path_factory):
     """The hand-counted Sumatera Barat fixture and the other province in one snapshot."""
-    import shutil
-
-    from etl.pipeline import BuildInputs, build
     from kantong.data import SnapshotStore
 
-    folder = tmp_path_factory.mktemp("dua")
-    ours, other = fixtures.write_all(folder / "sb"), fixtures.write_other_province(folder / "lain")
-    batas = folder / "batas"
-    batas.mkdir()
-    shutil.copy(ours["boundaries"] / "desa_big.geojson", batas / "desa_sb.geojson")
-    shutil.copy(other["boundaries"] / "desa.geojson", batas / "desa_lain.geojson")
-    build(
-        BuildInputs(
-            keluarga=ours["keluarga"] + other["keluarga"],
-            individu=ours["individu"] + other["individu"],
-            dtks=ours["dtks"] + other["dtks"],
-            boundaries=batas,
-            reference_date=fixtures.REFERENCE_DATE,
-            out=folder / "snapshots" / "dua",
-        )
-    )
-    return SnapshotStore(folder / "snapshots").latest()
+    return SnapshotStore(fixtures.build_two_provinces(tmp_path_factory.mktemp("dua"))).latest()
 
 
 def test_a_region_above_the_provinces_appears(two_provinces):

@@ -4,7 +4,6 @@ hand-counted Sumatera Barat fixture and the synthetic Kalimantan Selatan)."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
@@ -18,26 +17,9 @@ from tests.browser.pages import click_region, map_data, text_of, view_params, wa
 
 @pytest.fixture(scope="module")
 def two_provinces(tmp_path_factory):
-    from etl.pipeline import BuildInputs, build
     from kantong.data import SnapshotStore
 
-    folder = tmp_path_factory.mktemp("dua_browser")
-    ours, other = fixtures.write_all(folder / "sb"), fixtures.write_other_province(folder / "lain")
-    batas = folder / "batas"
-    batas.mkdir()
-    shutil.copy(ours["boundaries"] / "desa_big.geojson", batas / "desa_sb.geojson")
-    shutil.copy(other["boundaries"] / "desa.geojson", batas / "desa_lain.geojson")
-    build(
-        BuildInputs(
-            keluarga=ours["keluarga"] + other["keluarga"],
-            individu=ours["individu"] + other["individu"],
-            dtks=ours["dtks"] + other["dtks"],
-            boundaries=batas,
-            reference_date=fixtures.REFERENCE_DATE,
-            out=folder / "snapshots" / "dua",
-        )
-    )
-    return SnapshotStore(folder / "snapshots")
+    return SnapshotStore(fixtures.build_two_provinces(tmp_path_factory.mktemp("dua_browser")))
 
 
 @pytest.fixture(scope="module")
