@@ -23,7 +23,7 @@ import flask
 from dash import DiskcacheManager, html
 from flask import Response, abort, request, send_file
 
-from callbacks import errors, register_all
+from callbacks import errors, map_view, register_all
 from callbacks import pages as routing
 from etl import config
 from kantong import gate, rakor, render
@@ -31,6 +31,7 @@ from kantong.accounts import AccountStore
 from kantong.audit import AuditLog
 from kantong.data import ScopedStore, SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore, ScopedPlans
+from kantong.view import View
 
 # The page's own address goes with its requests to this server (and only to it): the
 # layout request carries it, so the first layout holds the page asked for (callbacks/pages.py).
@@ -54,11 +55,15 @@ PLOTLY_JS = "{}_dash-component-suites/plotly/package_data/plotly.min.js"
 # the page, it is there by then, and plotly's request takes the preloaded response (also with
 # the browser's cache disabled).
 GEOJSON_PRELOAD = '<link rel="preload" as="fetch" crossorigin href="{href}">'
+# The map page's first frame: asked for before plotly.js, so it is on screen long before it.
+PREVIEW_PRELOAD = '<link rel="preload" as="image" fetchpriority="high" href="{href}">'
 
 
 class KantongDash(dash.Dash):
     # (path, query) -> boundary files the page draws on load (callbacks.pages.first_geometry).
     first_geometry = staticmethod(lambda pathname, search: [])
+    # (path, query) -> the address of the map page's first frame, if the page has one.
+    first_preview = staticmethod(lambda pathname, search: None)
 
     def interpolate_index(self, **kwargs):
         """The page's HTML, with the scripts the page asked for (pages.py) needs first.
@@ -78,10 +83,14 @@ class KantongDash(dash.Dash):
             # plotly.js (4.8 MB, 1.4 MB compressed) is fetched by the first graph that mounts,
             # after the layout; asked for with the page, it is there when the graph wants it.
             href = PLOTLY_JS.format(self.config.requests_pathname_prefix)
+            query = request.query_string.decode("latin-1")
+            search = f"?{query}" if query else ""
+            preview = self.first_preview(request.path, search)
+            if preview:
+                kwargs["metas"] = kwargs.get("metas", "") + PREVIEW_PRELOAD.format(href=html_escape(preview))
             kwargs["metas"] = kwargs.get("metas", "") + f'<link rel="preload" as="script" href="{href}">'
             # The map's boundaries, fetched with the page rather than after plotly.js has started.
-            query = request.query_string.decode("latin-1")
-            for url in self.first_geometry(request.path, f"?{query}" if query else ""):
+            for url in self.first_geometry(request.path, search):
                 kwargs["metas"] += GEOJSON_PRELOAD.format(href=html_escape(url))
         return super().interpolate_index(**kwargs)
 
@@ -140,8 +149,26 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None, users_db=None, 
         return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
     services = register_all(app, store, plans, decks, work, accounts=accounts, audit=audit)
+
+    @server.route("/peta-awal/<snapshot_id>.svg")
+    def map_preview(snapshot_id: str):
+        # The map page's first frame (kantong/map_preview.py) for the view in the query.
+        try:
+            snapshot = store.by_id(snapshot_id)
+        except SnapshotNotFound:
+            abort(404)
+        query = request.query_string.decode("latin-1")
+        body = map_view.preview_gzip(snapshot, View.from_query(f"?{query}", snapshot), services.map_cache)
+        if body is None:
+            abort(404)
+        headers = {"Cache-Control": "private, max-age=86400", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            return Response(body, mimetype="image/svg+xml", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(gzip.decompress(body), mimetype="image/svg+xml", headers=headers)
+
     app.kantong_accounts, app.kantong_audit, app.kantong_root = accounts, audit, store.root
     app.first_geometry = lambda pathname, search: routing.first_geometry(services, pathname, search)
+    app.first_preview = lambda pathname, search: routing.first_preview(services, pathname, search)
 
     def layout():
         # The shell with the page asked for already in it (pages.py, callbacks/pages.py).

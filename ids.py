@@ -132,3 +132,4 @@ ADMIN_AUDIT_UNDUH = "admin-audit-unduh"
 ADMIN_AUDIT_BERKAS = "admin-audit-berkas"
 KELUAR = "keluar"  # the logout button in the bar
 CAKUPAN_SKOR = "cakupan-skor"  # an operator's scores are scaled within their kab/kota
+PETA_AWAL = "peta-awal"  # the map as a picture until the interactive map is ready

@@ -4,7 +4,8 @@
 
 In one run, in Debian's headless Chromium with the HTTP cache disabled:
   * the first map render of Kantong against a minimal Dash page with one small graph,
-    side by side (alternating, median of --runs). Both are served the same way (Werkzeug,
+    side by side (alternating, median of --runs): the map shown (its first frame, drawn by
+    the server, or the interactive map) and the interactive map ready. Both are served the same way (Werkzeug,
     threaded, compressed, scripts served locally); the minimal page runs in a process of
     its own that imports nothing but Dash, so it loads only what a minimal page loads.
     Kantong runs with a fresh work dir (its map cache starts empty);
@@ -34,7 +35,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 import ids  # noqa: E402
 from etl import config, indicators  # noqa: E402
-from tests.browser.pages import MAP_READY, choose_indicator, make_driver, text_of, wait_map  # noqa: E402
+from tests.browser.pages import MAP_READY, MAP_SHOWN, choose_indicator, make_driver, text_of, wait_map  # noqa: E402
 
 # Indicator changes made per map level (labels from the catalogue, as the dropdown shows them).
 INDICATOR_CHANGES = ["pct_d1_non_dtks", "kk_d1_dtks_tanpa_bansos", "pct_d1_bansos", "jiwa_d1_balita", "kk_d1_non_dtks"]
@@ -212,18 +213,26 @@ def main() -> None:
 
     # --- first render, side by side
     bar_ready = "return !!document.querySelector('#g .js-plotly-plot .bars path');"
-    kantong_ready = MAP_READY
-    minimal, ours = [], []
+    minimal, shown, ready = [], [], []
     for _ in range(args.runs):
         minimal.append(timed_load(driver, m_url + "/", bar_ready))
-        ours.append(timed_load(driver, k_url + "/", kantong_ready))
+        shown.append(timed_load(driver, k_url + "/", MAP_SHOWN))
+        ready.append(timed_load(driver, k_url + "/", MAP_READY))
     minimal_proc.terminate()
-    m_med, k_med = statistics.median(minimal), statistics.median(ours)
+    m_med, s_med, r_med = statistics.median(minimal), statistics.median(shown), statistics.median(ready)
     print(
-        f"\nfirst render (median of {args.runs} alternating loads, cache off): minimal Dash page {m_med:.2f} s, "
-        f"Kantong province map {k_med:.2f} s = {k_med / m_med:.2f}x (goal <= {GOAL_RATIO}x)"
+        f"\nfirst render (median of {args.runs} alternating loads, cache off): minimal Dash page {m_med:.2f} s; "
+        f"Kantong province map shown {s_med:.2f} s = {s_med / m_med:.2f}x (goal <= {GOAL_RATIO}x), "
+        f"interactive {r_med:.2f} s = {r_med / m_med:.2f}x"
     )
-    print("  minimal: " + " ".join(f"{t:.2f}" for t in minimal) + "; Kantong: " + " ".join(f"{t:.2f}" for t in ours))
+    print(
+        "  minimal: "
+        + " ".join(f"{t:.2f}" for t in minimal)
+        + "; shown: "
+        + " ".join(f"{t:.2f}" for t in shown)
+        + "; interactive: "
+        + " ".join(f"{t:.2f}" for t in ready)
+    )
     network(driver)
 
     # --- per level: first load bytes, bytes per indicator change, callback server time

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, html
 
 import ids
 from etl import config, indicators
-from kantong import data, figures, fmt, report
+from kantong import data, figures, fmt, map_preview, report
 from kantong import view as view_module
 from kantong.data import LEVEL_LABEL_SHORT, SnapshotCache, code_fingerprint, level_of
 from kantong.view import View
@@ -82,9 +83,7 @@ def legend(classes: figures.Classes, ind: indicators.Indicator, level: str, appr
 def no_polygon_list(frame, ind) -> html.Div | None:
     """Populated nagari that are on the map neither as a polygon nor as a marker (their
     kecamatan has no polygon either): listed, so they stay one click away."""
-    missing = frame[
-        ~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0) & ~figures.approximate_mask(frame)
-    ]
+    missing = frame[~frame["punya_poligon"].astype(bool) & (frame["kk_total"] > 0) & ~figures.approximate_mask(frame)]
     if missing.empty:
         return None
     items = [
@@ -163,16 +162,20 @@ def view_pieces(app, snapshot, view: View) -> dict:
     the view's level, wilayah, indicator, classification and colours."""
     ind = indicators.get(view.indikator)
     frame, classes = report.view_classes(snapshot, view)
-    nama_wilayah = _display_name(snapshot, view.wilayah)
     return {
         "values": figures.map_values(frame, classes, ind),
         "markers": figures.marker_values(frame, classes, ind),
         "marker_codes": figures.marker_codes(frame),
         "legend": legend(classes, ind, view.tingkat, approximate=len(figures.marker_codes(frame))),
-        "title": f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {nama_wilayah}",
+        "title": map_title(snapshot, view),
         "missing": no_polygon_list(frame, ind),
         "top": top_list(frame, ind, view.tingkat),
     }
+
+
+def map_title(snapshot, view: View) -> str:
+    ind = indicators.get(view.indikator)
+    return f"{ind.label} per {LEVEL_LABEL_SHORT[view.tingkat]}, {_display_name(snapshot, view.wilayah)}"
 
 
 def view_figure(app, snapshot, view: View) -> dict:
@@ -199,7 +202,7 @@ def pieces_cache(work_dir) -> SnapshotCache | None:
     from callbacks import profile
 
     version = code_fingerprint(
-        sys.modules[__name__], profile, figures, report, fmt, data, view_module, indicators, config
+        sys.modules[__name__], profile, figures, map_preview, report, fmt, data, view_module, indicators, config
     )
     return SnapshotCache(Path(work_dir) / "peta", version=version)
 
@@ -215,6 +218,28 @@ def pieces_for(app, snapshot, view: View, cache: SnapshotCache | None) -> dict:
 
 def figure_for(app, snapshot, view: View, cache: SnapshotCache | None) -> dict:
     return _cached(cache, snapshot, view, "peta", lambda: view_figure(app, snapshot, view))
+
+
+def preview_gzip(snapshot, view: View, cache: SnapshotCache | None) -> bytes | None:
+    """The map of a view as a picture (kantong.map_preview), gzip-compressed, shown until
+    the interactive map is ready; the chosen region's outline is drawn on it as on the map."""
+
+    def compute():
+        frame, classes = report.view_classes(snapshot, view)
+        box = figures.bounding_box(frame)
+        if box is None:
+            return None
+        decimals = map_preview.decimals_for(box)
+        paths = snapshot.compact_paths(view.tingkat, decimals)
+        svg = map_preview.preview_svg(frame, classes, paths, decimals, map_title(snapshot, view), outline_of(view))
+        return gzip.compress(svg.encode("utf-8"), 6) if svg else None
+
+    # The outline is part of the picture, so the chosen region is part of the key.
+    return _cached(cache, snapshot, view, "pratinjau:" + ",".join(outline_of(view)), compute)
+
+
+def preview_url(app, snapshot, search: str | None) -> str:
+    return app.get_relative_path(f"/peta-awal/{snapshot.id}.svg") + (search or "")
 
 
 def shown_key(snapshot, view: View) -> dict:
@@ -246,6 +271,7 @@ def first_view(app, snapshot, search: str | None, cache: SnapshotCache | None) -
         "top": pieces["top"],
         "profile": cache.get(snapshot, profile_key, compute_profile) if cache is not None else compute_profile(),
         "presentation": app.get_relative_path("/presentasi") + f"?indikator={view.indikator}",
+        "preview": preview_url(app, snapshot, search),
     }
 
 

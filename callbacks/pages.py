@@ -103,6 +103,20 @@ def first_geometry(services: registry.Services, pathname: str, search: str | Non
     return [map_view.geojson_url(services.app, snapshot, view.tingkat)]
 
 
+def first_preview(services: registry.Services, pathname: str, search: str | None) -> str | None:
+    """The address of the map page's first frame (kantong/map_preview.py), for the page's
+    head to ask for before plotly.js: an image the layout adds would otherwise wait behind
+    the page's scripts."""
+    page = page_at(services.app, pathname)
+    if page is None or page.path != "/":
+        return None
+    try:
+        snapshot = services.store.latest()
+    except SnapshotNotFound:
+        return None
+    return map_view.preview_url(services.app, snapshot, search)
+
+
 def requested_address() -> tuple[str, str] | None:
     """The path and query of the page the browser shows, for its layout request.
 

@@ -191,6 +191,10 @@ class Snapshot:
         """Projected vector outlines per region, for printed maps (kantong.geometry)."""
         return _outlines(str(self.geojson_path(level)), self.base_id, decimals, self._limited(level))
 
+    def compact_paths(self, level: str, decimals: int) -> dict[str, str]:
+        """Region paths in whole units of 10**-decimals degree, for the map's first frame."""
+        return _compact_paths(str(self.geojson_path(level)), self.base_id, decimals, self._limited(level))
+
 
 @lru_cache(maxsize=32)
 def _gzip_geojson(path: str, snapshot_id: str, prefix: str | None) -> bytes:
@@ -206,6 +210,11 @@ def _geojson_dict(path: str, snapshot_id: str, prefix: str | None = None) -> dic
         inside = [f for f in whole["features"] if str(f["properties"].get("kode", "")).startswith(prefix + ".")]
         return {**whole, "features": inside}
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=16)
+def _compact_paths(path: str, snapshot_id: str, decimals: int, prefix: str | None = None) -> dict:
+    return geometry.compact_paths(_geojson_dict(path, snapshot_id, prefix), decimals)
 
 
 @lru_cache(maxsize=32)

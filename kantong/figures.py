@@ -514,7 +514,7 @@ class PrintText:
     source: str | None = None
 
 
-def _class_colour(kelas: int, classes: Classes) -> str:
+def class_colour(kelas: int, classes: Classes) -> str:
     if kelas == -3:
         return TOO_FEW_COLOUR
     if kelas == -2:
@@ -689,7 +689,7 @@ def _print_markers(frame, classes: Classes, approx: pd.DataFrame, approx_y, high
     if not len(approx):
         return []
     chosen = set(highlight or [])
-    colours = [_class_colour(int(k), classes) for k in classes.kelas[approximate_mask(frame)]]
+    colours = [class_colour(int(k), classes) for k in classes.kelas[approximate_mask(frame)]]
     return [
         go.Scatter(
             x=approx["lon"].astype(float),
@@ -771,7 +771,7 @@ def print_map_figure(
         if o is None:
             continue
         drawn.append(o)
-        by_colour.setdefault(_class_colour(int(kelas), classes), []).append(o.path)
+        by_colour.setdefault(class_colour(int(kelas), classes), []).append(o.path)
     for colour, paths in by_colour.items():
         shapes.append(
             {

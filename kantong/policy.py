@@ -76,6 +76,7 @@ ROUTES: dict[str, str] = {
     "/": VIEW,
     "/<path:path>": VIEW,
     "geojson": VIEW,
+    "map_preview": VIEW,
     "deck_download": "paket_rakor",
 }
 

@@ -282,15 +282,29 @@ def map_page(
                                         ],
                                         className="d-flex justify-content-between align-items-start gap-2",
                                     ),
-                                    dcc.Loading(
-                                        dcc.Graph(
-                                            id=ids.PETA,
-                                            config=MAP_CONFIG,
-                                            className="peta",
-                                            figure=first.get("figure", EMPTY_FIGURE),
-                                        ),
-                                        delay_show=400,
-                                        type="circle",
+                                    html.Div(
+                                        [
+                                            dcc.Loading(
+                                                dcc.Graph(
+                                                    id=ids.PETA,
+                                                    config=MAP_CONFIG,
+                                                    className="peta",
+                                                    figure=first.get("figure", EMPTY_FIGURE),
+                                                ),
+                                                delay_show=400,
+                                                type="circle",
+                                            ),
+                                            # The same map as a picture until the interactive
+                                            # one is ready (kantong/map_preview.py, peta.css).
+                                            first.get("preview")
+                                            and html.Img(
+                                                src=first["preview"],
+                                                alt=first.get("title"),
+                                                id=ids.PETA_AWAL,
+                                                className="peta-awal",
+                                            ),
+                                        ],
+                                        className="peta-kotak",
                                     ),
                                     html.Div(first.get("missing"), id=ids.TANPA_POLIGON, className="mt-2"),
                                 ]

@@ -87,6 +87,7 @@ def test_without_a_session_every_page_redirects_and_everything_else_answers_401(
         "/_dash-layout",
         "/_dash-dependencies",
         f"/geo/{snapshot.id}/desa.geojson",
+        f"/peta-awal/{snapshot.id}.svg",
         "/unduh/paket/x/y.pptx",
         "/_reload-hash",
     ):
@@ -134,6 +135,17 @@ def test_a_kota_operator_forging_requests_for_the_kabupaten_gets_none_of_its_nag
     geo = json.loads(operator_kota.get(f"/geo/{snapshot.id}/desa.geojson", headers={"Accept-Encoding": ""}).data)
     assert [f["properties"]["kode"] for f in geo["features"]] == ["13.71.01.1001"]
     assert operator_kota.get(f"/geo/{snapshot.id}@13.01/desa.geojson").status_code == 404
+    # The map's first frame (a picture) is of their kota's nagari only: the kabupaten's
+    # nagari are not there to draw, and the province's nagari are theirs alone.
+    assert operator_kota.get(f"/peta-awal/{snapshot.id}.svg?tingkat=desa&wilayah=13.01").status_code == 404
+    kota = snapshot.region("13.71.01.1001")
+    picture = operator_kota.get(
+        f"/peta-awal/{snapshot.id}.svg?tingkat=desa&wilayah=13", headers={"Accept-Encoding": ""}
+    )
+    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
+    x, y, w, h = map(float, re.search(r'viewBox="([^"]+)"', picture.get_data(as_text=True)).group(1).split())
+    assert (round(x, 5), round(x + w, 5)) == (round(kota["bbox_barat"], 5), round(kota["bbox_timur"], 5))
+    assert operator_kota.get(f"/peta-awal/{snapshot.id}@13.01.svg").status_code == 404
     # Kab/kota totals stay visible for orientation.
     totals = post(operator_kota, app, f"{ids.PETA}.figure", {f"{ids.URL_PETA}.search": "?tingkat=kabkota"})
     assert sorted(json.loads(totals.data)["response"][ids.PETA]["figure"]["data"][0]["locations"]) == ["13.01", "13.71"]

@@ -20,6 +20,14 @@ const fitted = gd.getAttribute('data-kantong-fit') === JSON.stringify((gd.layout
 return fitted && m.loaded() && gd.data[0].locations.length > 0 && !document.querySelector('[data-dash-is-loading="true"]');
 """
 
+# The map is on screen: its first frame (kantong/map_preview.py) is loaded and shown, or
+# the interactive map is ready.
+MAP_SHOWN = f"""
+const frame = document.getElementById('{ids.PETA_AWAL}');
+if (frame && frame.complete && frame.naturalWidth > 0 && frame.getBoundingClientRect().height > 100
+    && getComputedStyle(frame).visibility === 'visible') return true;
+{MAP_READY}"""
+
 
 def wait_map(driver, timeout=40):
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script(MAP_READY))

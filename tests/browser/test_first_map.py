@@ -3,11 +3,16 @@ regions or values keep the map fitted."""
 
 from __future__ import annotations
 
+import io
 import math
 
+from PIL import Image
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.pages import GD, choose_indicator, click_region, map_data, view_params, wait_map
+import ids
+from kantong.view import PALETTES
+from tests.browser.pages import GD, MAP_SHOWN, choose_indicator, click_region, map_data, view_params, wait_map
 
 PADDING = 12  # px, as assets/kantong/peta.js fits
 
@@ -37,6 +42,10 @@ def fitted_view(bbox, width: int, height: int) -> list[float]:
     y = (merc_y(south) + merc_y(north)) / 2
     lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * y))) - math.pi / 2)
     return [(west + east) / 2, lat, zoom]
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def close(a, b) -> bool:
@@ -106,3 +115,48 @@ def test_new_values_and_new_regions_keep_the_map_fitted(server, browser, store):
         desa["bbox_timur"].max(),
         desa["bbox_utara"].max(),
     ]
+
+
+# Where the first frame (kantong/map_preview.py) draws the regions' bbox, and where the
+# interactive map draws it, in page pixels: [left, top, right, bottom].
+FRAME_AND_MAP = f"""
+const frame = document.getElementById('{ids.PETA_AWAL}');
+const r = frame.getBoundingClientRect();
+const gd = {GD}; const m = gd._fullLayout.map._subplot.map; const c = m.getCanvas().getBoundingClientRect();
+const [west, south, east, north] = gd.layout.meta.bbox;
+const nw = m.project([west, north]), se = m.project([east, south]);
+return {{box: [r.left, r.top, r.width, r.height], map: [c.left + nw.x, c.top + nw.y, c.left + se.x, c.top + se.y],
+         visibility: getComputedStyle(frame).visibility}};
+"""
+
+
+def test_the_first_frame_draws_the_regions_where_the_interactive_map_then_draws_them(server, browser, store):
+    snapshot = store.latest()
+    browser.get(server + "/?tingkat=kecamatan&wilayah=13.06")
+    wait_map(browser)
+    shown = browser.execute_script(FRAME_AND_MAP)
+    # The picture is scaled into its box (preserveAspectRatio meet): the bbox's Mercator
+    # shape, as large as fits, centred.
+    kec = snapshot.regions_in("13.06", "kecamatan").dropna(subset=["bbox_barat"])
+    west, east = kec["bbox_barat"].min(), kec["bbox_timur"].max()
+    span_y = merc_y(kec["bbox_selatan"].min()) - merc_y(kec["bbox_utara"].max())
+    left, top, width, height = shown["box"]
+    scale = min(width / ((east - west) / 360), height / span_y)
+    drawn_w, drawn_h = scale * (east - west) / 360, scale * span_y
+    frame = [left + (width - drawn_w) / 2, top + (height - drawn_h) / 2]
+    frame += [frame[0] + drawn_w, frame[1] + drawn_h]
+    assert all(abs(a - b) < 1.0 for a, b in zip(frame, shown["map"])), (frame, shown["map"])
+    # Once the interactive map is fitted, the picture gives way to it.
+    assert shown["visibility"] == "hidden"
+
+
+def test_the_map_is_on_screen_before_plotly_js_has_arrived(server, browser):
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*plotly.min.js*"]})
+    browser.get(server + "/?tingkat=kabkota")
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(MAP_SHOWN))
+    assert browser.execute_script(f"return !{GD}")  # no interactive map at all
+    picture = Image.open(io.BytesIO(browser.find_element(By.ID, ids.PETA_AWAL).screenshot_as_png)).convert("RGB")
+    # Painted in the classes' colours (the default yellow-to-red palette), not blank.
+    colours = {c for _, c in picture.getcolors(maxcolors=1 << 20)}
+    assert len({hex_rgb(c) for c in PALETTES["oranye"][1]} & colours) >= 3
