@@ -143,9 +143,11 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None, users_db=None, 
 
     @server.route("/unduh/paket/<token>/<name>")
     def deck_download(token: str, name: str):
-        path = rakor.deck_file(decks, token, name)
+        principal = flask.g.get("principal")
+        path = rakor.deck_file(decks, token, name, principal.nama if principal else None)
         if path is None:
             abort(404)
+        gate.record("ekspor", berkas=name)
         return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
     services = register_all(app, store, plans, decks, work, accounts=accounts, audit=audit)

@@ -101,7 +101,7 @@ def _priority_callbacks(s: Services) -> None:
 
 
 def _rakor_callbacks(s: Services) -> None:
-    rakor.register(s.app, s.store, s.plans, s.decks)
+    rakor.register(s.app, s.store, s.plans, s.decks, s.audit)
 
 
 def _presentation_callbacks(s: Services) -> None:

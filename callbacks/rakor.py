@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html
 
 import ids
-from kantong import fmt, priority, rakor, render
+from kantong import data, fmt, gate, priority, rakor, render
 
 
 def _size(n: int) -> str:
@@ -76,7 +76,7 @@ def plan_note(plan: rakor.PlanRows) -> html.Div:
     return html.Div(lines)
 
 
-def register(app, store, plans, decks_dir) -> None:
+def register(app, store, plans, decks_dir, audit=None) -> None:
     @app.callback(
         Output(ids.RAKOR_HASIL, "children"),
         Input(ids.RAKOR_BUAT, "n_clicks"),
@@ -113,7 +113,10 @@ def register(app, store, plans, decks_dir) -> None:
             return dbc.Alert(f"Paket Rakor gagal dibuat: {err}", color="danger")
         finally:
             renderer.close()
-        token, files = rakor.save_deck(deck, decks_dir)
+        # The job runs as the person who started it (kantong.gate shares them with the job).
+        principal = data.current_principal()
+        token, files = rakor.save_deck(deck, decks_dir, principal.nama if principal else None)
+        gate.record_job(audit, "paket_rakor", snapshot.scope, berkas=deck.stem, slide=len(deck.slides))
         return html.Div(
             [
                 html.Div(f"Dibuat dari: {plan.nama}.", className="small mb-1"),

@@ -56,7 +56,25 @@ def run_build(inputs: BuildInputs) -> dict:
         summary = build(inputs, step)
         progress.update(task, completed=total_steps(inputs), description="Selesai")
     _report(summary, inputs.out)
+    _record_publish(summary, inputs.out)
     return summary
+
+
+def _record_publish(summary: dict, out: Path) -> None:
+    """A new snapshot is what the dashboard shows from now on: the audit log says who
+    published it (the operating-system account at the command line) and what it holds."""
+    import getpass
+
+    from kantong.audit import AuditLog
+
+    AuditLog(config.AUDIT_DB).record(
+        "publikasi",
+        akun=getpass.getuser(),
+        alamat="baris perintah",
+        snapshot=out.name,
+        dimuat=summary["baris"]["dimuat"],
+        ditolak=summary["baris"]["ditolak"],
+    )
 
 
 def _report(summary: dict, out: Path) -> None:

@@ -2,7 +2,8 @@
 
     python -m kantong users add NAME --role ROLE [--region KODE]   # password from stdin or a prompt
     python -m kantong users list | set-password NAME | disable NAME | enable NAME | unlock NAME | remove NAME
-    python -m kantong audit verify
+    python -m kantong audit verify [ARSIP ...]
+    python -m kantong audit rotate [--hari 1825] [--arsip FOLDER]      # remove rows past retention
     python -m kantong audit access --dari 2026-11-01 --sampai 2026-11-04 [--wilayah 13.06]
 
 Wrong use or a refused change prints the reason and exits with code 2.
@@ -13,12 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import sqlite3
 import sys
+from pathlib import Path
 
 from etl import config
 from kantong.access import ROLES
 from kantong.accounts import AccountError, AccountStore
-from kantong.audit import ACTIONS, AuditLog
+from kantong.audit import ACTIONS, AuditLog, verify_archive
 
 
 def _password(prompt_twice: bool = True) -> str:
@@ -66,6 +69,26 @@ def _audit(args, audit: AuditLog) -> int:
             print(f"RANTAI RUSAK: baris {broken} tidak cocok dengan hash baris sebelumnya ({n} baris diperiksa).")
             return 1
         print(f"Rantai jejak audit utuh: {n} baris diperiksa.")
+        for path in args.arsip:
+            if not Path(path).is_file():
+                raise ValueError(f"berkas arsip tidak ada: {path}")
+            n, broken = verify_archive(path)
+            if broken is not None:
+                print(f"ARSIP RUSAK: {path}, baris {broken} tidak cocok ({n} baris diperiksa).")
+                return 1
+            print(f"Arsip utuh: {path}, {n} baris.")
+        return 0
+    if args.perintah == "rotate":
+        if args.hari < 1:
+            raise ValueError("--hari harus 1 atau lebih")
+        before = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=args.hari)
+        done = audit.rotate(before, args.arsip)
+        if done is None:
+            print(f"Tidak ada jejak yang lebih tua dari {args.hari} hari.")
+            return 0
+        print(f"{done.jumlah} baris jejak ({done.dari[:10]} s.d. {done.sampai[:10]}) dihapus dari log.")
+        if done.berkas:
+            print(f"Arsipnya: {done.berkas}")
         return 0
     start = dt.datetime.fromisoformat(args.dari).replace(tzinfo=dt.timezone.utc)
     end = dt.datetime.fromisoformat(args.sampai).replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
@@ -96,7 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("set-password", "disable", "enable", "unlock", "remove"):
         users.add_parser(name).add_argument("nama")
     audit = sub.add_parser("audit", help="jejak audit").add_subparsers(dest="perintah", required=True)
-    audit.add_parser("verify", help="periksa rantai hash")
+    verify = audit.add_parser("verify", help="periksa rantai hash (dan berkas arsip yang disebut)")
+    verify.add_argument("arsip", nargs="*", help="berkas arsip hasil rotate --arsip")
+    rotate = audit.add_parser("rotate", help="hapus jejak yang lewat masa simpan")
+    rotate.add_argument(
+        "--hari",
+        type=int,
+        default=config.AUDIT_RETENTION_DAYS,
+        help=f"masa simpan dalam hari (bawaan KANTONG_AUDIT_RETENTION_DAYS = {config.AUDIT_RETENTION_DAYS})",
+    )
+    rotate.add_argument("--arsip", help="folder untuk menyimpan baris yang dihapus (gzip JSON lines) lebih dahulu")
     access = audit.add_parser("access", help="siapa mengakses data keluarga dalam suatu periode")
     access.add_argument("--dari", required=True, help="YYYY-MM-DD")
     access.add_argument("--sampai", required=True, help="YYYY-MM-DD (termasuk)")
@@ -107,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.bagian == "users":
             return _users(args, AccountStore(config.USERS_DB), log)
         return _audit(args, log)
-    except (AccountError, ValueError) as err:
+    except (AccountError, ValueError, OSError, sqlite3.Error) as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 2
 

@@ -70,6 +70,10 @@ def secret_key(path: Path | None = None) -> bytes:
     return path.read_bytes()
 
 
+# Dash's page routes (the index and every other path): what a person opens in the browser.
+PAGE_ENDPOINTS = ("/", "/<path:path>")
+
+
 @dataclass
 class Gate:
     accounts: AccountStore
@@ -140,7 +144,9 @@ class Gate:
             return None
         principal = self.current()
         if principal is None:
-            if request.method in SAFE_METHODS and not path.startswith(("/_", "/geo/", "/unduh/")):
+            # A page sends the person to the login page; anything else a page asks for (a
+            # callback, boundaries, a picture, a download) is refused outright.
+            if request.method in SAFE_METHODS and request.endpoint in PAGE_ENDPOINTS:
                 target = request.full_path.rstrip("?")
                 return redirect(self.url(LOGIN_PATH) + "?" + urlencode({"next": target}))
             return Response("Sesi tidak ada atau berakhir: silakan masuk kembali.", 401, mimetype="text/plain")
@@ -152,7 +158,7 @@ class Gate:
         if needed is None or (needed != policy.VIEW and not principal.may(needed)):
             return self.refuse(principal, needed, path)
         g.principal = principal
-        if request.method == "GET" and request.endpoint in ("/", "/<path:path>"):
+        if request.method == "GET" and request.endpoint in PAGE_ENDPOINTS:
             self.audit.record("halaman", principal.nama, principal.peran, _address(), principal.wilayah, jalur=path)
         return None
 
@@ -347,7 +353,25 @@ def _share_principal_with_jobs() -> None:
         principal = g.get("principal")
         return asdict(principal) if principal is not None else None
 
+    @hooks.custom_data("kantong_alamat")
+    def _job_address(_context):
+        return _address()
+
     _hooked = True
+
+
+def record_job(audit: AuditLog | None, aksi: str, wilayah: str | None = None, **rincian) -> None:
+    """Append an audit row for the person who started the running background job (the
+    deck), from what the gate gave the job (its callback context's custom data)."""
+    from dash import ctx
+
+    from kantong.data import current_principal
+
+    principal = current_principal()
+    if audit is None or principal is None:
+        return
+    alamat = (ctx.custom_data or {}).get("kantong_alamat")
+    audit.record(aksi, principal.nama, principal.peran, alamat, wilayah or principal.wilayah, **rincian)
 
 
 def record(aksi: str, wilayah: str | None = None, **rincian) -> None:

@@ -627,11 +627,13 @@ AUTOMATIC = "otomatis"
 # --- built decks on disk --------------------------------------------------------------------
 
 KEEP_SECONDS = 24 * 3600
+OWNER_FILE = ".pemilik"  # the account that built the deck: its link works for them alone
 
 
-def save_deck(deck: Deck, folder: Path) -> tuple[str, list[tuple[str, int]]]:
-    """Write both files under a random token (the download link); decks older than a day
-    are removed. Returns the token and (file name, size) per file."""
+def save_deck(deck: Deck, folder: Path, owner: str | None = None) -> tuple[str, list[tuple[str, int]]]:
+    """Write both files under a random token (the download link), for `owner` (the account
+    that built it) alone; decks older than a day are removed. Returns the token and (file
+    name, size) per file."""
     folder.mkdir(parents=True, exist_ok=True)
     now = time.time()
     for old in folder.iterdir():
@@ -640,6 +642,7 @@ def save_deck(deck: Deck, folder: Path) -> tuple[str, list[tuple[str, int]]]:
     token = secrets.token_urlsafe(16)
     target = folder / token
     target.mkdir()
+    (target / OWNER_FILE).write_text(owner or "", encoding="utf-8")
     files = []
     for ext, data in (("pptx", deck.pptx), ("pdf", deck.pdf)):
         name = f"{deck.stem}.{ext}"
@@ -648,9 +651,15 @@ def save_deck(deck: Deck, folder: Path) -> tuple[str, list[tuple[str, int]]]:
     return token, files
 
 
-def deck_file(folder: Path, token: str, name: str) -> Path | None:
-    """The saved file, if the token and name are exactly one of ours (no path tricks)."""
+def deck_file(folder: Path, token: str, name: str, owner: str | None = None) -> Path | None:
+    """The saved file, if the token and name are exactly one of ours (no path tricks) and
+    `owner` is the account that built it: a link passed on to someone else opens nothing."""
     if not token.replace("-", "").replace("_", "").isalnum() or "/" in name or name.startswith("."):
         return None
     path = folder / token / name
-    return path if path.is_file() and path.suffix in (".pptx", ".pdf") else None
+    if not (path.is_file() and path.suffix in (".pptx", ".pdf")):
+        return None
+    built_by = folder / token / OWNER_FILE
+    if not built_by.is_file() or built_by.read_text(encoding="utf-8") != (owner or ""):
+        return None
+    return path

@@ -9,6 +9,7 @@ ACCOUNTS = {
     "admin.uji": ("admin", None),
     "kadis.uji": ("pimpinan", None),
     "tamu.uji": ("tamu", None),
+    "op.agam": ("operator", "13.06"),  # Kabupaten Agam, in the demo snapshot of the browser tests
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import os
 import sqlite3
 import subprocess
@@ -156,3 +158,47 @@ def test_the_command_line_creates_the_first_admin_from_a_piped_password(tmp_path
     assert refused.returncode == 2 and "wajib punya --region" in refused.stderr and "Traceback" not in refused.stderr
     verified = _cli(tmp_path, "audit", "verify")
     assert verified.returncode == 0 and "utuh: 1 baris" in verified.stdout  # the account change was logged
+
+
+def test_rows_past_retention_are_removed_archived_and_the_chain_still_verifies(tmp_path):
+    log = AuditLog(tmp_path / "audit.sqlite")
+    now = dt.datetime.now(dt.timezone.utc)
+    # Three rows 6, 5 and 4 years old (retention 5 years = 1825 days), two recent ones.
+    for years, aksi in ((6, "login"), (5, "ekspor"), (4, "logout")):
+        log.record(aksi, "op.agam", "operator", "10.0.0.5", "13.06", waktu=now - dt.timedelta(days=365 * years + 2))
+    log.record("login", "kadis", "pimpinan", "10.0.0.9", waktu=now - dt.timedelta(days=1))
+    log.record("logout", "kadis", "pimpinan", "10.0.0.9", waktu=now)
+    kept = [e.hash for e in log.entries()][2:]
+    # Before any rotation nothing can be deleted.
+    con = sqlite3.connect(log.path, isolation_level=None)
+    with pytest.raises(sqlite3.DatabaseError, match="hanya dapat ditambah"):
+        con.execute("DELETE FROM jejak WHERE id = 1")
+
+    rotated = _cli(tmp_path, "audit", "rotate", "--hari", "1825", "--arsip", str(tmp_path / "arsip"))
+    assert rotated.returncode == 0, rotated.stderr
+    assert "2 baris jejak" in rotated.stdout
+    # The two oldest rows are gone, the rest stay as they were, and the rotation is logged.
+    rows = log.entries()
+    assert [e.hash for e in rows[:3]] == kept and [e.aksi for e in rows] == ["logout", "login", "logout", "rotasi"]
+    assert rows[-1].rincian["jumlah"] == 2 and rows[-1].alamat == "baris perintah"
+    assert log.verify() == (4, None)
+    # The archive holds the removed rows with their hashes, and verifies on its own.
+    (archive,) = (tmp_path / "arsip").iterdir()
+    assert archive.name.endswith("_1-2.jsonl.gz")
+    verified = _cli(tmp_path, "audit", "verify", str(archive))
+    assert verified.returncode == 0 and "utuh: 4 baris" in verified.stdout and "Arsip utuh" in verified.stdout
+    with gzip.open(archive, "rt") as lines:
+        assert [json.loads(line)["aksi"] for line in lines] == ["login", "ekspor"]
+    # Rows after the boundary still cannot be deleted.
+    with pytest.raises(sqlite3.DatabaseError, match="hanya dapat ditambah"):
+        con.execute(f"DELETE FROM jejak WHERE id = {rows[0].id}")
+    # Nothing more is that old: a second rotation removes nothing.
+    again = _cli(tmp_path, "audit", "rotate", "--hari", "1825")
+    assert again.returncode == 0 and "Tidak ada jejak" in again.stdout
+    # An archive changed afterwards no longer verifies.
+    with gzip.open(archive, "rt") as lines:
+        changed = [line.replace("op.agam", "orang.lain") for line in lines]
+    with gzip.open(archive, "wt") as out:
+        out.writelines(changed)
+    broken = _cli(tmp_path, "audit", "verify", str(archive))
+    assert broken.returncode == 1 and "ARSIP RUSAK" in broken.stdout

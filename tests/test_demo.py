@@ -32,6 +32,7 @@ def demo_run(tmp_path_factory):
 
     mp = pytest.MonkeyPatch()
     mp.setattr(config, "CACHE_DIR", root / "cache")
+    mp.setattr(config, "AUDIT_DB", root / "audit.sqlite")
     mp.setattr(gen, "CHUNK_FAMILIES", 150)
     mp.setattr(gen, "DEMO_SHEET_ROWS", 100)
     mp.setattr(gen, "generate", generate_and_keep)
@@ -54,6 +55,19 @@ def test_calibrated_to_the_province_facts(demo):
     assert len(desa) == 1265  # every nagari/desa/kelurahan of the official list
     assert (~desa["punya_poligon"]).sum() == 106
     assert desa.groupby("kode_kabkota")["kk_desil_1"].sum().gt(0).all()  # every kab/kota has D1 families
+
+
+def test_the_new_snapshot_is_logged_as_published(demo):
+    from kantong.audit import AuditLog
+
+    summary = json.loads((demo / "snapshot" / "summary.json").read_text())
+    (published,) = AuditLog(demo / "audit.sqlite").entries(aksi="publikasi")
+    assert published.alamat == "baris perintah" and published.akun
+    assert published.rincian == {
+        "snapshot": "snapshot",
+        "dimuat": summary["baris"]["dimuat"],
+        "ditolak": summary["baris"]["ditolak"],
+    }
 
 
 def test_messiness_is_all_caught(demo):

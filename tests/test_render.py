@@ -201,14 +201,18 @@ def test_deck_has_the_agreed_slides_in_both_files(deck, snapshot):
     assert steps[-1][0] == steps[-1][1] and [d for d, _ in steps] == sorted(d for d, _ in steps)
 
 
-def test_saved_decks_are_served_only_by_their_token(deck, tmp_path):
+def test_saved_decks_are_served_only_by_their_token_to_the_account_that_built_them(deck, tmp_path):
     built, _ = deck
-    token, files = rakor.save_deck(built, tmp_path)
+    token, files = rakor.save_deck(built, tmp_path, "kadis.uji")
     assert [name for name, _ in files] == [f"{built.stem}.pptx", f"{built.stem}.pdf"]
-    assert rakor.deck_file(tmp_path, token, f"{built.stem}.pdf").read_bytes() == built.pdf
-    assert rakor.deck_file(tmp_path, token, "../x.pdf") is None
-    assert rakor.deck_file(tmp_path, "../" + token, f"{built.stem}.pdf") is None
-    assert rakor.deck_file(tmp_path, "tidakada", f"{built.stem}.pdf") is None
+    assert rakor.deck_file(tmp_path, token, f"{built.stem}.pdf", "kadis.uji").read_bytes() == built.pdf
+    # The link passed on to another account, or used with no account, opens nothing.
+    assert rakor.deck_file(tmp_path, token, f"{built.stem}.pdf", "op.kota") is None
+    assert rakor.deck_file(tmp_path, token, f"{built.stem}.pdf") is None
+    assert rakor.deck_file(tmp_path, token, "../x.pdf", "kadis.uji") is None
+    assert rakor.deck_file(tmp_path, token, rakor.OWNER_FILE, "kadis.uji") is None
+    assert rakor.deck_file(tmp_path, "../" + token, f"{built.stem}.pdf", "kadis.uji") is None
+    assert rakor.deck_file(tmp_path, "tidakada", f"{built.stem}.pdf", "kadis.uji") is None
 
 
 def _lines_on_page(page) -> list[tuple[float, float, str]]:

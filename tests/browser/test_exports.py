@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 import xml.etree.ElementTree as ET
 
 from PIL import Image
@@ -13,9 +15,12 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import ids
+from etl import config
 from kantong import figures, rakor
+from kantong.audit import AuditLog
+from tests.auth import browser_login
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import choose_download, click, downloaded, text_of, wait_map
+from tests.browser.pages import choose_download, click, downloaded, make_driver, text_of, wait_map
 
 AGAM = "/?tingkat=desa&wilayah=13.06&indikator=kk_d1_non_dtks&klasifikasi=kuantil&warna=oranye&profil=13.06"
 
@@ -177,3 +182,40 @@ def test_priority_page_downloads_the_plan_and_the_score_map(server, browser, dow
     pdf = PdfReader(downloaded(downloads, "peta_skor-prioritas_sumatera-barat_2023-08-22.pdf"))
     assert "Skor prioritas nagari/desa: Sumatera Barat" in pdf.pages[0].extract_text()
     assert "19 nagari terpilih" in pdf.pages[0].extract_text()
+
+
+def http_status(url: str, driver) -> int:
+    """The status of a plain GET of `url` with the browser's session cookie."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie})) as answer:
+            return answer.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_an_operators_deck_is_built_in_their_scope_logged_and_opens_for_them_alone(server, browser, downloads, store):
+    snapshot = store.latest()
+    operator = make_driver(download_dir=downloads)
+    try:
+        browser_login(operator, server, "op.agam")
+        operator.get(server + "/rakor")
+        click(operator, ids.RAKOR_BUAT)
+        link = WebDriverWait(operator, 180).until(lambda d: d.find_elements(By.ID, ids.rakor_unduh("pptx")))[0]
+        href, name = link.get_attribute("href"), link.get_attribute("download")
+        link.click()
+        deck = Presentation(str(downloaded(downloads, name)))
+        titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+        # The job ran with the operator's scope: Agam's slide, no other kab/kota's.
+        kabkota = list(snapshot.table("kabkota")["nama"])
+        assert [t for t in titles if t in kabkota] == ["Kabupaten Agam"]
+        # Built and downloaded: both in the audit log, with the operator's region and address.
+        log = AuditLog(config.AUDIT_DB)
+        built = log.entries(akun="op.agam", aksi="paket_rakor")[-1]
+        assert (built.wilayah, built.alamat, built.rincian["slide"]) == ("13.06", "127.0.0.1", len(deck.slides))
+        assert log.entries(akun="op.agam", aksi="ekspor")[-1].rincian["berkas"] == name
+        assert http_status(href, operator) == 200
+        # The link passed on to another account (even the province admin) opens nothing.
+        assert http_status(href, browser) == 404
+    finally:
+        operator.quit()
