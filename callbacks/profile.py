@@ -103,13 +103,18 @@ def profile(snapshot, view: View) -> list:
         columns.append((LEVEL_LABEL[level_of(str(top["kode"]))], top))
     body = []
     for group, rows in COMPARISON:
+        if all(indicators.get(k).sumber == "verval" for k, _ in rows) and not top["kk_verval"]:
+            continue  # no field verification result anywhere yet: nothing to compare
         body.append(html.Tr(html.Th(group, colSpan=len(columns) + 1, className="table-light small")))
         for indikator, penyebut in rows:
             i = indicators.get(indikator)
             cells = [html.Td(i.label_pendek, className="small")]
             for j, (_, reg) in enumerate(columns):
-                share = fmt.persen(_share(reg, indikator, penyebut))
-                text = f"{fmt.angka(reg[indikator])} ({share})" if j == 0 else share
+                if penyebut is None:  # a count of its own (verification results): the count everywhere
+                    text = fmt.nilai_pendek(i, reg[indikator])
+                else:
+                    share = fmt.persen(_share(reg, indikator, penyebut))
+                    text = f"{fmt.angka(reg[indikator])} ({share})" if j == 0 else share
                 cells.append(html.Td(text, className="small text-end"))
             body.append(html.Tr(cells))
     table = dbc.Table(

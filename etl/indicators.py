@@ -37,6 +37,9 @@ class Indicator:
     profil: str | None = None
     # A figure shown beside this one where space is short (deck and presentation tiles).
     pendamping: str | None = None
+    # Where the value comes from: "p3ke" (counted by the ETL from the registers) or "verval"
+    # (counted by the app from the field verification results imported since).
+    sumber: str = "p3ke"
 
     @property
     def jenis(self) -> str:
@@ -387,15 +390,141 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
-BY_ID = {i.id: i for i in INDICATORS}
+_V = "Hasil verval & asesmen"
+_VERVAL_NOTE = "Dari hasil verifikasi lapangan yang diimpor (bukan dari P3KE/DTKS)."
+
+
+def _need(kode: str, label: str) -> Indicator:
+    return Indicator(
+        f"kk_butuh_{kode}",
+        f"KK membutuhkan {label[0].lower() + label[1:]}",
+        f"KK butuh {label.split('/')[0].lower()}",
+        "KK",
+        _V,
+        f"Keluarga terverifikasi layak yang menyebut {label.lower()} sebagai kebutuhan utama atau kebutuhan lain. "
+        + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    )
+
+
+# Counted from the field verification results (kantong/verval), at every level, like the
+# P3KE counts: kecamatan and above are sums over their nagari.
+VERVAL: tuple[Indicator, ...] = (
+    Indicator(
+        "kk_verval",
+        "KK terverifikasi di lapangan",
+        "KK terverifikasi",
+        "KK",
+        _V,
+        "Keluarga yang hasil verifikasi lapangannya sudah diimpor (jawaban terbaru per keluarga). " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_verval_ditemukan",
+        "KK ditemukan saat verifikasi",
+        "KK ditemukan",
+        "KK",
+        _V,
+        "Keluarga terverifikasi dengan keberadaan = ditemukan. " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_verval_tidak_ditemukan",
+        "KK tidak ditemukan saat verifikasi",
+        "KK tidak ditemukan",
+        "KK",
+        _V,
+        "Keluarga terverifikasi dengan keberadaan = tidak ditemukan. " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_verval_pindah",
+        "KK pindah",
+        "KK pindah",
+        "KK",
+        _V,
+        "Keluarga terverifikasi dengan keberadaan = pindah. " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_verval_meninggal",
+        "KK meninggal (kepala keluarga tunggal)",
+        "KK meninggal",
+        "KK",
+        _V,
+        "Keluarga terverifikasi dengan keberadaan = meninggal. " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_verval_ganda",
+        "KK data ganda",
+        "KK ganda",
+        "KK",
+        _V,
+        "Keluarga terverifikasi dengan keberadaan = ganda (tercatat dua kali). " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_verval_layak",
+        "KK layak sebagai miskin ekstrem",
+        "KK layak",
+        "KK",
+        _V,
+        "Keluarga terverifikasi yang ditemukan dan dinilai layak. " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    Indicator(
+        "pct_verval_layak",
+        "% KK layak dari yang ditemukan",
+        "% layak",
+        "%",
+        _V,
+        "KK layak / KK ditemukan saat verifikasi × 100. " + _VERVAL_NOTE,
+        pembilang="kk_verval_layak",
+        penyebut="kk_verval_ditemukan",
+        sumber="verval",
+    ),
+    Indicator(
+        "kk_usul_dtks",
+        "KK diusulkan masuk DTKS",
+        "KK usul DTKS",
+        "KK",
+        _V,
+        "Keluarga terverifikasi layak yang diusulkan masuk DTKS (untuk dientri di SIKS-NG). " + _VERVAL_NOTE,
+        profil=_V,
+        sumber="verval",
+    ),
+    _need("bibit_ternak", "Bibit ternak"),
+    _need("pertanian", "Pertanian/saprodi"),
+    _need("modal_usaha", "Modal usaha"),
+    _need("perikanan", "Perikanan"),
+    _need("pendidikan", "KIP/bantuan pendidikan"),
+    _need("lainnya", "Kebutuhan lainnya"),
+)
+# Everything the app shows: the P3KE indicators (what the ETL counts: INDICATORS, IDS,
+# JUMLAH_IDS, PERSEN_IDS) and the verification results.
+CATALOGUE: tuple[Indicator, ...] = INDICATORS + VERVAL
+CATALOGUE_IDS = tuple(i.id for i in CATALOGUE)
+VERVAL_IDS = tuple(i.id for i in VERVAL)
+VERVAL_JUMLAH_IDS = tuple(i.id for i in VERVAL if i.jenis == JUMLAH)
+
+BY_ID = {i.id: i for i in CATALOGUE}
 IDS = tuple(i.id for i in INDICATORS)
 JUMLAH_IDS = tuple(i.id for i in INDICATORS if i.jenis == JUMLAH)
 PERSEN_IDS = tuple(i.id for i in INDICATORS if i.jenis == PERSEN)
 # The priority score's criteria, and the profile's comparison sections in registry order.
 KRITERIA = tuple(i.id for i in INDICATORS if i.kriteria)
 PROFIL = {
-    section: tuple(i.id for i in INDICATORS if i.profil == section)
-    for section in dict.fromkeys(i.profil for i in INDICATORS if i.profil)
+    section: tuple(i.id for i in CATALOGUE if i.profil == section)
+    for section in dict.fromkeys(i.profil for i in CATALOGUE if i.profil)
 }
 
 
@@ -405,7 +534,7 @@ def get(indikator: str) -> Indicator:
 
 def rate_of(indikator: str) -> Indicator | None:
     """The rate whose numerator is this count (kk_d1_non_dtks -> pct_d1_non_dtks), if any."""
-    return next((i for i in INDICATORS if i.pembilang == indikator), None)
+    return next((i for i in CATALOGUE if i.pembilang == indikator), None)
 
 
 def count_sql() -> str:
@@ -421,9 +550,9 @@ def count_sql() -> str:
     return ",\n".join(parts)
 
 
-def add_rates(frame):
+def add_rates(frame, catalogue: tuple[Indicator, ...] = INDICATORS):
     """Compute every rate column of a pandas frame of counts (NaN where the denominator is 0)."""
-    for ind in INDICATORS:
+    for ind in catalogue:
         if ind.jenis == PERSEN:
             den = frame[ind.penyebut].astype("float64")
             frame[ind.id] = (frame[ind.pembilang].astype("float64") * 100.0 / den).where(den > 0)
@@ -450,6 +579,10 @@ _TERMS = """Terms:
   has no disability column, so only members found in DTKS can be counted: a lower bound.
 - **age**: whole years at the snapshot's reference date, from `Tanggal Lahir`; when that is
   missing or unparseable, the release's age column (`Usia 2023`, …) is used.
+- **verification result** (*hasil verval & asesmen*): the answers recorded for a family on a
+  field verification list and imported into the app (`python -m kantong verval impor` or the
+  Verval page); when a family was answered more than once, the latest submission counts.
+  These indicators change with every import, not with a data release.
 - **region**: the family's nagari/desa/kelurahan from `Kode Kemdagri` (dotted form
   `13.06.01.2001`). Kecamatan, kab/kota and province values are sums over their desa; rates
   are recomputed from those sums, never averaged.
@@ -468,14 +601,14 @@ def catalogue_markdown() -> str:
         "",
         _TERMS,
     ]
-    for group in dict.fromkeys(i.kelompok for i in INDICATORS):
+    for group in dict.fromkeys(i.kelompok for i in CATALOGUE):
         lines += [
             f"## {group}",
             "",
             "| kode | indikator | satuan | definisi | kriteria skor prioritas |",
             "|---|---|---|---|---|",
         ]
-        for i in INDICATORS:
+        for i in CATALOGUE:
             if i.kelompok == group:
                 lines.append(f"| `{i.id}` | {i.label} | {i.satuan} | {i.definisi} | {'ya' if i.kriteria else ''} |")
         lines.append("")
@@ -487,4 +620,4 @@ if __name__ == "__main__":
 
     target = Path(__file__).resolve().parents[1] / "docs" / "indikator.md"
     target.write_text(catalogue_markdown(), encoding="utf-8")
-    print(f"{target} ({len(INDICATORS)} indikator)")
+    print(f"{target} ({len(CATALOGUE)} indikator)")

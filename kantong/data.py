@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -82,6 +83,9 @@ class Snapshot:
     # An operator's kab/kota: the kecamatan and nagari of other kab/kota are not in this
     # snapshot at all (only the kab/kota totals are, for orientation). None: every region.
     scope: str | None = None
+    # Which field verification results the verval indicators hold ("" = none imported):
+    # they change with every import, the rest only with a new snapshot.
+    verval_versi: str = ""
 
     def scoped(self, principal) -> Snapshot:
         """This snapshot as `principal` (kantong.access.Principal) may see it."""
@@ -231,8 +235,65 @@ def _scoped(snapshot: Snapshot, wilayah: str) -> Snapshot:
         table = tables[level]
         tables[level] = table[table.index.str.startswith(wilayah + ".")]
     return Snapshot(
-        id=f"{snapshot.id}@{wilayah}", path=snapshot.path, summary=snapshot.summary, tables=tables, scope=wilayah
+        id=f"{snapshot.id}@{wilayah}",
+        path=snapshot.path,
+        summary=snapshot.summary,
+        tables=tables,
+        scope=wilayah,
+        verval_versi=snapshot.verval_versi,
     )
+
+
+class VervalSource(Protocol):
+    """Where the verification results come from (kantong.verval.results): a version that
+    changes with every import, and the counts per nagari (kantong.verval.tally)."""
+
+    def version(self) -> str: ...
+
+    def counts_by_desa(self) -> pd.DataFrame: ...
+
+
+_verval_lock = threading.Lock()
+_with_verval_cache: dict = {}
+
+
+def with_verval(snapshot: Snapshot, source: VervalSource) -> Snapshot:
+    """The snapshot with its verval indicators holding the results in `source`, summed from
+    nagari up to every level (rates recomputed from the sums). One object per snapshot and
+    results version, so everything cached per snapshot object or per SnapshotCache tag
+    follows the imports."""
+    version = source.version()
+    if not version:
+        return snapshot
+    key = (snapshot.id, version)
+    with _verval_lock:
+        cached = _with_verval_cache.get(key)
+        if cached is not None and cached[0] is snapshot:
+            return cached[1]
+    counts = source.counts_by_desa()
+    tables = {}
+    for level, table in snapshot.tables.items():
+        table = table.copy()
+        if level == "nasional":
+            sums = counts.sum().to_frame().T.set_axis(table.index)
+        else:
+            sums = counts.groupby(counts.index.str.slice(0, DIGITS[level])).sum()
+        for column in indicators.VERVAL_JUMLAH_IDS:
+            table[column] = sums[column].reindex(table.index).fillna(0).astype("int64") if len(sums) else 0
+        tables[level] = indicators.add_rates(table, indicators.VERVAL)
+    out = Snapshot(
+        id=snapshot.id,
+        path=snapshot.path,
+        summary=snapshot.summary,
+        tables=tables,
+        scope=snapshot.scope,
+        verval_versi=version,
+    )
+    with _verval_lock:
+        if len(_with_verval_cache) > 8:
+            _with_verval_cache.clear()
+        _with_verval_cache[key] = (snapshot, out)
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -250,6 +311,10 @@ def _load(path: str, stamp: int) -> Snapshot:
         for indikator in indicators.IDS:
             if indikator not in frame.columns:
                 frame[indikator] = float("nan")
+        # No verification result yet: none verified, found, eligible... (with_verval fills them).
+        for indikator in indicators.VERVAL_JUMLAH_IDS:
+            frame[indikator] = 0
+        indicators.add_rates(frame, indicators.VERVAL)
         if "punya_poligon" not in frame.columns:  # provinces: outlined from their kab/kota
             frame["punya_poligon"] = True
         if "lokasi_perkiraan" not in frame.columns:  # built before nagari without polygon got a point
@@ -300,9 +365,10 @@ class ScopedStore:
     the scope. Outside a request (command line, background job, benchmark) `principal`
     is whoever the caller says, or nobody limits it."""
 
-    def __init__(self, store: SnapshotStore, principal=None):
+    def __init__(self, store: SnapshotStore, principal=None, verval: VervalSource | None = None):
         self.store = store
         self._principal = principal
+        self.verval = verval
 
     @property
     def root(self) -> Path:
@@ -314,14 +380,17 @@ class ScopedStore:
     def as_principal(self, principal) -> ScopedStore:
         """The same store as seen by `principal`, for work done outside the request
         (background jobs run with the scope of the person who started them)."""
-        return ScopedStore(self.store, principal)
+        return ScopedStore(self.store, principal, self.verval)
+
+    def _with_results(self, snapshot: Snapshot) -> Snapshot:
+        return with_verval(snapshot, self.verval) if self.verval is not None else snapshot
 
     def latest(self) -> Snapshot:
-        return self.store.latest().scoped(self.principal())
+        return self._with_results(self.store.latest()).scoped(self.principal())
 
     def by_id(self, snapshot_id: str) -> Snapshot:
         base, _, scope = snapshot_id.partition("@")
-        snapshot = self.store.by_id(base).scoped(self.principal())
+        snapshot = self._with_results(self.store.by_id(base)).scoped(self.principal())
         if snapshot.id != snapshot_id and scope:
             raise SnapshotNotFound(snapshot_id)  # another person's scope
         return snapshot
@@ -453,7 +522,7 @@ class SnapshotCache:
         return self._disk
 
     def tag(self, snapshot: Snapshot) -> str:
-        return f"{snapshot.id}/{self.version}"
+        return f"{snapshot.id}/{snapshot.verval_versi}/{self.version}"
 
     def get(self, snapshot: Snapshot, key: tuple, compute):
         """The answer for (snapshot, key): from memory, else from disk, else `compute()`

@@ -82,7 +82,7 @@ BATAS_BAWAAN_NAMA = (
     "wilayah_boundaries (Cahya DSN, lisensi MIT), kode wilayah menurut Kepmendagri No 300.2.2-2430 Tahun 2025"
 )
 
-_CODE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, indicators.IDS), key=len, reverse=True)) + r")\b")
+_CODE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, indicators.CATALOGUE_IDS), key=len, reverse=True)) + r")\b")
 
 
 def definisi(ind: indicators.Indicator) -> str:
@@ -136,7 +136,7 @@ def klasifikasi(kunci: str) -> Klasifikasi:
 
 def kode_kolom() -> list[tuple[str, str]]:
     """(column code, label) of every indicator: the appendix for those who read the files."""
-    return [(i.id, i.label) for i in indicators.INDICATORS]
+    return [(i.id, i.label) for i in indicators.CATALOGUE]
 
 
 def bobot_teks(weights: dict[str, float]) -> str:

@@ -88,7 +88,7 @@ def indicator_columns() -> list[exports.Column]:
     """Every catalogue indicator as a table column, with its unit in the header."""
     return [
         exports.Column(i.id, f"{i.label} ({i.satuan})", exports.PCT if i.is_rate else exports.INT)
-        for i in indicators.INDICATORS
+        for i in indicators.CATALOGUE
     ]
 
 

@@ -64,8 +64,8 @@ def download_menu(
 
 def indicator_options() -> list[dict]:
     options = []
-    for group in dict.fromkeys(i.kelompok for i in indicators.INDICATORS):
-        for ind in indicators.INDICATORS:
+    for group in dict.fromkeys(i.kelompok for i in indicators.CATALOGUE):
+        for ind in indicators.CATALOGUE:
             if ind.kelompok == group:
                 options.append(
                     {

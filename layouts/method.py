@@ -57,7 +57,7 @@ def _extra(kunci: str) -> list:
 
 def page(snapshot) -> dbc.Container:
     sections = metode.bagian()
-    catalogue = [[html.B(i.label), i.satuan, i.kelompok, metode.definisi(i)] for i in indicators.INDICATORS]
+    catalogue = [[html.B(i.label), i.satuan, i.kelompok, metode.definisi(i)] for i in indicators.CATALOGUE]
     contents = [(b.kunci, b.judul) for b in sections] + [
         ("indikator", "Definisi indikator"),
         ("sumber", "Sumber data"),

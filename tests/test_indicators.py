@@ -52,5 +52,12 @@ def test_profile_sections_and_priority_criteria_come_from_the_registry():
     assert priority.CRITERIA == tuple(i.id for i in indicators.INDICATORS if i.kriteria)
     rows = {indikator: penyebut for _, section in COMPARISON for indikator, penyebut in section}
     assert rows["jiwa_d1_disabilitas"] == "jiwa_desil_1" and rows["kk_d1_disabilitas"] == "kk_desil_1"
-    assert rows["kk_d1_pkh"] == "kk_desil_1" and set(rows) == {i.id for i in indicators.INDICATORS if i.profil}
-    assert [name for name, _ in COMPARISON] == ["Bansos reguler", "Kelompok rentan", "Rumah, air, sanitasi, stunting"]
+    assert rows["kk_d1_pkh"] == "kk_desil_1" and set(rows) == {i.id for i in indicators.CATALOGUE if i.profil}
+    assert [name for name, _ in COMPARISON] == [
+        "Bansos reguler",
+        "Kelompok rentan",
+        "Rumah, air, sanitasi, stunting",
+        "Hasil verval & asesmen",
+    ]
+    # Verification results are counts of their own, not shares of the desil-1 families.
+    assert rows["kk_verval"] is None and rows["kk_butuh_modal_usaha"] is None

@@ -205,6 +205,7 @@ def test_the_first_page_loads_only_the_scripts_it_needs(client):
 class _Snap:
     def __init__(self, id):
         self.id = id
+        self.verval_versi = ""
 
 
 def test_shared_cache_computes_once_per_snapshot_and_forgets_old_ones(tmp_path):
