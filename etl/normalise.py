@@ -73,6 +73,19 @@ CREATE OR REPLACE MACRO k_disabilitas(u) AS coalesce(
          OR starts_with(u, 'TIDAK ')), false);
 CREATE OR REPLACE MACRO k_age(birth, ref) AS CASE
     WHEN birth IS NOT NULL AND birth <= ref THEN date_sub('year', birth, ref) END;
+-- Names, addresses, relationships: whitespace runs (also non-breaking spaces) made one
+-- space, ends trimmed, case kept as the export gives it. Most cells need only the trim, and
+-- the plain tests are cheaper than the regular expression on millions of names.
+CREATE OR REPLACE MACRO k_text(x) AS CASE
+    WHEN contains(x, '  ') OR contains(x, chr(9)) OR contains(x, chr(10)) OR contains(x, chr(13))
+         OR contains(x, chr(160))
+    THEN nullif(trim(regexp_replace(x, '[\s\x{00A0}]+', ' ', 'g')), '')
+    ELSE nullif(trim(x), '') END;
+CREATE OR REPLACE MACRO k_jenis_kelamin(u) AS CASE
+    WHEN u IN ('LAKI-LAKI', 'LAKI LAKI', 'L', '1', 'PRIA') THEN 'L'
+    WHEN u IN ('PEREMPUAN', 'P', '2', 'WANITA') THEN 'P' END;
+-- A valid NIK (carried as an integer) as its 16 digits again.
+CREATE OR REPLACE MACRO k_nik16(n) AS lpad(CAST(n AS VARCHAR), 16, '0');
 """
 
 # Per-row normalisation; {src} is the file's canonical text columns.
@@ -84,6 +97,7 @@ SELECT
     CASE WHEN k_nik_status(nik_c, nik_kepala_angka) = 'valid' THEN CAST(nik_c AS BIGINT) END AS nik_kepala,
     k_nik_status(nik_c, nik_kepala_angka) AS status_nik_kepala,
     coalesce(jk_u IN ('PEREMPUAN', 'P', 'WANITA', 'F', '2'), false) AS kepala_perempuan,
+    k_jenis_kelamin(jk_u) AS jenis_kelamin_kepala, alamat, nama_kepala,
     coalesce(lantai_u = 'TANAH', false) AS lantai_tanah,
     coalesce(lantai_u = 'TANAH', false)
         OR coalesce(contains(atap_u, 'JELEK') OR contains(atap_u, 'KUALITAS RENDAH'), false)
@@ -103,6 +117,7 @@ FROM (
         k_up(desil) AS desil_u, k_trim(desil) AS desil_asli,
         k_trim(nama_kabkota) AS nama_kabkota, k_trim(nama_kecamatan) AS nama_kecamatan, k_trim(nama_desa) AS nama_desa,
         k_nik_clean(nik_kepala) AS nik_c, nik_kepala_angka, k_up(jenis_kelamin_kepala) AS jk_u,
+        k_text(alamat) AS alamat, k_text(nama_kepala) AS nama_kepala,
         k_up(jenis_lantai) AS lantai_u, k_up(kualitas_atap) AS atap_u, k_up(kualitas_dinding) AS dinding_u,
         k_up(kualitas_lantai) AS kual_lantai_u, k_up(sumber_air_minum) AS air_u,
         k_up(fasilitas_bab) AS bab_u, k_up(resiko_stunting) AS stunting_u,
@@ -115,10 +130,14 @@ INDIVIDU_ROW_SQL = r"""
 SELECT id_keluarga, id_individu,
     CASE WHEN k_nik_status(nik_c, nik_angka) = 'valid' THEN CAST(nik_c AS BIGINT) END AS nik,
     k_nik_status(nik_c, nik_angka) AS status_nik,
-    coalesce(k_age(k_date(tgl), DATE '{reference_date}'), try_cast(regexp_extract(usia, '^[0-9]+') AS INTEGER)) AS umur
+    tanggal_lahir,
+    coalesce(k_age(tanggal_lahir, DATE '{reference_date}'), try_cast(regexp_extract(usia, '^[0-9]+') AS INTEGER))
+        AS umur,
+    nama, k_jenis_kelamin(jk_u) AS jenis_kelamin, hubungan
 FROM (
     SELECT k_trim(id_keluarga) AS id_keluarga, k_trim(id_individu) AS id_individu,
-        k_nik_clean(nik) AS nik_c, nik_angka, k_trim(tanggal_lahir) AS tgl, k_trim(usia) AS usia
+        k_nik_clean(nik) AS nik_c, nik_angka, k_date(k_trim(tanggal_lahir)) AS tanggal_lahir, k_trim(usia) AS usia,
+        k_text(nama) AS nama, k_up(jenis_kelamin) AS jk_u, k_text(hubungan) AS hubungan
     FROM {src}
 )
 """
@@ -291,7 +310,9 @@ def split_individu(
             """,
         )
         loaded = con.sql(
-            "SELECT _berkas_ke, _baris, kk, nik, status_nik, umur FROM individu_c WHERE alasan IS NULL"
+            """SELECT _berkas_ke, _baris, kk, nik, status_nik, umur,
+                   id_individu, nama, jenis_kelamin, tanggal_lahir, hubungan
+               FROM individu_c WHERE alasan IS NULL"""
         ).to_arrow_table()
     return loaded, rejects
 

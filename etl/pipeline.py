@@ -1,14 +1,16 @@
 """The build: read -> normalise -> resolve regions -> match -> aggregate -> write.
 
 This module only wires the steps: each is a function in its step module (etl.files,
-etl.normalise, etl.regions, etl.match, etl.aggregate, etl.summary, etl.write), and each is
-timed under its name in summary.json's `durasi_detik`.
+etl.normalise, etl.regions, etl.match, etl.aggregate, etl.summary, etl.families, etl.write),
+and each is timed under its name in summary.json's `durasi_detik`. The family store (BNBA,
+etl.families; timed as `bnba`) is written beside the snapshot, in a folder of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
@@ -18,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl import aggregate, boundaries, match, normalise, regions, write
+from etl import aggregate, boundaries, config, families, match, normalise, regions, write
 from etl.files import read_all
 from etl.schema import DTKS, INDIVIDU, KELUARGA
 from etl.summary import SummaryInputs, build_summary
@@ -56,6 +58,9 @@ class BuildInputs:
     cache_dir: Path | None = None
     threads: int | None = None
     memory_limit: str | None = None
+    # The family store's folder (names and NIKs, kept apart from the snapshot); None:
+    # config.family_dir(out), where the app looks for it.
+    families_out: Path | None = None
 
 
 def total_steps(inputs: BuildInputs) -> int:
@@ -63,7 +68,17 @@ def total_steps(inputs: BuildInputs) -> int:
     return len(inputs.keluarga) + len(inputs.individu) + len(inputs.dtks) + len(STEP_LABELS) + 1
 
 
+def families_folder(inputs: BuildInputs) -> Path:
+    """Where the build writes the family store: never inside the snapshot, which the app
+    reads freely."""
+    folder = Path(inputs.families_out or config.family_dir(inputs.out))
+    if folder.resolve().is_relative_to(Path(inputs.out).resolve()):
+        raise ValueError(f"the family store ({folder}) must lie outside the snapshot ({inputs.out})")
+    return folder
+
+
 def build(inputs: BuildInputs, step: Step = lambda label: None) -> dict:
+    families_folder(inputs)  # before any work
     if inputs.cache_dir is None:
         with tempfile.TemporaryDirectory(prefix="kantong-batas-") as tmp:
             return _build(replace(inputs, cache_dir=Path(tmp)), step)
@@ -119,9 +134,9 @@ def _run(inputs: BuildInputs, con: duckdb.DuckDBPyConnection, prepared: Future[L
     with timings.step("dtks"):
         dtks, dtks_rejects, dtks_nik = normalise.split_dtks(con, files.rows(DTKS), berkas)
     with timings.step("padan"):
-        families, match_stats = match.match_families(con, keluarga, individu, dtks)
+        family_flags, match_stats = match.match_families(con, keluarga, individu, dtks)
     with timings.step("agregasi"):
-        levels = aggregate.build_levels(aggregate.count_by_desa(con, families), ref, placement.data_names)
+        levels = aggregate.build_levels(aggregate.count_by_desa(con, family_flags), ref, placement.data_names)
     levels = aggregate.add_label_points(levels, layers)
     rejects = pa.concat_tables(files.rejects() + [kel_rejects, ind_rejects, dtks_rejects])
     summary = build_summary(
@@ -140,10 +155,37 @@ def _run(inputs: BuildInputs, con: duckdb.DuckDBPyConnection, prepared: Future[L
             by_name=placement.by_name,
         ),
     )
-    with write.atomic_dir(inputs.out) as folder:
+    # The same random id in summary.json and the family store's sumber.json: the app takes a
+    # family store only for the snapshot build that wrote it.
+    summary["id_build"] = uuid.uuid4().hex
+    families_out = families_folder(inputs)
+    # Both folders are complete before either is renamed into place; the family store goes
+    # first, so a new snapshot never appears without its store.
+    with write.atomic_dir(inputs.out) as folder, write.atomic_dir(families_out) as bnba_folder:
         with timings.step("tulis"):
             geojson = {level: layer.geojson for level, layer in layers.items()}
             write.write_snapshot(folder, levels, geojson, rejects, summary)
+        with timings.step("bnba"):
+            _write_families(con, inputs, summary, bnba_folder, keluarga, individu, family_flags)
         summary["durasi_detik"] = timings.durasi_detik()  # last, so that it covers the writing
         write.write_summary(summary, folder / "summary.json")
     return summary
+
+
+def _write_families(
+    con: duckdb.DuckDBPyConnection,
+    inputs: BuildInputs,
+    summary: dict,
+    folder: Path,
+    keluarga: pa.Table,
+    individu: pa.Table,
+    family_flags: pa.Table,
+) -> None:
+    tables = {
+        "keluarga": families.keluarga_table(con, keluarga, family_flags),
+        "anggota": families.anggota_table(con, keluarga, individu),
+    }
+    sumber = families.sumber(
+        summary["id_build"], Path(inputs.out).name, inputs.reference_date, summary["dibuat_pada"], tables
+    )
+    write.write_family_store(folder, tables, sumber)

@@ -65,6 +65,9 @@ KELUARGA_LAYOUT = Layout(
         _f("nama_desa", "Desa/Kelurahan", "Desa", "Kelurahan", "Nagari", "Desa/Nagari"),
         _f("nik_kepala", "NIK Kepala Keluarga", "NIK", is_nik=True),
         _f("jenis_kelamin_kepala", "Jenis Kelamin Kepala Keluarga", "Jenis Kelamin"),
+        # Read only for the family store (BNBA, etl.families), never for the snapshot.
+        _f("alamat", "Alamat"),
+        _f("nama_kepala", "Nama Kepala Keluarga", "Kepala Keluarga"),
         _f("jenis_lantai", "Jenis Lantai"),
         _f("kualitas_atap", "Kualitas Atap"),
         _f("kualitas_dinding", "Kualitas Dinding"),
@@ -80,10 +83,7 @@ KELUARGA_LAYOUT = Layout(
         "Dimutakhirkan Tahun",
         "Provinsi",
         "Persentil",
-        "Alamat",
         "Prioritas Verval",
-        "Nama Kepala Keluarga",
-        "Kepala Keluarga",
         "NIK Kepala Keluarga Padan Kemdagri",
         "Tanggal Lahir Kepala Keluarga",
         "Status Kawin Kepala Keluarga",
@@ -114,6 +114,10 @@ INDIVIDU_LAYOUT = Layout(
         _f("tanggal_lahir", "Tanggal Lahir", "Tgl Lahir"),
         # "Usia 2023", "Usia 2024", ...: the release year changes, the meaning does not.
         _f("usia", pattern=r"usia (19|20)\d\d"),
+        # Read only for the family store (BNBA, etl.families), never for the snapshot.
+        _f("nama", "Nama"),
+        _f("jenis_kelamin", "Jenis Kelamin"),
+        _f("hubungan", "Hubungan dengan Kepala Keluarga", "Hubungan"),
     ),
     ignored=(
         "Dimuktakhirkan Tahun",
@@ -124,10 +128,7 @@ INDIVIDU_LAYOUT = Layout(
         "Persentil",
         "Alamat",
         "Prioritas Verval",
-        "Nama",
         "Padan Dukcapil",
-        "Jenis Kelamin",
-        "Hubungan dengan Kepala Keluarga",
         "Status Kawin",
         "Pekerjaan",
         "Status Pekerjaan",

@@ -69,6 +69,18 @@ def write_rejects(rejects: pa.Table, path: Path) -> None:
     pq.write_table(rejects, path, compression="zstd")
 
 
+# Rows per row group of the family store's files: small enough that reading one nagari
+# (a few hundred families, their members) decodes a group or two, not the province.
+FAMILY_ROW_GROUP_ROWS = 16_384
+
+
+def write_family_store(folder: Path, tables: Mapping[str, pa.Table], sumber: dict) -> None:
+    """keluarga.parquet, anggota.parquet and sumber.json (which snapshot build they belong to)."""
+    for name, table in tables.items():
+        pq.write_table(table, folder / f"{name}.parquet", compression="zstd", row_group_size=FAMILY_ROW_GROUP_ROWS)
+    write_summary(sumber, folder / "sumber.json")
+
+
 def write_summary(summary: dict, path: Path) -> None:
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 

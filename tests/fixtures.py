@@ -36,6 +36,11 @@ Formats: keluarga.csv is UTF-8 with a byte-order mark; individu.xlsx has a cover
 ("Sampul") and its data split over "Data 1" (title row, header on row 2, 9 members) and
 "Data 2" (header repeated on row 1, 4 members: F99 and F7's on rows 4 and 5);
 dtks_b.txt is Excel's "Unicode Text" (UTF-16 LE with BOM, tabs, CRLF).
+
+For the family store (BNBA) the family file also carries "Alamat" and "Nama Kepala
+Keluarga" (FAMILY_BNBA, after its other columns) and the individual file "Jenis Kelamin"
+and "Hubungan dengan Kepala Keluarga" (MEMBER_BNBA): messy spacing, a sex typed as a number
+(2 -> P), lower case ("Pria" -> L) and an unknown code ("X" -> none).
 """
 
 from __future__ import annotations
@@ -268,6 +273,22 @@ FAMILY_ROWS = [
     ],
 ]
 
+# "Alamat", "Nama Kepala Keluarga" of each row of FAMILY_ROWS, written after its columns.
+FAMILY_BNBA_HEADER = ["Alamat", "Nama Kepala Keluarga"]
+FAMILY_BNBA = [
+    ["Jorong  Koto Tangah, RT 001 ", "Warga Satu"],  # F1
+    ["JORONG PASAR", "  Warga   Tiga"],  # F2
+    ["Jorong Balai Baru", "Warga Enam"],  # F3
+    ["Jorong Lain", "Warga Satu Ganda"],  # F1's rejected copy
+    ["", "Warga Tujuh"],  # F5
+    ["Jorong Ateh", "Warga Kepala"],  # F6
+    ["Dusun Tetehosi", "Warga Empatbelas"],  # F7, rejected
+    ["Jorong Pasar", "Warga Limabelas"],  # F8, rejected
+    ["Jorong Pasar", "Warga Enambelas"],  # no ID, rejected
+    None,
+    ["Jl. Delta No. 5", "Warga Sembilan"],  # F10
+]
+
 EXPECTED_PROVINSI = {
     "kk_total": 6,
     "kk_desil_1": 5,
@@ -305,10 +326,30 @@ EXPECTED_PROVINSI = {
 
 def write_family_csv(path: Path) -> Path:
     lines = ["DATA KELUARGA P3KE (UJI)", "Sumber: uji;;;", ";".join(FAMILY_HEADER)]
-    for row in FAMILY_ROWS:
-        lines.append("F11;KAB. CONTOH;SATU" if row is None else ";".join(row))
+    lines[-1] += ";" + ";".join(FAMILY_BNBA_HEADER)
+    for row, bnba in zip(FAMILY_ROWS, FAMILY_BNBA, strict=True):
+        lines.append("F11;KAB. CONTOH;SATU" if row is None else ";".join(row + bnba))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     return path
+
+
+# "Jenis Kelamin", "Hubungan dengan Kepala Keluarga" of each member row, after its columns.
+MEMBER_BNBA_HEADER = ["Jenis Kelamin", "Hubungan dengan Kepala Keluarga"]
+MEMBER_BNBA = [
+    ["PEREMPUAN", "KEPALA KELUARGA"],  # F1-1
+    ["L", "ANAK"],  # F1-2
+    ["LAKI-LAKI", "KEPALA KELUARGA"],  # F2-1
+    [2.0, "ISTRI"],  # F2-2: a number cell
+    ["Pria", "Anak"],  # F2-3
+    ["LAKI-LAKI", "KEPALA KELUARGA"],  # F3-1
+    ["1", "KEPALA KELUARGA"],  # F5-1
+    ["P", "  Anak   Kandung "],  # F6-2
+    ["LAKI-LAKI", "KEPALA KELUARGA"],  # F10-1
+    ["X", "CUCU"],  # F10-2
+    ["", ""],  # F10-3
+    ["LAKI-LAKI", "KEPALA KELUARGA"],  # F99-1, rejected
+    ["LAKI-LAKI", "KEPALA KELUARGA"],  # F7-1, rejected
+]
 
 
 def write_individu_xlsx(path: Path) -> Path:
@@ -318,7 +359,7 @@ def write_individu_xlsx(path: Path) -> Path:
     book.add_worksheet("Sampul").write_string(0, 0, "Data individu P3KE Kab. Contoh: dua lembar data")
     first, second = book.add_worksheet("Data 1"), book.add_worksheet("Data 2")
     first.write_string(0, 0, "DATA INDIVIDU P3KE (UJI)")
-    header = ["ID Keluarga P3KE", "ID Individu", "Nama", "NIK", "Tanggal Lahir", "Usia 2023"]
+    header = ["ID Keluarga P3KE", "ID Individu", "Nama", "NIK", "Tanggal Lahir", "Usia 2023"] + MEMBER_BNBA_HEADER
     for c, h in enumerate(header):
         first.write_string(1, c, h)
         second.write_string(0, c, h)
@@ -338,6 +379,7 @@ def write_individu_xlsx(path: Path) -> Path:
         ("F99", "F99-1", "Warga Duabelas", "1301010101800014", "1980-01-01", "43"),
         ("F7", "F7-1", "Warga Tigabelas", "1201010101800011", "1980-01-01", "43"),
     ]
+    rows = [row + tuple(bnba) for row, bnba in zip(rows, MEMBER_BNBA, strict=True)]
     placed = [(first, r) for r in range(2, 11)] + [(second, r) for r in range(1, 5)]
     for (sheet, r), row in zip(placed, rows):
         for c, v in enumerate(row):
