@@ -31,6 +31,7 @@ from kantong.accounts import AccountStore
 from kantong.audit import AuditLog
 from kantong.data import ScopedStore, SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore, ScopedPlans
+from kantong.verval.results import ResultStore
 from kantong.view import View
 
 # The page's own address goes with its requests to this server (and only to it): the
@@ -95,13 +96,18 @@ class KantongDash(dash.Dash):
         return super().interpolate_index(**kwargs)
 
 
-def create_app(snapshot_root=None, plans_db=None, work_dir=None, users_db=None, audit_db=None) -> dash.Dash:
+def create_app(
+    snapshot_root=None, plans_db=None, work_dir=None, users_db=None, audit_db=None, verval_db=None
+) -> dash.Dash:
     """`work_dir` holds background-job state, built decks and the map's shared cache
-    (default data/cache/app); `users_db` the accounts and `audit_db` the audit log
-    (default KANTONG_USERS, KANTONG_AUDIT)."""
+    (default data/cache/app); `users_db` the accounts, `audit_db` the audit log and
+    `verval_db` the field verification results (default KANTONG_USERS, KANTONG_AUDIT,
+    KANTONG_VERVAL)."""
     # Every page, callback and route reads snapshots through the scoped store: what it gets
     # is already limited to the person asking (kantong.gate puts them in flask.g).
-    store = ScopedStore(SnapshotStore(snapshot_root))
+    # Field verification results: kept per family, shown on the map as the verval indicators.
+    results = ResultStore(verval_db or config.VERVAL_DB)
+    store = ScopedStore(SnapshotStore(snapshot_root), verval=results)
     accounts = AccountStore(users_db or config.USERS_DB)
     audit = AuditLog(audit_db or config.AUDIT_DB)
     plans = ScopedPlans(PlanStore(plans_db or config.PLANS_DB))
@@ -150,7 +156,7 @@ def create_app(snapshot_root=None, plans_db=None, work_dir=None, users_db=None, 
         gate.record("ekspor", berkas=name)
         return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
-    services = register_all(app, store, plans, decks, work, accounts=accounts, audit=audit)
+    services = register_all(app, store, plans, decks, work, accounts=accounts, audit=audit, results=results)
 
     @server.route("/peta-awal/<snapshot_id>.svg")
     def map_preview(snapshot_id: str):

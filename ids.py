@@ -133,3 +133,17 @@ ADMIN_AUDIT_BERKAS = "admin-audit-berkas"
 KELUAR = "keluar"  # the logout button in the bar
 CAKUPAN_SKOR = "cakupan-skor"  # an operator's scores are scaled within their kab/kota
 PETA_AWAL = "peta-awal"  # the map as a picture until the interactive map is ready
+# Verval & asesmen page (layouts/verval.py, callbacks/verval.py)
+VERVAL_RENCANA = "verval-rencana"
+VERVAL_NAGARI = "verval-nagari"
+VERVAL_PER_DESA = "verval-per-desa"
+VERVAL_BENIH = "verval-benih"
+VERVAL_NIK = "verval-nik"
+VERVAL_ALASAN = "verval-alasan"
+VERVAL_ALASAN_WADAH = "verval-alasan-wadah"
+VERVAL_BUAT = "verval-buat"
+VERVAL_BERKAS = "verval-berkas"
+VERVAL_DAFTAR_HASIL = "verval-daftar-hasil"
+VERVAL_UNGGAH = "verval-unggah"
+VERVAL_IMPOR_HASIL = "verval-impor-hasil"
+VERVAL_REKAP = "verval-rekap"

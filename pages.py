@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callbacks import admin, exports, map_view, presentation, priority, profile, rakor, search, view
+from callbacks import admin, exports, map_view, presentation, priority, profile, rakor, search, verval, view
 from kantong.data import Snapshot, SnapshotCache
 from layouts import admin as admin_layout
 from layouts import method
 from layouts import presentation as presentation_layout
 from layouts import priority as priority_layout
 from layouts import rakor as rakor_layout
+from layouts import verval as verval_layout
 from layouts.main import map_page
 
 
@@ -40,6 +41,7 @@ class Services:
     map_cache: SnapshotCache | None = None  # the map's pieces per view, shared by the workers
     accounts: Any = None  # kantong.accounts.AccountStore
     audit: Any = None  # kantong.audit.AuditLog
+    results: Any = None  # kantong.verval.results.ResultStore: field verification
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ def _presentation_callbacks(s: Services) -> None:
     presentation.register(s.app, s.store, s.plans)
 
 
+def _verval_layout(r: Route):
+    return verval_layout.page(r.snapshot, r.plans, r.principal, verval.rekap_table(r.snapshot, r.services.results))
+
+
+def _verval_callbacks(s: Services) -> None:
+    verval.register(s.app, s.store, s.plans, s.results, s.audit)
+
+
 def _admin_callbacks(s: Services) -> None:
     admin.register(s.app, s.accounts, s.audit)
 
@@ -129,6 +139,7 @@ PAGES: tuple[Page, ...] = (
         _rakor_callbacks,
         permission="paket_rakor",
     ),
+    Page("/verval", "Verval & asesmen", _verval_layout, _verval_callbacks, permission="bnba"),
     Page("/metodologi", "Metodologi", lambda r: method.page(r.snapshot)),
     Page(
         "/presentasi",

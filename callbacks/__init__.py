@@ -1,7 +1,7 @@
 """Callbacks: parse the inputs, ask the data layer and the figure builders, return."""
 
 
-def register_all(app, store, plans, decks_dir, work_dir=None, accounts=None, audit=None):
+def register_all(app, store, plans, decks_dir, work_dir=None, accounts=None, audit=None, results=None):
     """The routing callback, then every page's callbacks as the page registry lists them.
     `work_dir` holds what the server's workers share (the map's cache). Returns the
     `pages.Services` the pages are built with."""
@@ -16,6 +16,7 @@ def register_all(app, store, plans, decks_dir, work_dir=None, accounts=None, aud
         map_cache=map_view.pieces_cache(work_dir),
         accounts=accounts,
         audit=audit,
+        results=results,
     )
     pages.register(services)
     registry.register_callbacks(services)

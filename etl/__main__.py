@@ -112,6 +112,28 @@ def _report(summary: dict, out: Path) -> None:
     )
 
 
+def _demo_verval(out: Path, input_dir: Path) -> None:
+    """The demo's field verification: lists for the priority nagari and a filled Kobo export,
+    imported, so the map's "Hasil verval & asesmen" indicators show results at once."""
+    from kantong.audit import AuditLog
+    from kantong.data import SnapshotStore
+    from kantong.verval import demo
+    from kantong.verval.results import ResultStore
+
+    snapshot = SnapshotStore(out.parent).by_name(out.name)
+    made, (result, outcome) = demo.run(
+        snapshot, ResultStore(config.VERVAL_DB), AuditLog(config.AUDIT_DB), input_dir / "verval"
+    )
+    from kantong.verval.importer import REASONS
+
+    rejected = "; ".join(f"{REASONS[k]}: {n}" for k, n in (result.rejected_by_reason if result else {}).items())
+    console.print(
+        f"Verval demo: daftar {made.daftar.jumlah_terpilih} keluarga di {len(made.daftar.nagari)} nagari "
+        f"({input_dir / 'verval'}); {outcome.pesan}"
+        + (f" Ditolak: {rejected}; jawaban ganda disisihkan: {len(result.duplicates)}." if result else "")
+    )
+
+
 def _first_admin_hint() -> None:
     """The dashboard needs a login: say how to make the first account, if there is none."""
     from kantong.accounts import AccountStore
@@ -210,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                         cache_dir=config.CACHE_DIR / "batas",
                     )
                 )
+                _demo_verval(args.out, args.input_dir)
                 _first_admin_hint()
     except InputError as err:
         console.print(f"[bold red]Gagal:[/] {err}")

@@ -17,6 +17,9 @@ DEMO_INPUT = Path(os.environ.get("KANTONG_DEMO_INPUT", DATA_DIR / "demo"))
 # The default boundary layers (see data/boundaries/README.md); `--boundaries` or this
 # variable points the ETL at other ones.
 BOUNDARIES = Path(os.environ.get("KANTONG_BOUNDARIES", DATA_DIR / "boundaries"))
+# The family store (BNBA: names, addresses, NIKs) of each snapshot, kept apart from it: under
+# this folder when set, else in data/keluarga/ beside data/snapshots/ (see family_dir).
+KELUARGA_ROOT = os.environ.get("KANTONG_KELUARGA") or None
 # Prepared (repaired, simplified) boundaries, reused while the boundary files are unchanged.
 CACHE_DIR = Path(os.environ.get("KANTONG_CACHE", DATA_DIR / "cache"))
 
@@ -41,9 +44,20 @@ DEMO_REFERENCE_DATE = "2023-08-22"
 # Accounts (login) and the append-only audit log; see README "Akun, peran dan data pribadi".
 USERS_DB = Path(os.environ.get("KANTONG_USERS", DATA_DIR / "akun.sqlite"))
 AUDIT_DB = Path(os.environ.get("KANTONG_AUDIT", DATA_DIR / "audit.sqlite"))
-# How long audit rows are kept (days) before `python -m kantong audit arsip` may move them out.
+# Field verification: lists made, imported results and follow-ups (kantong/verval/results.py).
+VERVAL_DB = Path(os.environ.get("KANTONG_VERVAL", DATA_DIR / "verval.sqlite"))
+# How long audit rows are kept (days) before `python -m kantong audit rotate` removes them.
 AUDIT_RETENTION_DAYS = int(os.environ.get("KANTONG_AUDIT_RETENTION_DAYS", str(5 * 365)))
 # Sessions: idle timeout and absolute lifetime (hours); cookies marked Secure behind HTTPS.
 SESSION_IDLE_HOURS = float(os.environ.get("KANTONG_SESSION_IDLE_HOURS", "8"))
 SESSION_MAX_HOURS = float(os.environ.get("KANTONG_SESSION_MAX_HOURS", "24"))
 SECURE_COOKIES = os.environ.get("KANTONG_SECURE_COOKIES", "0") == "1"
+
+
+def family_dir(snapshot: Path) -> Path:
+    """The family store's folder of the snapshot folder `snapshot`: <KANTONG_KELUARGA>/<name>,
+    or <snapshot's grandparent>/keluarga/<name> (data/keluarga/demo for data/snapshots/demo),
+    never inside the snapshot, which the app reads freely."""
+    snapshot = Path(snapshot)
+    root = Path(KELUARGA_ROOT) if KELUARGA_ROOT else snapshot.parent.parent / "keluarga"
+    return root / snapshot.name

@@ -5,6 +5,8 @@
     python -m kantong audit verify [ARSIP ...]
     python -m kantong audit rotate [--hari 1825] [--arsip FOLDER]      # remove rows past retention
     python -m kantong audit access --dari 2026-11-01 --sampai 2026-11-04 [--wilayah 13.06]
+    python -m kantong verval daftar --desa KODE [KODE ...] | --rencana ID [--per-desa 30|semua] [--seed N] --out DIR
+    python -m kantong verval impor FILE [FILE ...] [--json]
 
 Wrong use or a refused change prints the reason and exits with code 2.
 """
@@ -14,14 +16,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 import sqlite3
 import sys
 from pathlib import Path
 
 from etl import config
+from etl.errors import InputError
 from kantong.access import ROLES
 from kantong.accounts import AccountError, AccountStore
 from kantong.audit import ACTIONS, AuditLog, verify_archive
+from kantong.data import SnapshotNotFound
 
 
 def _password(prompt_twice: bool = True) -> str:
@@ -94,7 +99,7 @@ def _audit(args, audit: AuditLog) -> int:
     end = dt.datetime.fromisoformat(args.sampai).replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
     rows = [
         e
-        for aksi in ("data_keluarga", "ekspor", "ekspor_nik")
+        for aksi in ("data_keluarga", "daftar_verval", "impor_verval", "ekspor", "ekspor_nik")
         for e in audit.entries(start, end, aksi=aksi, wilayah=args.wilayah)
     ]
     rows.sort(key=lambda e: e.id)
@@ -105,6 +110,115 @@ def _audit(args, audit: AuditLog) -> int:
         )
     print(f"{len(rows)} akses.")
     return 0
+
+
+def _per_desa(text: str) -> int | None:
+    if text.strip().lower() == "semua":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("harus bilangan bulat positif atau 'semua'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("harus bilangan bulat positif atau 'semua'")
+    return value
+
+
+def _verval_context(audit: AuditLog):
+    from kantong.data import SnapshotStore
+    from kantong.verval.results import ResultStore
+    from kantong.verval.service import Context
+
+    return Context(SnapshotStore(config.SNAPSHOT_ROOT).latest(), ResultStore(config.VERVAL_DB), None, audit)
+
+
+def _verval(args, audit: AuditLog) -> int:
+    from kantong.verval import service
+
+    ctx = _verval_context(audit)
+    if args.perintah == "daftar":
+        codes = list(args.desa or [])
+        if args.rencana is not None:
+            from kantong.plans import PlanStore
+
+            codes += [row["kode"] for row in PlanStore(config.PLANS_DB).open(args.rencana).nagari]
+        made = service.make_list(ctx, codes, per_desa=args.per_desa, seed=args.seed)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in made.files.items():
+            (out / name).write_bytes(data)
+            print(f"{out / name}  ({len(data) / 1024:,.0f} KB)".replace(",", "."))
+        print(made.daftar.keterangan)
+        for n in made.daftar.nagari:
+            print(f"  {n.kode}  {n.nama:<30} {n.jumlah_terpilih:>4} dari {n.jumlah_desil_1:>5} KK desil 1")
+        print(
+            f"Daftar #{made.daftar_id}: {made.daftar.jumlah_terpilih} keluarga di {len(made.daftar.nagari)} nagari/desa."
+        )
+        return 0
+    result, outcome = service.import_results(ctx, [Path(f) for f in args.berkas])
+    tallies = service.tallies(ctx)
+    if len(tallies):
+        names = {k: ctx.snapshot.name(k) for k in tallies["kode_desa"] if ctx.snapshot.has(k)}
+        tallies.insert(1, "nama", tallies["kode_desa"].map(names))
+    report = _import_report(result, outcome, tallies)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_import(report)
+    return 0
+
+
+def _import_report(result, outcome, tallies) -> dict:
+    from kantong.verval.importer import REASONS
+
+    report = {"pesan": outcome.pesan, "berkas": [], "dibaca": 0, "diterima": 0, "ditolak": {}, "ganda": 0}
+    if result is not None:
+        report.update(
+            berkas=[{"nama": f.nama, "bentuk": f.bentuk, "baris": f.baris} for f in result.files],
+            dibaca=result.rows_read,
+            diterima=len(result.accepted),
+            ditolak={REASONS[k]: n for k, n in result.rejected_by_reason.items()},
+            ganda=len(result.duplicates),
+            belum_diisi=len(result.unanswered),
+            penolakan=[str(r) for r in result.rejected],
+            peringatan=list(result.warnings),
+        )
+    report["per_nagari"] = tallies.to_dict("records") if len(tallies) else []
+    return report
+
+
+TALLY_SHOWN = (
+    "kk_verval",
+    "kk_verval_ditemukan",
+    "kk_verval_tidak_ditemukan",
+    "kk_verval_pindah",
+    "kk_verval_meninggal",
+    "kk_verval_ganda",
+    "kk_verval_layak",
+    "kk_usul_dtks",
+)
+
+
+def _print_import(report: dict) -> None:
+    from kantong.verval.choices import NEEDS
+
+    need_label = {f"kk_butuh_{c.kode}": c.label for c in NEEDS}
+    print(report["pesan"])
+    for f in report["berkas"]:
+        print(f"  {f['nama']}: {f['bentuk'] or '-'}, {f['baris']} baris")
+    print(f"Baris dibaca {report['dibaca']}, diterima {report['diterima']}, ganda {report['ganda']}.")
+    for reason, n in report["ditolak"].items():
+        print(f"  ditolak, {reason}: {n}")
+    for line in report.get("penolakan", [])[:50]:
+        print(f"    {line}")
+    if report["per_nagari"]:
+        print(
+            "Per nagari: terverifikasi / ditemukan / tidak ditemukan / pindah / meninggal / ganda / layak / usul DTKS"
+        )
+        for t in report["per_nagari"]:
+            needs = ", ".join(f"{need_label[k]} {v}" for k, v in t.items() if k in need_label and v)
+            counts = " / ".join(str(t[k]) for k in TALLY_SHOWN)
+            print(f"  {t['kode_desa']} {t.get('nama') or '':<24} {counts}" + (f"; kebutuhan: {needs}" if needs else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,13 +247,32 @@ def main(argv: list[str] | None = None) -> int:
     access.add_argument("--dari", required=True, help="YYYY-MM-DD")
     access.add_argument("--sampai", required=True, help="YYYY-MM-DD (termasuk)")
     access.add_argument("--wilayah", help="kode wilayah (beserta isinya)")
+    verval = sub.add_parser("verval", help="verifikasi dan asesmen lapangan").add_subparsers(
+        dest="perintah", required=True
+    )
+    daftar = verval.add_parser("daftar", help="buat daftar keluarga (xlsx, PDF, XLSForm) untuk nagari terpilih")
+    daftar.add_argument("--desa", nargs="+", help="kode nagari/desa, misalnya 13.06.01.2001")
+    daftar.add_argument("--rencana", type=int, help="nomor rencana tersimpan: nagari pilihannya")
+    daftar.add_argument("--per-desa", type=_per_desa, default=30, help="jumlah keluarga per nagari, atau 'semua'")
+    daftar.add_argument("--seed", type=int, default=2023, help="benih undian (hasil sama untuk benih sama)")
+    daftar.add_argument("--out", required=True, help="folder tujuan")
+    impor = verval.add_parser("impor", help="impor hasil (xlsx daftar, ekspor ODK Central atau KoboToolbox)")
+    impor.add_argument("berkas", nargs="+")
+    impor.add_argument("--json", action="store_true", help="cetak ringkasan sebagai satu objek JSON")
     args = ap.parse_args(argv)
+    if args.bagian == "verval" and args.perintah == "daftar" and not (args.desa or args.rencana is not None):
+        ap.error("sebutkan --desa atau --rencana")
     log = AuditLog(config.AUDIT_DB)
     try:
         if args.bagian == "users":
             return _users(args, AccountStore(config.USERS_DB), log)
+        if args.bagian == "verval":
+            return _verval(args, log)
         return _audit(args, log)
-    except (AccountError, ValueError, OSError, sqlite3.Error) as err:
+    except (AccountError, ValueError, OSError, sqlite3.Error, LookupError) as err:
+        print(f"Galat: {err}", file=sys.stderr)
+        return 2
+    except (InputError, SnapshotNotFound) as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 2
 

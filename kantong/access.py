@@ -30,13 +30,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "presentasi",
             "bnba",
             "bnba_nik",
+            "verval",
             "akun",
             "audit",
             "publikasi",
         }
     ),
     "pimpinan": frozenset({"rencana", "unduh_tabel", "unduh_gambar", "paket_rakor", "presentasi", "bnba"}),
-    "operator": frozenset({"rencana", "unduh_tabel", "unduh_gambar", "paket_rakor", "presentasi", "bnba", "bnba_nik"}),
+    "operator": frozenset(
+        {"rencana", "unduh_tabel", "unduh_gambar", "paket_rakor", "presentasi", "bnba", "bnba_nik", "verval"}
+    ),
     "tamu": frozenset({"unduh_gambar", "presentasi"}),
 }
 PERMISSION_LABEL = {
@@ -47,6 +50,7 @@ PERMISSION_LABEL = {
     "presentasi": "mode presentasi",
     "bnba": "melihat daftar keluarga by name by address (NIK disamarkan)",
     "bnba_nik": "mengekspor daftar keluarga dengan NIK lengkap (dengan alasan, dicatat)",
+    "verval": "mengimpor hasil verifikasi lapangan dan mencatat tindak lanjut",
     "akun": "mengelola akun",
     "audit": "membaca jejak audit",
     "publikasi": "menerbitkan rilis data",

@@ -351,6 +351,14 @@ class SnapshotStore:
         with self._lock:  # one thread loads; the others then find it in the cache
             return _load(str(folder), stamp)
 
+    def by_name(self, name: str) -> Snapshot:
+        """The snapshot in the folder `name` (as just written by the ETL)."""
+        for stamp, folder in self._candidates():
+            if folder.name == name:
+                with self._lock:
+                    return _load(str(folder), stamp)
+        raise SnapshotNotFound(name)
+
     def by_id(self, snapshot_id: str) -> Snapshot:
         for stamp, folder in self._candidates():
             if f"{folder.name}-{stamp:x}" == snapshot_id:

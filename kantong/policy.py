@@ -51,6 +51,11 @@ CALLBACKS: dict[str, str] = {
     ids.PRESENTASI_MUNDUR: "presentasi",
     ids.PRESENTASI_PAS: "presentasi",
     ids.PRESENTASI_JUDUL: "presentasi",
+    # Verval & asesmen: family lists (names, addresses, masked NIK) and their results.
+    ids.VERVAL_NAGARI: "bnba",
+    ids.VERVAL_ALASAN_WADAH: "bnba",
+    ids.VERVAL_BERKAS: "bnba",  # a full NIK also needs bnba_nik and a reason (kantong.verval.service)
+    ids.VERVAL_IMPOR_HASIL: "verval",
     # The admin page.
     ids.ADMIN_AKUN_TABEL: "akun",
     ids.ADMIN_AUDIT_TABEL: "audit",

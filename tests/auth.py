@@ -43,3 +43,31 @@ def browser_login(driver, server: str, nama: str = "admin.uji") -> None:
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     WebDriverWait(driver, 20).until(lambda d: "/masuk" not in d.current_url)
+
+
+# --- Dash callbacks over plain HTTP, as the browser's renderer sends them ------------------
+
+
+def callback_body(app, output_has: str, values: dict) -> dict:
+    output = next(k for k in app.callback_map if output_has in k.strip(".").split("..."))
+    spec = app.callback_map[output]
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in output.strip(".").split("...")]
+
+    def given(items):
+        return [
+            {**i, **({"value": values[f"{i['id']}.{i['property']}"]} if f"{i['id']}.{i['property']}" in values else {})}
+            for i in items
+        ]
+
+    inputs = given(spec["inputs"])
+    return {
+        "output": output,
+        "outputs": outputs if len(outputs) > 1 or output.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs if "value" in i],
+        "state": given(spec.get("state", [])),
+    }
+
+
+def post(client, app, output_has: str, values: dict):
+    return client.post("/_dash-update-component", json=callback_body(app, output_has, values))

@@ -8,6 +8,7 @@ from pathlib import Path
 _STATE = Path(tempfile.mkdtemp(prefix="kantong-uji-"))
 os.environ.setdefault("KANTONG_USERS", str(_STATE / "akun.sqlite"))
 os.environ.setdefault("KANTONG_AUDIT", str(_STATE / "audit.sqlite"))
+os.environ.setdefault("KANTONG_VERVAL", str(_STATE / "verval.sqlite"))
 os.environ.setdefault("KANTONG_SECRET_KEY", "kunci-sesi-khusus-uji")
 
 ROOT = Path(__file__).resolve().parents[1]

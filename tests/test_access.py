@@ -15,7 +15,7 @@ from etl.pipeline import build
 from kantong import policy
 from kantong.data import SnapshotStore
 from tests import fixtures
-from tests.auth import PASSWORD, ensure_account, login
+from tests.auth import PASSWORD, callback_body, ensure_account, login, post
 
 KAB = ("13.01", "13.01.01", "13.01.02", "13.01.01.2001", "13.01.01.2002", "13.01.02.2001", "13.01.02.2002")
 KAB_NAMES = ("Alpha", "Beta", "Gamma", "Epsilon")
@@ -51,31 +51,6 @@ def operator_kota(app):
     client = app.server.test_client()
     login(client, app, "op.kota", "operator", "13.71")
     return client
-
-
-def callback_body(app, output_has: str, values: dict) -> dict:
-    output = next(k for k in app.callback_map if output_has in k.strip(".").split("..."))
-    spec = app.callback_map[output]
-    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in output.strip(".").split("...")]
-
-    def given(items):
-        return [
-            {**i, **({"value": values[f"{i['id']}.{i['property']}"]} if f"{i['id']}.{i['property']}" in values else {})}
-            for i in items
-        ]
-
-    inputs = given(spec["inputs"])
-    return {
-        "output": output,
-        "outputs": outputs if len(outputs) > 1 or output.startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs if "value" in i],
-        "state": given(spec.get("state", [])),
-    }
-
-
-def post(client, app, output_has: str, values: dict):
-    return client.post("/_dash-update-component", json=callback_body(app, output_has, values))
 
 
 def test_without_a_session_every_page_redirects_and_everything_else_answers_401(app, anonymous, root):

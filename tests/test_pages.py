@@ -67,6 +67,7 @@ def test_one_registry_drives_navigation_and_paths():
         ("/", "Peta", "nav-peta"),
         ("/prioritas", "Prioritas & target", "nav-prioritas"),
         ("/rakor", "Paket Rakor", "nav-rakor"),
+        ("/verval", "Verval & asesmen", "nav-verval"),
         ("/metodologi", "Metodologi", "nav-metodologi"),
         ("/admin", "Admin", "nav-admin"),
     ]

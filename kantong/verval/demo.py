@@ -113,3 +113,26 @@ def _time(start: dt.datetime, i: int, minutes: int = 0) -> str:
 def _uuid(rng) -> str:
     h = "".join(f"{b:02x}" for b in rng.integers(0, 256, 16))
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def run(snapshot, results, audit=None, out_dir=None, seed: int = 2023) -> tuple[object, object]:
+    """The demo's field verification, end to end: lists for the 2023 rule's priority nagari
+    (the best-scoring nagari of each kab/kota), written to `out_dir` if given, answered in
+    a Kobo-style export and imported, so the map shows results at once. Running it again
+    imports nothing new (the same export)."""
+    from kantong import priority
+    from kantong.verval import service
+
+    ctx = service.Context(snapshot, results, None, audit)
+    codes = [row["kode"] for row in priority.starting_plan(snapshot, 2024).rows]
+    made = service.make_list(ctx, codes, seed=seed, today=dt.date(2023, 9, 1))
+    if out_dir is not None:
+        from pathlib import Path
+
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in made.files.items():
+            (folder / name).write_bytes(data)
+    chosen = pd.concat([n.keluarga for n in made.daftar.nagari], ignore_index=True)
+    export = kobo_csv(chosen[["id_keluarga", "kode_desa", "di_dtks"]], seed=seed)
+    return made, service.import_results(ctx, [("kobo_verval_demo.csv", export)])

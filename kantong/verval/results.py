@@ -172,7 +172,7 @@ TALLY_COLUMNS = (
 
 # A family counts towards a need, the DTKS proposals and the open needs only when verified
 # as eligible: found, and judged layak (as kantong.verval.tally counts them).
-_LAYAK = "keberadaan = 'ditemukan' AND kelayakan = 'layak'"
+_LAYAK = "keberadaan = 'ditemukan' AND coalesce(kelayakan, '') = 'layak'"  # NULL-safe: sums stay whole numbers
 _IN_CODES = "kode_desa IN (SELECT value FROM json_each(:kode))"
 _NEEDS_SQL = f"""
 WITH layak AS (SELECT id_keluarga, kode_desa, kebutuhan_utama, kebutuhan_lain FROM hasil WHERE {_IN_CODES} AND {_LAYAK})
@@ -581,7 +581,7 @@ class ResultStore:
                 per_desa.setdefault(r["kode_desa"], dict.fromkeys(TALLY_COLUMNS, 0))["kk_didaftar"] = r["n"]
             for r in con.execute(
                 f"""SELECT kode_desa, count(*) AS kk_verval, {counts},
-                           sum({_LAYAK}) AS kk_verval_layak, sum({_LAYAK} AND usulan_dtks = 'ya') AS kk_usul_dtks
+                           sum({_LAYAK}) AS kk_verval_layak, sum({_LAYAK} AND coalesce(usulan_dtks, '') = 'ya') AS kk_usul_dtks
                     FROM hasil WHERE {_IN_CODES} GROUP BY kode_desa""",
                 {"kode": codes},
             ):

@@ -1,0 +1,193 @@
+"""Verval & asesmen: lists of families to visit in the chosen nagari, the import of what
+the field brought back, and the results per nagari."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+import ids
+from kantong import fmt
+from kantong.verval import selection
+from layouts.main import DROPDOWN_LABELS
+from layouts.priority import plan_options
+
+
+def nagari_options(snapshot) -> list[dict]:
+    """Every nagari of the (scoped) snapshot with desil-1 families, by kab/kota then name."""
+    desa = snapshot.table("desa")
+    desa = desa[desa["kk_desil_1"] > 0].sort_values(["nama_kabkota", "nama_kecamatan", "nama"])
+    return [
+        {
+            "label": f"{r.nama} — Kec. {r.nama_kecamatan}, {r.nama_kabkota} ({fmt.angka(r.kk_desil_1)} KK desil 1)",
+            "value": r.kode,
+            "search": f"{r.nama} {r.nama_kecamatan} {r.nama_kabkota} {r.kode}",
+        }
+        for r in desa.itertuples()
+    ]
+
+
+def _field(label: str, control, help_text: str | None = None, html_for: str | None = None) -> html.Div:
+    return html.Div(
+        [dbc.Label(label, className="fw-semibold small mb-1", html_for=html_for), control]
+        + ([html.Div(help_text, className="form-text")] if help_text else []),
+        className="mb-3",
+    )
+
+
+def list_card(snapshot, plans, principal) -> dbc.Card:
+    may_nik = principal is None or principal.may("bnba_nik")
+    nik = (
+        [
+            dbc.Checkbox(id=ids.VERVAL_NIK, label="Sertakan NIK lengkap (hanya berkas Excel dan PDF)", value=False),
+            html.Div(
+                _field(
+                    "Alasan memerlukan NIK lengkap",
+                    dbc.Input(id=ids.VERVAL_ALASAN, type="text", placeholder="mis. entri usulan DTKS di SIKS-NG"),
+                    "Wajib, minimal 10 karakter; dicatat di jejak audit bersama nama berkasnya.",
+                    html_for=ids.VERVAL_ALASAN,
+                ),
+                id=ids.VERVAL_ALASAN_WADAH,
+                style={"display": "none"},
+                className="mt-2",
+            ),
+        ]
+        if may_nik
+        else [
+            html.Div("NIK pada daftar disamarkan (6 digit awal dan 4 digit akhir).", className="form-text"),
+            dcc.Store(id=ids.VERVAL_NIK, data=False),
+            dcc.Store(id=ids.VERVAL_ALASAN, data=""),
+        ]
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("1. Daftar keluarga untuk diverifikasi", className="h5"),
+                html.P(
+                    [
+                        "Per nagari: keluarga desil 1 yang belum di DTKS lebih dahulu, lalu yang di DTKS tanpa bansos, "
+                        "lalu desil 1 lainnya; urutan di dalam tiap kelompok diundi dengan benih acak sehingga adil "
+                        "dan dapat diulang. Hasilnya satu berkas ZIP: Excel untuk kantor, PDF formulir cetak, "
+                        "XLSForm untuk ODK Collect/KoboCollect beserta ",
+                        html.Code("keluarga.csv"),
+                        ".",
+                    ],
+                    className="small",
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            _field(
+                                "Ambil nagari dari rencana tersimpan",
+                                dcc.Dropdown(
+                                    id=ids.VERVAL_RENCANA,
+                                    options=plan_options(plans),
+                                    placeholder="Pilih rencana…",
+                                    labels=DROPDOWN_LABELS,
+                                ),
+                                html_for=ids.VERVAL_RENCANA,
+                            ),
+                            lg=5,
+                        ),
+                        dbc.Col(
+                            _field(
+                                "Nagari/desa",
+                                dcc.Dropdown(
+                                    id=ids.VERVAL_NAGARI,
+                                    options=nagari_options(snapshot),
+                                    multi=True,
+                                    placeholder="Ketik nama nagari, kecamatan atau kab/kota…",
+                                    labels=DROPDOWN_LABELS,
+                                ),
+                                html_for=ids.VERVAL_NAGARI,
+                            ),
+                            lg=7,
+                        ),
+                    ]
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            _field(
+                                "Keluarga per nagari",
+                                dbc.RadioItems(
+                                    id=ids.VERVAL_PER_DESA,
+                                    options=[
+                                        {
+                                            "label": f"{selection.DEFAULT_PER_DESA} keluarga (seperti 2023)",
+                                            "value": "30",
+                                        },
+                                        {"label": "Semua keluarga desil 1", "value": "semua"},
+                                    ],
+                                    value="30",
+                                ),
+                            ),
+                            md=4,
+                        ),
+                        dbc.Col(
+                            _field(
+                                "Benih undian",
+                                dbc.Input(id=ids.VERVAL_BENIH, type="number", value=2023, min=0, step=1),
+                                "Benih yang sama memberi daftar yang sama.",
+                                html_for=ids.VERVAL_BENIH,
+                            ),
+                            md=3,
+                        ),
+                        dbc.Col(nik, md=5),
+                    ]
+                ),
+                dbc.Button("Buat dan unduh daftar", id=ids.VERVAL_BUAT, color="primary"),
+                dcc.Download(id=ids.VERVAL_BERKAS),
+                dcc.Loading(html.Div(id=ids.VERVAL_DAFTAR_HASIL, className="mt-3"), delay_show=300),
+            ]
+        ),
+        className="shadow-sm mb-3",
+    )
+
+
+def import_card(principal) -> dbc.Card | None:
+    if principal is not None and not principal.may("verval"):
+        return None
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("2. Impor hasil lapangan", className="h5"),
+                html.P(
+                    "Berkas Excel daftar yang sudah diisi, ekspor CSV ODK Central, atau ekspor CSV/Excel "
+                    "KoboToolbox. Setiap baris diterima atau ditolak dengan alasannya; keluarga yang dijawab dua "
+                    "kali memakai jawaban terbaru; berkas yang sama tidak diimpor dua kali.",
+                    className="small",
+                ),
+                dcc.Upload(
+                    html.Div(["Seret berkas ke sini atau ", html.A("pilih berkas", href="#")]),
+                    id=ids.VERVAL_UNGGAH,
+                    multiple=True,
+                    accept=".xlsx,.csv",
+                    className="unggah",
+                ),
+                dcc.Loading(html.Div(id=ids.VERVAL_IMPOR_HASIL, className="mt-3"), delay_show=300),
+            ]
+        ),
+        className="shadow-sm mb-3",
+    )
+
+
+def page(snapshot, plans, principal, rekap) -> dbc.Container:
+    """`rekap`: the results per nagari (callbacks.verval.rekap_table)."""
+    return dbc.Container(
+        [
+            html.H1("Verifikasi & asesmen lapangan", className="h4 mt-2"),
+            list_card(snapshot, plans, principal),
+            import_card(principal),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H2("3. Hasil per nagari", className="h5"),
+                        html.Div(rekap, id=ids.VERVAL_REKAP),
+                    ]
+                ),
+                className="shadow-sm mb-3",
+            ),
+        ],
+        fluid=True,
+    )

@@ -1,0 +1,248 @@
+"""Field verification end to end, over plain HTTP and on the command line: lists made and
+results imported within each person's scope, logged, and shown on the map.
+
+tests/fixtures.py: Kab. Contoh 13.01 has desil-1 families F1 and F2 in Alpha
+(13.01.01.2001), F5 in Gamma (13.01.02.2001) and F6 in 13.01.02.2002; Kota Contoh 13.71
+has F10 in 13.71.01.1001."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+import ids
+from etl.pipeline import build
+from kantong.audit import AuditLog
+from kantong.verval import choices
+from tests import fixtures
+from tests.auth import login, post
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("verval_flow")
+    build(fixtures.build_inputs(folder / "input", folder / "snapshots" / "a"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app(root):
+    from app import create_app
+
+    return create_app(
+        root / "snapshots",
+        root / "rencana.sqlite",
+        root / "app",
+        users_db=root / "akun.sqlite",
+        audit_db=root / "audit.sqlite",
+        verval_db=root / "verval.sqlite",
+    )
+
+
+def client_as(app, nama: str, peran: str, wilayah: str | None = None):
+    client = app.server.test_client()
+    login(client, app, nama, peran, wilayah)
+    return client
+
+
+def make_list(client, app, nagari, nik=False, alasan=""):
+    values = {
+        f"{ids.VERVAL_BUAT}.n_clicks": 1,
+        f"{ids.VERVAL_NAGARI}.value": nagari,
+        f"{ids.VERVAL_PER_DESA}.value": "30",
+        f"{ids.VERVAL_BENIH}.value": 2023,
+        f"{ids.VERVAL_NIK}.value": nik,
+        f"{ids.VERVAL_ALASAN}.value": alasan,
+    }
+    return post(client, app, f"{ids.VERVAL_BERKAS}.data", values)
+
+
+def zip_files(answer) -> dict[str, bytes]:
+    data = json.loads(answer.data)["response"][ids.VERVAL_BERKAS]["data"]
+    return dict(
+        (n, z.read(n)) for z in [zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"])))] for n in z.namelist()
+    )
+
+
+def fill(xlsx: bytes, answers: dict[str, dict[str, str]]) -> bytes:
+    """The office list filled in as an operator would: answers by family ID, as labels."""
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    labels = {kode: label for kode, label, _ in choices.ANSWER_COLUMNS}
+    for sheet in book.worksheets:
+        header = None
+        for row in sheet.iter_rows():
+            values = [c.value for c in row]
+            if header is None and choices.ID_COLUMN in values:
+                header = {v: i for i, v in enumerate(values)}
+            elif header is not None and row[header[choices.ID_COLUMN]].value in answers:
+                for kode, text in answers[row[header[choices.ID_COLUMN]].value].items():
+                    row[header[labels[kode]]].value = text
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(client, app, name: str, data: bytes):
+    content = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+    values = {f"{ids.VERVAL_UNGGAH}.contents": [content], f"{ids.VERVAL_UNGGAH}.filename": [name]}
+    return post(client, app, f"{ids.VERVAL_IMPOR_HASIL}.children", values)
+
+
+def test_an_operator_makes_and_imports_lists_of_their_kab_kota_only(app, root):
+    op = client_as(app, "op.contoh", "operator", "13.01")
+    # A forged nagari of the kota is refused by its code; nothing is downloaded.
+    forged = make_list(op, app, ["13.01.01.2001", "13.71.01.1001"])
+    assert forged.status_code == 200
+    text = forged.get_data(as_text=True)
+    assert (
+        "13.71.01.1001" in text and "di luar wilayah" in text and ids.VERVAL_BERKAS not in json.loads(text)["response"]
+    )
+
+    answer = make_list(op, app, ["13.01.01.2001", "13.01.02.2001"])
+    files = zip_files(answer)
+    stem = "verval_13.01_" + next(iter(files)).split("_")[2][:10]
+    assert set(files) == {f"{stem}.xlsx", f"{stem}.pdf", f"{stem}_xlsform.xlsx", choices.FAMILIES_CSV}
+    book = openpyxl.load_workbook(io.BytesIO(files[f"{stem}.xlsx"]))
+    cells = [c.value for s in book.worksheets for row in s.iter_rows() for c in row if c.value]
+    # F1 and F2 in Alpha, F5 in Gamma; every NIK masked (first 6 digits, asterisks, last 4).
+    assert {"F1", "F2", "F5"} <= set(cells) and "F10" not in cells
+    niks = [c for c in cells if isinstance(c, str) and c[:6].isdigit() and "*" in c]
+    assert niks and all(len(n) == 16 and n[6:12] == "******" for n in niks)
+    logged = AuditLog(root / "audit.sqlite").entries(akun="op.contoh", aksi="daftar_verval")[-1]
+    assert (logged.wilayah, logged.rincian["baris"], logged.rincian["nagari"]) == ("13.01", 3, 2)
+
+    # Filled in: F1 found and eligible (needs capital, and livestock besides), F2 moved,
+    # F10 (the kota's) slipped in: unknown to this operator.
+    filled = fill(
+        files[f"{stem}.xlsx"],
+        {
+            "F1": {
+                "keberadaan": "Ditemukan",
+                "kelayakan": "Layak",
+                "usulan_dtks": "Tidak",
+                "kebutuhan_utama": "Modal usaha",
+                "kebutuhan_lain_1": "Bibit ternak",
+            },
+            "F2": {"keberadaan": "Pindah"},
+        },
+    )
+    imported = upload(op, app, "hasil_alpha.xlsx", filled)
+    summary = imported.get_data(as_text=True)
+    assert imported.status_code == 200 and "2 jawaban diterima" in summary
+    again = upload(op, app, "hasil_alpha_lagi.xlsx", filled)
+    assert "sudah pernah diimpor" in again.get_data(as_text=True)
+    logged = AuditLog(root / "audit.sqlite").entries(akun="op.contoh", aksi="impor_verval")
+    assert len(logged) == 1 and logged[0].rincian["diterima"] == 2
+
+    # The results are on the map: Alpha has one family needing business capital.
+    figure = post(
+        op,
+        app,
+        f"{ids.PETA}.figure",
+        {f"{ids.URL_PETA}.search": "?tingkat=desa&wilayah=13.01&indikator=kk_butuh_modal_usaha"},
+    )
+    trace = json.loads(figure.data)["response"][ids.PETA]["figure"]["data"][0]
+    values = dict(zip(trace["locations"], [row[0] for row in trace["customdata"]]))
+    assert values["13.01.01.2001"] == 1 and values["13.01.02.2001"] == 0
+    # The kota's operator imports the same answers: the kabupaten's families are unknown to them.
+    kota = client_as(app, "op.kota.contoh", "operator", "13.71")
+    refused = upload(kota, app, "hasil_dari_kab.xlsx", filled + b"")
+    assert "sudah pernah diimpor" in refused.get_data(as_text=True)  # the same file: not read again
+    other = fill(files[f"{stem}.xlsx"], {"F1": {"keberadaan": "Ditemukan", "kelayakan": "Tidak layak"}})
+    refused = upload(kota, app, "hasil_dari_kab_2.xlsx", other).get_data(as_text=True)
+    assert "ditolak, keluarga tidak dikenal: 1" in refused and ": 0 jawaban diterima" in refused
+
+
+def test_a_full_nik_needs_the_permission_and_a_reason_and_is_logged(app, root):
+    op = client_as(app, "op.nik", "operator", "13.01")
+    short = make_list(op, app, ["13.01.01.2001"], nik=True, alasan="perlu")
+    assert "alasan tertulis" in short.get_data(as_text=True)
+    answer = make_list(op, app, ["13.01.01.2001"], nik=True, alasan="Entri usulan DTKS di SIKS-NG")
+    office = next(data for name, data in zip_files(answer).items() if name.endswith(".xlsx") and "xlsform" not in name)
+    book = openpyxl.load_workbook(io.BytesIO(office))
+    cells = [c.value for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(len(c) == 16 and c.isdigit() for c in cells)  # the full NIK, as asked
+    logged = AuditLog(root / "audit.sqlite").entries(akun="op.nik", aksi="ekspor_nik")[-1]
+    assert logged.rincian["alasan"] == "Entri usulan DTKS di SIKS-NG" and logged.wilayah == "13.01.01.2001"
+    # Leadership sees lists with NIK masked, and may not ask for the full NIK.
+    boss = client_as(app, "kadis.contoh", "pimpinan")
+    refused = make_list(boss, app, ["13.01.01.2001"], nik=True, alasan="Entri usulan DTKS di SIKS-NG")
+    assert "tidak berwenang mengunduh NIK lengkap" in refused.get_data(as_text=True)
+
+
+def test_a_guest_never_reaches_family_data(app):
+    guest = client_as(app, "tamu.contoh", "tamu")
+    assert make_list(guest, app, ["13.01.01.2001"]).status_code == 403
+    assert upload(guest, app, "x.csv", b"a,b\n").status_code == 403
+    page = guest.get("/_dash-layout", headers={"Referer": "http://kantong.example/verval"}).get_data(as_text=True)
+    assert ids.VERVAL_BUAT not in page and "F1" not in page
+
+
+def _cli(root, *args):
+    env = {
+        **os.environ,
+        "KANTONG_SNAPSHOTS": str(root / "snapshots"),
+        "KANTONG_VERVAL": str(root / "verval_cli.sqlite"),
+        "KANTONG_AUDIT": str(root / "audit_cli.sqlite"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "kantong", "verval", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_the_command_line_makes_lists_and_imports_results(root, tmp_path):
+    made = _cli(root, "daftar", "--desa", "13.01.01.2001", "13.71.01.1001", "--per-desa", "1", "--out", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        [
+            "keluarga.csv",
+            *(f"verval_13_{made.stdout.split('verval_13_')[1][:10]}{s}" for s in (".xlsx", ".pdf", "_xlsform.xlsx")),
+        ]
+    )
+    assert "benih acak 2023" in made.stdout and "Daftar #1: 2 keluarga di 2 nagari/desa." in made.stdout
+    # Alpha's one family: F2 (in DTKS without bansos) comes before F1 (in DTKS, with PKH).
+    xlsx = next(p for p in tmp_path.iterdir() if p.name.endswith(".xlsx") and "xlsform" not in p.name)
+    filled = tmp_path / "terisi.xlsx"
+    filled.write_bytes(
+        fill(
+            xlsx.read_bytes(),
+            {
+                "F2": {
+                    "keberadaan": "Ditemukan",
+                    "kelayakan": "Layak",
+                    "usulan_dtks": "Ya",
+                    "kebutuhan_utama": "Perikanan",
+                },
+                "F10": {"keberadaan": "meninggal"},
+            },
+        )
+    )
+    imported = _cli(root, "impor", str(filled), "--json")
+    assert imported.returncode == 0, imported.stderr
+    report = json.loads(imported.stdout)
+    assert (report["dibaca"], report["diterima"], report["ditolak"]) == (2, 2, {})
+    alpha = next(t for t in report["per_nagari"] if t["kode_desa"] == "13.01.01.2001")
+    assert (alpha["kk_verval_layak"], alpha["kk_usul_dtks"], alpha["kk_butuh_perikanan"]) == (1, 1, 1)
+    # Bad input: a nagari that does not exist, a file that is no result export: exit code 2.
+    unknown = _cli(root, "daftar", "--desa", "13.01.09.9999", "--out", str(tmp_path))
+    assert unknown.returncode == 2 and "13.01.09.9999" in unknown.stderr and "Traceback" not in unknown.stderr
+    junk = tmp_path / "bukan.csv"
+    junk.write_text("a,b\n1,2\n", encoding="utf-8")
+    bad = _cli(root, "impor", str(junk))
+    assert bad.returncode == 2 and "bukan.csv" in bad.stderr and "Traceback" not in bad.stderr
