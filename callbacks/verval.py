@@ -9,13 +9,14 @@ import zipfile
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
+from dash import ctx as dash_ctx
 from flask import g, has_request_context, request
 
 import ids
 from etl.errors import InputError
 from kantong import fmt
 from kantong.data import level_of
-from kantong.verval import importer, service
+from kantong.verval import actions, importer, service
 from kantong.verval.choices import NEEDS
 
 REJECTIONS_SHOWN = 100
@@ -163,9 +164,32 @@ def register(app, store, plans, results, audit=None) -> None:
         # Only the plan's nagari this person may see (an operator's plans hold only theirs).
         return [r["kode"] for r in plan.nagari if level_of(r["kode"]) == "desa" and snapshot.has(r["kode"])]
 
-    @app.callback(Output(ids.VERVAL_ALASAN_WADAH, "style"), Input(ids.VERVAL_NIK, "value"), prevent_initial_call=True)
-    def show_reason(nik):
-        return {"display": "block"} if nik else {"display": "none"}
+    for checkbox, wrapper in (
+        (ids.VERVAL_NIK, ids.VERVAL_ALASAN_WADAH),
+        (ids.VERVAL_TINDAK_NIK, ids.VERVAL_TINDAK_ALASAN_WADAH),
+    ):
+
+        @app.callback(Output(wrapper, "style"), Input(checkbox, "value"), prevent_initial_call=True)
+        def show_reason(nik):
+            return {"display": "block"} if nik else {"display": "none"}
+
+    @app.callback(
+        Output(ids.VERVAL_TINDAK_BERKAS, "data"),
+        Output(ids.VERVAL_TINDAK_PESAN, "children"),
+        Input(ids.VERVAL_TINDAK_USULAN, "n_clicks"),
+        Input(ids.VERVAL_TINDAK_KEBUTUHAN, "n_clicks"),
+        State(ids.VERVAL_TINDAK_NIK, "value"),
+        State(ids.VERVAL_TINDAK_ALASAN, "value"),
+        prevent_initial_call=True,
+    )
+    def action_list(_usulan, _kebutuhan, nik, alasan):
+        kind = actions.USULAN if dash_ctx.triggered_id == ids.VERVAL_TINDAK_USULAN else actions.KEBUTUHAN
+        try:
+            name, data, n = service.action_list(context(store, results, audit), kind, bool(nik), alasan or "")
+        except service.VervalError as err:
+            return no_update, dbc.Alert(str(err), color="danger", className="mt-2")
+        note = dbc.Alert(f"{name}: {fmt.angka(n)} keluarga.", color="success", className="mt-2 py-2 small")
+        return dcc.send_bytes(data, name), note
 
     @app.callback(
         Output(ids.VERVAL_BERKAS, "data"),

@@ -56,6 +56,8 @@ CALLBACKS: dict[str, str] = {
     ids.VERVAL_ALASAN_WADAH: "bnba",
     ids.VERVAL_BERKAS: "bnba",  # a full NIK also needs bnba_nik and a reason (kantong.verval.service)
     ids.VERVAL_IMPOR_HASIL: "verval",
+    ids.VERVAL_TINDAK_ALASAN_WADAH: "bnba",
+    ids.VERVAL_TINDAK_BERKAS: "bnba",  # a full NIK also needs bnba_nik and a reason
     # The admin page.
     ids.ADMIN_AKUN_TABEL: "akun",
     ids.ADMIN_AUDIT_TABEL: "audit",

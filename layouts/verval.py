@@ -35,29 +35,39 @@ def _field(label: str, control, help_text: str | None = None, html_for: str | No
     )
 
 
-def list_card(snapshot, plans, principal) -> dbc.Card:
-    may_nik = principal is None or principal.may("bnba_nik")
-    nik = (
-        [
-            dbc.Checkbox(id=ids.VERVAL_NIK, label="Sertakan NIK lengkap (hanya berkas Excel dan PDF)", value=False),
+def nik_choice(principal, checkbox: str, reason: str, wrapper: str, label: str) -> list:
+    """A full NIK, for those allowed it, only with a written reason; the others are told
+    the NIK is masked (and the callback gets False and "" from stores of the same ids)."""
+    if principal is None or principal.may("bnba_nik"):
+        return [
+            dbc.Checkbox(id=checkbox, label=label, value=False),
             html.Div(
                 _field(
                     "Alasan memerlukan NIK lengkap",
-                    dbc.Input(id=ids.VERVAL_ALASAN, type="text", placeholder="mis. entri usulan DTKS di SIKS-NG"),
+                    dbc.Input(id=reason, type="text", placeholder="mis. entri usulan DTKS di SIKS-NG"),
                     "Wajib, minimal 10 karakter; dicatat di jejak audit bersama nama berkasnya.",
-                    html_for=ids.VERVAL_ALASAN,
+                    html_for=reason,
                 ),
-                id=ids.VERVAL_ALASAN_WADAH,
+                id=wrapper,
                 style={"display": "none"},
                 className="mt-2",
             ),
         ]
-        if may_nik
-        else [
-            html.Div("NIK pada daftar disamarkan (6 digit awal dan 4 digit akhir).", className="form-text"),
-            dcc.Store(id=ids.VERVAL_NIK, data=False),
-            dcc.Store(id=ids.VERVAL_ALASAN, data=""),
-        ]
+    return [
+        html.Div("NIK pada daftar disamarkan (6 digit awal dan 4 digit akhir).", className="form-text"),
+        dcc.Store(id=checkbox, data=False),
+        dcc.Store(id=reason, data=""),
+        html.Div(id=wrapper, style={"display": "none"}),
+    ]
+
+
+def list_card(snapshot, plans, principal) -> dbc.Card:
+    nik = nik_choice(
+        principal,
+        ids.VERVAL_NIK,
+        ids.VERVAL_ALASAN,
+        ids.VERVAL_ALASAN_WADAH,
+        "Sertakan NIK lengkap (hanya berkas Excel dan PDF)",
     )
     return dbc.Card(
         dbc.CardBody(
@@ -184,6 +194,48 @@ def page(snapshot, plans, principal, rekap) -> dbc.Container:
                     [
                         html.H2("3. Hasil per nagari", className="h5"),
                         html.Div(rekap, id=ids.VERVAL_REKAP),
+                        html.H3("Daftar tindak lanjut", className="h6 mt-3"),
+                        html.P(
+                            "Untuk seluruh wilayah akun ini: keluarga layak yang diusulkan masuk DTKS, dengan data "
+                            "yang diperlukan untuk entri di SIKS-NG; dan keluarga per kebutuhan, satu lembar per "
+                            "kebutuhan beserta dinas yang dapat membantu.",
+                            className="small",
+                        ),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    [
+                                        dbc.Button(
+                                            "Unduh usulan DTKS (SIKS-NG)",
+                                            id=ids.VERVAL_TINDAK_USULAN,
+                                            color="primary",
+                                            outline=True,
+                                            className="me-2 mb-2",
+                                        ),
+                                        dbc.Button(
+                                            "Unduh daftar per kebutuhan",
+                                            id=ids.VERVAL_TINDAK_KEBUTUHAN,
+                                            color="primary",
+                                            outline=True,
+                                            className="mb-2",
+                                        ),
+                                    ],
+                                    md=6,
+                                ),
+                                dbc.Col(
+                                    nik_choice(
+                                        principal,
+                                        ids.VERVAL_TINDAK_NIK,
+                                        ids.VERVAL_TINDAK_ALASAN,
+                                        ids.VERVAL_TINDAK_ALASAN_WADAH,
+                                        "Sertakan NIK lengkap",
+                                    ),
+                                    md=6,
+                                ),
+                            ]
+                        ),
+                        dcc.Download(id=ids.VERVAL_TINDAK_BERKAS),
+                        html.Div(id=ids.VERVAL_TINDAK_PESAN),
                     ]
                 ),
                 className="shadow-sm mb-3",

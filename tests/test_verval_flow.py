@@ -23,7 +23,7 @@ from etl.pipeline import build
 from kantong.audit import AuditLog
 from kantong.verval import choices
 from tests import fixtures
-from tests.auth import login, post
+from tests.auth import callback_body, login, post
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -246,3 +246,67 @@ def test_the_command_line_makes_lists_and_imports_results(root, tmp_path):
     junk.write_text("a,b\n1,2\n", encoding="utf-8")
     bad = _cli(root, "impor", str(junk))
     assert bad.returncode == 2 and "bukan.csv" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def action_list(client, app, button: str, nik=False, alasan=""):
+    values = {
+        f"{button}.n_clicks": 1,
+        f"{ids.VERVAL_TINDAK_NIK}.value": nik,
+        f"{ids.VERVAL_TINDAK_ALASAN}.value": alasan,
+    }
+    body = callback_body(app, f"{ids.VERVAL_TINDAK_BERKAS}.data", values)
+    body["changedPropIds"] = [f"{button}.n_clicks"]
+    return client.post("/_dash-update-component", json=body)
+
+
+def downloaded_book(answer):
+    data = json.loads(answer.data)["response"][ids.VERVAL_TINDAK_BERKAS]["data"]
+    return data["filename"], openpyxl.load_workbook(io.BytesIO(base64.b64decode(data["content"])))
+
+
+def rows_of(sheet) -> list[list]:
+    return [[c for c in row] for row in sheet.iter_rows(values_only=True) if any(row)]
+
+
+def test_lists_to_act_on_hold_the_proposed_families_and_the_families_per_need(app, root):
+    op = client_as(app, "op.tindak", "operator", "13.01")
+    made = make_list(op, app, ["13.01.02.2001"])  # Gamma: F5
+    stem_files = zip_files(made)
+    office = next(data for name, data in stem_files.items() if name.endswith(".xlsx") and "xlsform" not in name)
+    filled = fill(
+        office,
+        {
+            "F5": {
+                "keberadaan": "Ditemukan",
+                "kelayakan": "Layak",
+                "usulan_dtks": "Ya",
+                "kebutuhan_utama": "Pertanian/saprodi",
+            }
+        },
+    )
+    assert "1 jawaban diterima" in upload(op, app, "hasil_gamma.xlsx", filled).get_data(as_text=True)
+
+    name, book = downloaded_book(action_list(op, app, ids.VERVAL_TINDAK_USULAN))
+    assert name.startswith("usulan-dtks_13.01_")
+    families = rows_of(book["Keluarga"])
+    header = families.index(next(r for r in families if r[0] == "No"))
+    # F5 alone is proposed (F1 was found eligible but not proposed, F2 moved).
+    assert [r[5] for r in families[header + 1 : -1]] == ["F5"]
+    assert families[header + 1][1] == "13.01.02.2001" and families[-1][0] == "Jumlah: 1 keluarga"
+    members = rows_of(book["Anggota"])
+    assert {r[0] for r in members if r[0] == "F5"} == {"F5"}
+    assert all("*" in (r[1] or "*") for r in members if r[0] == "F5")  # NIK masked without a reason
+
+    name, book = downloaded_book(action_list(op, app, ids.VERVAL_TINDAK_KEBUTUHAN))
+    summary = {r[0]: r[2] for r in rows_of(book["Ringkasan"]) if isinstance(r[2], int)}
+    # F1: modal usaha (main) and bibit ternak; F5: pertanian (main).
+    assert (summary["Modal usaha"], summary["Bibit ternak"], summary["Pertanian/saprodi"]) == (1, 1, 1)
+    assert summary["Perikanan"] == 0
+    farming = [r[5] for r in rows_of(book["Pertanian & saprodi"]) if r[5] in ("F1", "F5")]
+    assert farming == ["F5"]
+    logged = AuditLog(root / "audit.sqlite").entries(akun="op.tindak", aksi="daftar_verval")
+    assert [e.rincian["berkas"] for e in logged[-2:]] == [f"usulan-dtks_13.01_{name[-15:-5]}.xlsx", name]
+    # The kota's operator sees none of the kabupaten's families in these lists.
+    kota = client_as(app, "op.kota.tindak", "operator", "13.71")
+    _, book = downloaded_book(action_list(kota, app, ids.VERVAL_TINDAK_USULAN))
+    assert not [r for r in rows_of(book["Keluarga"]) if r[5] in ("F1", "F2", "F5")]

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from kantong import families as family_store
+from kantong import fmt
 from kantong.access import Principal
 from kantong.verval import lists, selection
 from kantong.verval.importer import ImportResult, Source
@@ -183,3 +184,41 @@ def import_results(
 def tallies(ctx: Context) -> pd.DataFrame:
     """Per nagari of the scope with a list or a result: the verification counts."""
     return pd.DataFrame(ctx.results.tallies(scope_codes(ctx.snapshot)))
+
+
+def action_list(
+    ctx: Context, kind: str, show_nik: bool = False, alasan: str = "", today: dt.date | None = None
+) -> tuple[str, bytes, int]:
+    """A list to act on (kantong.verval.actions) for the person's whole scope: its file
+    name, content and number of families. Logged like a verification list."""
+    from kantong.verval import actions
+
+    if kind not in actions.KINDS:
+        raise VervalError(f"Jenis daftar tidak dikenal: {kind}")
+    if not ctx.may("bnba"):
+        raise VervalError("Akun ini tidak berwenang mengunduh daftar keluarga.")
+    if show_nik and not ctx.may("bnba_nik"):
+        raise VervalError("Akun ini tidak berwenang mengunduh NIK lengkap.")
+    if show_nik and len(alasan.strip()) < 10:
+        raise VervalError("NIK lengkap hanya dengan alasan tertulis (minimal 10 karakter).")
+    results = ctx.results.results_frame(scope_codes(ctx.snapshot))
+    store = ctx.families()
+    keluarga = store.keluarga(sorted(set(results["kode_desa"])))
+    today = today or dt.date.today()
+    made = f"dibuat {fmt.tanggal(today)} oleh {ctx.akun}"
+    wilayah = ctx.snapshot.scope or str(ctx.snapshot.akar["kode"])
+    if kind == actions.USULAN:
+        chosen = actions.proposed(results)
+        anggota = store.anggota(chosen["id_keluarga"].tolist())
+        data = actions.usulan_xlsx(ctx.snapshot, results, keluarga, anggota, show_nik, made)
+        n = len(chosen)
+    else:
+        data = actions.needs_xlsx(ctx.snapshot, results, keluarga, show_nik, made)
+        n = len(actions.eligible(results))
+    name = actions.file_name(kind, wilayah, today)
+    detail = {"berkas": name, "baris": n}
+    if show_nik:
+        ctx.record("ekspor_nik", wilayah, alasan=alasan.strip(), **detail)
+    else:
+        ctx.record("daftar_verval", wilayah, **detail)
+    return name, data, n
