@@ -26,6 +26,7 @@ from etl import indicators
 from kantong import fmt, metode, priority, report
 from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values
 from kantong.figures import PrintText
+from kantong.verval import choices as verval_choices
 from kantong.view import CLASSIFICATIONS, View
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -109,7 +110,9 @@ def key_fact(snapshot_row, indikator: str) -> tuple[str, str, str]:
     return ind.label, fmt.nilai(ind, snapshot_row[indikator]), note
 
 
-def _plan_table(rows: list[dict], first_number: int) -> Table:
+def _plan_table(rows: list[dict], first_number: int, verval: dict[str, tuple[int, int]] | None = None) -> Table:
+    """The plan's nagari with their targets; with `verval` (kode -> families verified,
+    eligible) once field results exist, those two counts as well."""
     headers = [
         "No",
         "Nagari/desa",
@@ -139,7 +142,58 @@ def _plan_table(rows: list[dict], first_number: int) -> Table:
     ]
     numeric = [True, False, False, False] + [True] * 6
     widths = [0.5, 2.2, 1.8, 2.0, 0.8, 1.0, 1.0, 1.0, 1.1, 1.0]
+    if verval is not None:
+        headers += ["Diverifikasi", "Layak"]
+        for row, r in zip(body, rows):
+            verified, eligible = verval.get(str(r["kode"]), (0, 0))
+            row += [fmt.angka(verified), fmt.angka(eligible)]
+        numeric += [True, True]
+        widths += [1.1, 0.8]
     return Table(headers, body, numeric, widths)
+
+
+def verval_slide(snapshot: Snapshot, kode: str, region) -> Slide | None:
+    """A kab/kota's field verification: per verified nagari, families verified, found,
+    eligible, proposed into DTKS and their main needs; None before any result there."""
+    if not region["kk_verval"]:
+        return None
+    desa = snapshot.regions_in(kode, "desa")
+    desa = desa[desa["kk_verval"] > 0].sort_values("kk_verval", ascending=False)
+    needs = [(indicators.get(f"kk_butuh_{c.kode}"), c.label) for c in verval_choices.NEEDS]
+    rows = []
+    for _, r in desa.head(ROWS_PER_TABLE_SLIDE).iterrows():
+        top = sorted(((int(r[i.id]), label) for i, label in needs if r[i.id]), key=lambda t: -t[0])[:3]
+        rows.append(
+            [
+                str(r["nama"]),
+                fmt.angka(r["kk_verval"]),
+                fmt.angka(r["kk_verval_ditemukan"]),
+                fmt.angka(r["kk_verval_layak"]),
+                fmt.angka(r["kk_usul_dtks"]),
+                ", ".join(f"{label} {fmt.angka(n)}" for n, label in top) or "–",
+            ]
+        )
+    total = ", ".join(f"{label} {fmt.angka(region[i.id])}" for i, label in needs if region[i.id])
+    lines = [
+        f"{fmt.angka(region['kk_verval'])} KK terverifikasi: {fmt.angka(region['kk_verval_ditemukan'])} ditemukan, "
+        f"{fmt.angka(region['kk_verval_layak'])} layak, {fmt.angka(region['kk_usul_dtks'])} diusulkan masuk DTKS; "
+        f"tidak ditemukan/pindah/meninggal/ganda {fmt.angka(region['kk_verval'] - region['kk_verval_ditemukan'])}.",
+        "Kebutuhan keluarga layak: " + (total or "belum tercatat") + ".",
+    ]
+    if len(desa) > ROWS_PER_TABLE_SLIDE:
+        lines.append(f"Tabel: {ROWS_PER_TABLE_SLIDE} dari {fmt.angka(len(desa))} nagari/desa terverifikasi.")
+    return Slide(
+        "tabel",
+        f"Hasil verval & asesmen: {region['nama']}",
+        "Verifikasi lapangan keluarga desil 1 (jawaban terbaru per keluarga)",
+        lines=lines,
+        table=Table(
+            ["Nagari/desa", "Terverifikasi", "Ditemukan", "Layak", "Usul DTKS", "Kebutuhan utama"],
+            rows,
+            [False, True, True, True, True, False],
+            [2.2, 1.1, 1.0, 0.8, 1.0, 4.0],
+        ),
+    )
 
 
 def build_slides(
@@ -201,6 +255,12 @@ def build_slides(
 
     rows = plan.rows
     chunks = [rows[i : i + ROWS_PER_TABLE_SLIDE] for i in range(0, len(rows), ROWS_PER_TABLE_SLIDE)] or [[]]
+    desa = snapshot.table("desa")
+    verval = (
+        {k: (int(v), int(e)) for k, v, e in zip(desa.index, desa["kk_verval"], desa["kk_verval_layak"])}
+        if province["kk_verval"]
+        else None
+    )
     for n, chunk in enumerate(chunks):
         slide = Slide(
             "tabel",
@@ -209,7 +269,7 @@ def build_slides(
             lines=[plan.keterangan],
         )
         if chunk:
-            slide.table = _plan_table(chunk, first_number=n * ROWS_PER_TABLE_SLIDE + 1)
+            slide.table = _plan_table(chunk, first_number=n * ROWS_PER_TABLE_SLIDE + 1, verval=verval)
         else:
             slide.lines.append("Belum ada nagari prioritas dalam rencana ini.")
         slides.append(slide)
@@ -254,6 +314,9 @@ def build_slides(
         else:
             slide.lines.append("Belum ada nagari prioritas dipilih di kab/kota ini.")
         slides.append(slide)
+        results = verval_slide(snapshot, kode, region)
+        if results is not None:
+            slides.append(results)
 
     slides.append(method_slide(snapshot, indikator, klasifikasi, plan))
     return slides

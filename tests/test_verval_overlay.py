@@ -90,3 +90,44 @@ def test_an_operator_sees_their_kab_kotas_results_in_full_and_the_others_as_tota
     assert snapshot.region("13.71.01.1001")["kk_verval_tidak_ditemukan"] == 1
     assert not snapshot.has("13.01.01.2001")
     assert snapshot.region("13.01")["kk_verval"] == 5 and snapshot.verval_versi == "3"
+
+
+def test_the_deck_has_each_kab_kotas_results_and_the_plan_table_the_verified_counts(root):
+    from kantong import rakor
+
+    snapshot = ScopedStore(SnapshotStore(root), verval=Source(RESULTS, "3")).latest()
+    plan = rakor.PlanRows(
+        "Uji",
+        "",
+        [
+            {
+                "kode": "13.01.01.2001",
+                "nama": "Alpha",
+                "nama_kecamatan": "Satu",
+                "nama_kabkota": "Contoh",
+                "skor": 90.0,
+            },
+            {"kode": "13.01.02.2001", "nama": "Gamma", "nama_kecamatan": "Dua", "nama_kabkota": "Contoh", "skor": 80.0},
+        ],
+    )
+    slides = rakor.build_slides(snapshot, "kk_d1_non_dtks", plan)
+    titles = [s.title for s in slides]
+    # Each kab/kota's slide is followed by its verification results.
+    assert titles[3:7] == [
+        "Contoh",
+        "Hasil verval & asesmen: Contoh",
+        "Kota Contoh",
+        "Hasil verval & asesmen: Kota Contoh",
+    ]
+    contoh = slides[4]
+    assert contoh.table.rows == [
+        ["Alpha", "4", "3", "2", "2", "Bibit ternak 1, Modal usaha 1, Perikanan 1"],
+        ["Beta", "1", "1", "1", "0", "Bibit ternak 1, Modal usaha 1"],
+    ]
+    assert contoh.lines[0].startswith("5 KK terverifikasi: 4 ditemukan, 3 layak, 2 diusulkan masuk DTKS")
+    table = slides[2].table
+    assert table.headers[-2:] == ["Diverifikasi", "Layak"]
+    assert [row[-2:] for row in table.rows] == [["4", "2"], ["0", "0"]]
+    # Before any result: no results slides, no extra columns.
+    plain = rakor.build_slides(SnapshotStore(root).latest(), "kk_d1_non_dtks", plan)
+    assert not [s for s in plain if s.title.startswith("Hasil verval")] and plain[2].table.headers[-1] == "Graduasi"
