@@ -61,6 +61,20 @@ def _replacement(output: dict, reference: str):
     return no_update  # stores, addresses, values: leave them as they were
 
 
+def _described(inputs) -> list:
+    """The inputs as the log may hold them: component, property and the size of the value,
+    never the value (an upload's content, a typed reason: personal data, UU 27/2022)."""
+    out = []
+    for item in inputs if isinstance(inputs, list) else [inputs]:
+        if isinstance(item, list):
+            out.append(_described(item))
+        elif isinstance(item, dict):
+            value = item.get("value")
+            size = len(value) if isinstance(value, (str, list, dict)) else (0 if value is None else 1)
+            out.append({"id": item.get("id"), "property": item.get("property"), "ukuran": size})
+    return out
+
+
 def on_error(error: Exception):
     """The app's callback error handler (dash.Dash(on_error=...)): logs the error with a
     short reference the message repeats, so a report from the field can be found in the
@@ -71,7 +85,7 @@ def on_error(error: Exception):
         inputs = ctx.inputs_list
     except Exception:  # no callback context: log what there is
         outputs, inputs = [], []
-    _log.error("callback error %s; outputs %s; inputs %s", reference, outputs, inputs, exc_info=error)
+    _log.error("callback error %s; outputs %s; inputs %s", reference, outputs, _described(inputs), exc_info=error)
     if isinstance(outputs, dict):
         return _replacement(outputs, reference)
     return [

@@ -70,6 +70,9 @@ def secret_key(path: Path | None = None) -> bytes:
     return path.read_bytes()
 
 
+MAX_REQUEST_BYTES = 32 * 2**20
+MAX_UPLOAD_BYTES = 20 * 2**20  # one upload on the page (dcc.Upload max_size), before base64
+
 # Dash's page routes (the index and every other path): what a person opens in the browser.
 PAGE_ENDPOINTS = ("/", "/<path:path>")
 
@@ -325,6 +328,9 @@ def install(app, accounts: AccountStore, audit: AuditLog) -> Gate:
         SESSION_COOKIE_SECURE=config.SECURE_COOKIES,
         SESSION_COOKIE_NAME="kantong_sesi",
         PERMANENT_SESSION_LIFETIME=int(config.SESSION_MAX_HOURS * 3600),
+        # No request body beyond this is read (Flask answers 413): the largest is an upload
+        # of field results, a few MB for a kab/kota; base64 in JSON adds a third.
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     _share_principal_with_jobs()
     server.before_request(gate.before)

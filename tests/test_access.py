@@ -228,3 +228,31 @@ def test_downloads_are_audited_with_their_file_and_rows(app):
     name = json.loads(answer.data)["response"][ids.UNDUH_PETA_BERKAS]["data"]["filename"]
     rows = app.kantong_audit.entries(akun="kadis.uji", aksi="ekspor")
     assert rows and rows[-1].rincian == {"berkas": name, "baris": 4} and rows[-1].wilayah == "13.01"
+
+
+def test_a_request_body_beyond_the_limit_is_refused_unread(app):
+    from kantong.gate import MAX_REQUEST_BYTES
+
+    client = app.server.test_client()
+    login(client, app)
+    big = b"x" * (MAX_REQUEST_BYTES + 1)
+    answer = client.post("/_dash-update-component", data=big, content_type="application/json")
+    assert answer.status_code == 413
+
+
+def test_a_callback_error_logs_which_inputs_but_never_their_values():
+    from callbacks.errors import _described
+
+    upload = "data:text/csv;base64," + "V2FyZ2EgU2VtYmlsYW4sMTM3MTAxMDEwMTUwMDAwOA=="  # a name and a NIK
+    inputs = [
+        {"id": "verval-unggah", "property": "contents", "value": [upload]},
+        [{"id": "x", "property": "value", "value": "Warga Sembilan"}],
+        {"id": "y", "property": "n_clicks", "value": None},
+    ]
+    described = _described(inputs)
+    assert described == [
+        {"id": "verval-unggah", "property": "contents", "ukuran": 1},
+        [{"id": "x", "property": "value", "ukuran": 14}],
+        {"id": "y", "property": "n_clicks", "ukuran": 0},
+    ]
+    assert "Warga" not in str(described) and "V2Fy" not in str(described)

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import threading
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ import pytest
 import xlsxwriter
 
 from etl.errors import InputError
-from kantong.verval import choices
+from kantong.verval import choices, importer
 from kantong.verval.importer import read_results
 from kantong.verval.results import FollowUp, ResultStore, import_files
 
@@ -719,3 +720,45 @@ def test_570_results_in_every_format(tmp_path):
     )
     assert outcome.baru == 570
     assert sum(t["kk_verval"] for t in store.tallies(set(families.values()))) == 570
+
+
+# --- files built to hurt the server (found in a security review) ------------------------------
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',  # noqa: E501
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',  # noqa: E501
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',  # noqa: E501
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',  # noqa: E501
+}
+
+
+def _xlsx_with_far_cell(far: str) -> bytes:
+    row = "".join(ch for ch in far if ch.isdigit())
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>_uuid</t></is></c></row>'
+        f'<row r="{row}"><c r="{far}"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in {**_XLSX_PARTS, "xl/worksheets/sheet1.xml": sheet}.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def test_a_small_workbook_claiming_a_huge_sheet_is_refused_before_it_is_read():
+    bomb = _xlsx_with_far_cell("XFD1048576")  # 1.5 KB; the reader would reserve 512 GiB
+    assert len(bomb) < 4000
+    with pytest.raises(InputError, match="terlalu luas") as err:
+        importer.read_results([("bom.xlsx", bomb)], {"F1": "13.01.01.2001"})
+    assert "bom.xlsx" in str(err.value) and "1.048.576 baris" in str(err.value)
+    # A sheet of ordinary size is read as usual (and here found to be no result file).
+    with pytest.raises(InputError, match="tidak ditemukan pada baris judul"):
+        importer.read_results([("kecil.xlsx", _xlsx_with_far_cell("C40"))], {"F1": "13.01.01.2001"})
+
+
+def test_a_csv_cell_beyond_the_readers_limit_is_a_clear_message():
+    data = ("_uuid,jawaban/id_keluarga,jawaban/keberadaan\nx1,F1," + "y" * 200_000 + "\n").encode()
+    with pytest.raises(InputError) as err:
+        importer.read_results([("panjang.csv", data)], {"F1": "13.01.01.2001"})
+    assert "panjang.csv" in str(err.value) and "tidak dapat dibaca sebagai CSV" in str(err.value)

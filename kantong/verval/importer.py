@@ -230,9 +230,53 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+# A workbook's sheets may declare any size (a cell at XFD1048576 in a file of 1.5 KB): the
+# reader would reserve memory for all of it. Result lists are a few thousand rows.
+MAX_CELLS = 2_000_000
+MAX_SHEET_BYTES = 100 * 2**20  # uncompressed XML of one sheet
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_workbook_size(name: str, data: bytes) -> None:
+    """Refuse an xlsx whose sheets reach beyond MAX_CELLS cells or MAX_SHEET_BYTES, before
+    anything reads them: the size comes from the cells' own references, read in chunks."""
+    import zipfile
+
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return  # not a zip (an .xls): the reader says what is wrong
+    for info in book.infolist():
+        if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+            continue
+        if info.file_size > MAX_SHEET_BYTES:
+            raise InputError(name, f"lembar terlalu besar ({info.file_size / 2**20:,.0f} MB tanpa kompresi)")
+        rows = cols = 0
+        tail = b""
+        with book.open(info) as sheet:
+            while chunk := sheet.read(1 << 20):
+                block = tail + chunk
+                for letters, number in _CELL_REF.findall(block):
+                    rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
+                tail = block[-64:]
+        if rows * cols > MAX_CELLS:
+            raise InputError(
+                name,
+                f"lembar terlalu luas ({rows:,} baris × {cols:,} kolom); hapus isi sel di luar tabel".replace(",", "."),
+            )
+
+
 def _workbook_tables(name: str, data: bytes) -> list[_Table]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    _check_workbook_size(name, data)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(wb.sheet_names)
@@ -248,14 +292,17 @@ def _workbook_tables(name: str, data: bytes) -> list[_Table]:
     return tables
 
 
-def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _csv_rows(text: str, delimiter: str, name: str = "") -> list[tuple[int, list[str]]]:
     """Records with the line each starts on (a quoted cell may span lines)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows, line = [], 1
-    for record in reader:
-        if any(c.strip() for c in record):
-            rows.append((line, [c.strip() for c in record]))
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            if any(c.strip() for c in record):
+                rows.append((line, [c.strip() for c in record]))
+            line = reader.line_num + 1
+    except csv.Error as err:  # a cell beyond the reader's limit, a stray NUL byte
+        raise InputError(name, f"baris {line} tidak dapat dibaca sebagai CSV ({err})") from err
     return rows
 
 
@@ -265,11 +312,15 @@ def _csv_table(name: str, data: bytes) -> _Table:
     head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
     best, best_score = ",", (-1, 0)
     for delim in CSV_DELIMITERS:
-        for record in csv.reader(io.StringIO(head), delimiter=delim):
-            score = (_header_score(record), len(record))
-            if score > best_score:
-                best, best_score = delim, score
-    return _Table(name, None, _csv_rows(text, best))
+        try:
+            for record in csv.reader(io.StringIO(head), delimiter=delim):
+                score = (_header_score(record), len(record))
+                if score > best_score:
+                    best, best_score = delim, score
+        except csv.Error:
+            continue  # not this delimiter: _csv_rows reports a file no delimiter reads
+
+    return _Table(name, None, _csv_rows(text, best, name))
 
 
 def _tables(name: str, data: bytes) -> list[_Table]:

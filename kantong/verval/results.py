@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -69,7 +70,9 @@ CREATE TABLE IF NOT EXISTS impor_berkas (
     nama TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     bentuk TEXT,
-    baris INTEGER NOT NULL
+    baris INTEGER NOT NULL,
+    diterima INTEGER NOT NULL DEFAULT 1,  -- answers accepted from this file
+    wilayah TEXT NOT NULL DEFAULT ''      -- the importer's scope ('' = every region)
 );
 CREATE INDEX IF NOT EXISTS impor_berkas_sha256 ON impor_berkas (sha256);
 CREATE TABLE IF NOT EXISTS hasil (
@@ -299,6 +302,11 @@ class ResultStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as con:
             con.executescript(SCHEMA)
+            # Stores made before a file's mark was per scope and per accepted answer.
+            columns = {r["name"] for r in con.execute("PRAGMA table_info(impor_berkas)")}
+            for column, kind in (("diterima", "INTEGER NOT NULL DEFAULT 1"), ("wilayah", "TEXT NOT NULL DEFAULT ''")):
+                if column not in columns:
+                    con.execute(f"ALTER TABLE impor_berkas ADD COLUMN {column} {kind}")
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # explicit transactions
@@ -379,23 +387,31 @@ class ResultStore:
 
     # --- imports --------------------------------------------------------------------------
 
-    def imported_files(self, sha256s: Iterable[str]) -> dict[str, dict]:
+    def imported_files(self, sha256s: Iterable[str], wilayah: str | None = None) -> dict[str, dict]:
         """Files imported before, by SHA-256: nama, impor_id, diimpor_pada, diimpor_oleh."""
         with closing(self._connect()) as con:
-            return self._known(con, list(sha256s))
+            return self._known(con, list(sha256s), wilayah)
 
     @staticmethod
-    def _known(con: sqlite3.Connection, sha256s: list[str]) -> dict[str, dict]:
+    def _known(con: sqlite3.Connection, sha256s: list[str], wilayah: str | None = None) -> dict[str, dict]:
+        """A file counts as imported only for the scope that imported it, and only if it
+        brought an answer in: a file of another kab/kota, or one whose rows were all
+        rejected (say, before its list was made), can still be imported by the right person."""
         rows = con.execute(
             """SELECT b.sha256, b.nama, b.impor_id, i.diimpor_pada, i.diimpor_oleh
                FROM impor_berkas b JOIN impor i ON i.id = b.impor_id
-               WHERE b.sha256 IN (SELECT value FROM json_each(?))""",
-            (json.dumps(sha256s),),
+               WHERE b.sha256 IN (SELECT value FROM json_each(?)) AND b.diterima > 0 AND b.wilayah = ?""",
+            (json.dumps(sha256s), wilayah or ""),
         ).fetchall()
         return {r["sha256"]: dict(r) for r in rows}
 
     def save_import(
-        self, result: ImportResult, akun: str, now: dt.datetime | None = None, reread: bool = False
+        self,
+        result: ImportResult,
+        akun: str,
+        now: dt.datetime | None = None,
+        reread: bool = False,
+        wilayah: str | None = None,
     ) -> ImportOutcome:
         """Record an import and bring its accepted answers in. Files imported before (same
         SHA-256) are recognised: their answers are not taken again; when every file was,
@@ -406,7 +422,7 @@ class ResultStore:
         with closing(self._connect()) as con:
             con.execute("BEGIN IMMEDIATE")  # one import at a time: "later" is decided against the latest
             try:
-                known = {} if reread else self._known(con, [f.sha256 for f in result.files])
+                known = {} if reread else self._known(con, [f.sha256 for f in result.files], wilayah)
                 seen = [] if reread else [dict(known[f.sha256], nama=f.nama) for f in result.files if f.sha256 in known]
                 new_files = list({f.sha256: f for f in reversed(result.files) if f.sha256 not in known}.values())[::-1]
                 if not new_files:
@@ -414,9 +430,14 @@ class ResultStore:
                     return ImportOutcome(None, sudah_diimpor=seen)
                 answers = [a for a in result.accepted if a.sha256 not in known]
                 impor_id = self._insert_import(con, result, answers, akun, moment)
+                per_file = Counter(a.sha256 for a in answers)
                 con.executemany(
-                    "INSERT INTO impor_berkas (impor_id, nama, sha256, bentuk, baris) VALUES (?, ?, ?, ?, ?)",
-                    [(impor_id, f.nama, f.sha256, f.bentuk, f.baris) for f in new_files],
+                    "INSERT INTO impor_berkas (impor_id, nama, sha256, bentuk, baris, diterima, wilayah) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (impor_id, f.nama, f.sha256, f.bentuk, f.baris, per_file[f.sha256], wilayah or "")
+                        for f in new_files
+                    ],
                 )
                 baru, diganti, tetap = self._upsert(con, answers, impor_id, _utc(moment))
                 con.execute(
@@ -688,13 +709,15 @@ def import_files(
     akun: str,
     now: dt.datetime | None = None,
     reread: bool = False,
+    wilayah: str | None = None,
 ) -> tuple[ImportResult | None, ImportOutcome]:
     """Read the files not imported before and bring their answers in. The result is None
-    when every file had been imported already ("sudah pernah diimpor"): nothing is read.
-    `reread`: read those files again too (see ResultStore.save_import)."""
+    when every file had been imported already ("sudah pernah diimpor") by someone of the
+    same scope `wilayah` (None: every region): nothing is read. `reread`: read those files
+    again too (see ResultStore.save_import)."""
     loaded = [(*importer.load(f),) for f in files]
     hashes = [importer.sha256(data) for _, data in loaded]
-    known = {} if reread else store.imported_files(hashes)
+    known = {} if reread else store.imported_files(hashes, wilayah)
     seen = [dict(known[h], nama=name) for (name, _), h in zip(loaded, hashes) if h in known]
     fresh, taken = [], set()
     for (name, data), h in zip(loaded, hashes):
@@ -704,6 +727,6 @@ def import_files(
     if not fresh:
         return None, ImportOutcome(None, sudah_diimpor=seen)
     result = importer.read_results(fresh, families, listed)
-    outcome = store.save_import(result, akun, now, reread)
+    outcome = store.save_import(result, akun, now, reread, wilayah)
     outcome.sudah_diimpor = seen + outcome.sudah_diimpor
     return result, outcome
