@@ -120,7 +120,11 @@ def top_title(ind: indicators.Indicator, level: str, n: int = TOP_N) -> str:
 
 
 def top_list(frame, ind, level: str) -> html.Div:
-    ranked = frame.dropna(subset=["nilai"]).sort_values("peringkat").head(TOP_N)
+    ranked = frame.dropna(subset=["nilai"])
+    if not ind.is_rate and ind.arah > 0:
+        # A count of 0 is no "highest": listed, ten nagari with nothing read as ten with a need.
+        ranked = ranked[ranked["nilai"] > 0]
+    ranked = ranked.sort_values("peringkat").head(TOP_N)
     basis = indicators.get(ind.penyebut) if ind.is_rate else None
     rows = [
         html.Tr(
@@ -141,17 +145,24 @@ def top_list(frame, ind, level: str) -> html.Div:
     head = [html.Th("#"), html.Th("Wilayah"), html.Th(ind.satuan, className="text-end")]
     if basis:
         head.append(html.Th(f"dari {basis.label_pendek}", className="text-end", title=basis.label))
-    return html.Div(
+    table = (
+        dbc.Table([html.Thead(html.Tr(head)), html.Tbody(rows)], size="sm", hover=True, className="mb-0 peringkat")
+        if rows
+        else html.P(f"Tidak ada {LEVEL_LABEL_SHORT[level]} dengan nilai di atas 0.", className="small mb-0")
+    )
+    note = (
         [
-            html.H3(top_title(ind, level), className="h6"),
-            html.Div(ind.label, className="small text-muted mb-1"),
-            dbc.Table(
-                [html.Thead(html.Tr(head)), html.Tbody(rows)],
-                size="sm",
-                hover=True,
-                className="mb-0 peringkat",
-            ),
+            html.Div(
+                f"Hanya {fmt.angka(len(rows))} {LEVEL_LABEL_SHORT[level]} dengan nilai di atas 0.",
+                className="small text-muted mt-1",
+            )
         ]
+        if rows and len(rows) < TOP_N and len(frame.dropna(subset=["nilai"])) > len(rows)
+        else []
+    )
+    return html.Div(
+        [html.H3(top_title(ind, level), className="h6"), html.Div(ind.label, className="small text-muted mb-1"), table]
+        + note
     )
 
 

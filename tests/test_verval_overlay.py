@@ -131,3 +131,17 @@ def test_the_deck_has_each_kab_kotas_results_and_the_plan_table_the_verified_cou
     # Before any result: no results slides, no extra columns.
     plain = rakor.build_slides(SnapshotStore(root).latest(), "kk_d1_non_dtks", plan)
     assert not [s for s in plain if s.title.startswith("Hasil verval")] and plain[2].table.headers[-1] == "Graduasi"
+
+
+def test_the_top_list_names_only_nagari_with_a_count_above_zero(root):
+    import json
+
+    from callbacks.map_view import top_list
+    from etl import indicators
+
+    snapshot = ScopedStore(SnapshotStore(root), verval=Source(RESULTS, "3")).latest()
+    frame = indicator_values(snapshot, "desa", "13", "kk_butuh_bibit_ternak")
+    text = json.dumps(top_list(frame, indicators.get("kk_butuh_bibit_ternak"), "desa").to_plotly_json(), default=str)
+    # Alpha and Beta have one family each needing livestock; the other nagari have none.
+    assert "Alpha" in text and "Beta" in text and "Gamma" not in text and "Delta" not in text
+    assert "Hanya 2 nagari/desa dengan nilai di atas 0." in text
