@@ -58,6 +58,14 @@ CALLBACKS: dict[str, str] = {
     ids.VERVAL_IMPOR_HASIL: "verval",
     ids.VERVAL_TINDAK_ALASAN_WADAH: "bnba",
     ids.VERVAL_TINDAK_BERKAS: "bnba",  # a full NIK also needs bnba_nik and a reason
+    # Follow-ups (tindak lanjut): recording them needs "verval"; the tables and the family
+    # drop-down show family IDs and heads' names, so reading them needs "bnba".
+    ids.VERVAL_TL_BELUM: "bnba",
+    ids.VERVAL_TL_KELUARGA: "bnba",
+    ids.VERVAL_TL_NAGARI: "verval",
+    ids.VERVAL_TL_PESAN: "verval",
+    ids.VERVAL_TL_TEMPLAT_BERKAS: "verval",
+    ids.VERVAL_TL_IMPOR_HASIL: "verval",
     # The admin page.
     ids.ADMIN_AKUN_TABEL: "akun",
     ids.ADMIN_AUDIT_TABEL: "audit",

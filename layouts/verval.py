@@ -8,7 +8,10 @@ from dash import dcc, html
 
 import ids
 from kantong import fmt
+from kantong.gate import MAX_UPLOAD_BYTES
 from kantong.verval import selection
+from kantong.verval.choices import KEBUTUHAN_UTAMA
+from kantong.verval.results import PENYEDIA, STATUS
 from layouts.main import DROPDOWN_LABELS
 from layouts.priority import plan_options
 
@@ -173,9 +176,212 @@ def import_card(principal) -> dbc.Card | None:
                     id=ids.VERVAL_UNGGAH,
                     multiple=True,
                     accept=".xlsx,.csv",
+                    max_size=MAX_UPLOAD_BYTES,
                     className="unggah",
                 ),
                 dcc.Loading(html.Div(id=ids.VERVAL_IMPOR_HASIL, className="mt-3"), delay_show=300),
+            ]
+        ),
+        className="shadow-sm mb-3",
+    )
+
+
+def follow_up_nagari_options(snapshot) -> list[dict]:
+    """The nagari of the (scoped) snapshot with families verified as eligible: those whose
+    needs a follow-up can take up."""
+    desa = snapshot.table("desa")
+    desa = desa[desa["kk_verval_layak"] > 0].sort_values(["nama_kabkota", "nama_kecamatan", "nama"])
+    return [
+        {
+            "label": f"{r.nama} — Kec. {r.nama_kecamatan}, {r.nama_kabkota} ({fmt.angka(r.kk_verval_layak)} KK layak)",
+            "value": r.kode,
+            "search": f"{r.nama} {r.nama_kecamatan} {r.nama_kabkota} {r.kode}",
+        }
+        for r in desa.itertuples()
+    ]
+
+
+def _choice_options(question) -> list[dict]:
+    return [{"label": c.label, "value": c.kode} for c in question.choices]
+
+
+def follow_up_form(snapshot) -> html.Div:
+    """Record one follow-up, or import a filled template (for roles that may record)."""
+
+    def dropdown(id_, options, placeholder, **kwargs):
+        return dcc.Dropdown(id=id_, options=options, placeholder=placeholder, labels=DROPDOWN_LABELS, **kwargs)
+
+    return html.Div(
+        [
+            html.H3("Catat tindak lanjut", className="h6"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        _field(
+                            "Nagari/desa",
+                            dropdown(
+                                ids.VERVAL_TL_NAGARI,
+                                follow_up_nagari_options(snapshot),
+                                "Nagari dengan keluarga layak…",
+                            ),
+                            html_for=ids.VERVAL_TL_NAGARI,
+                        ),
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Keluarga (opsional)",
+                            dropdown(ids.VERVAL_TL_KELUARGA, [], "Kosong: untuk seluruh nagari"),
+                            "Kosong: program untuk seluruh keluarga nagari itu dengan kebutuhan ini.",
+                            html_for=ids.VERVAL_TL_KELUARGA,
+                        ),
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Kebutuhan yang dijawab",
+                            dropdown(ids.VERVAL_TL_KEBUTUHAN, _choice_options(KEBUTUHAN_UTAMA), "Pilih kebutuhan…"),
+                            html_for=ids.VERVAL_TL_KEBUTUHAN,
+                        ),
+                        lg=3,
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        _field(
+                            "Program",
+                            dbc.Input(
+                                id=ids.VERVAL_TL_PROGRAM, type="text", placeholder="mis. Bantuan bibit sapi 2025"
+                            ),
+                            html_for=ids.VERVAL_TL_PROGRAM,
+                        ),
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Jenis penyedia",
+                            dbc.Select(id=ids.VERVAL_TL_JENIS, options=_choice_options(PENYEDIA), placeholder="Pilih…"),
+                            html_for=ids.VERVAL_TL_JENIS,
+                        ),
+                        lg=2,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Nama penyedia",
+                            dbc.Input(id=ids.VERVAL_TL_PENYEDIA, type="text", placeholder="mis. Dinas Peternakan"),
+                            html_for=ids.VERVAL_TL_PENYEDIA,
+                        ),
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Sumber dana",
+                            dbc.Input(id=ids.VERVAL_TL_SUMBER, type="text", placeholder="mis. APBD 2025"),
+                            html_for=ids.VERVAL_TL_SUMBER,
+                        ),
+                        lg=3,
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        _field(
+                            "Status",
+                            dbc.RadioItems(
+                                id=ids.VERVAL_TL_STATUS,
+                                options=_choice_options(STATUS),
+                                value="direncanakan",
+                                inline=True,
+                            ),
+                        ),
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Tanggal",
+                            # The browser's own date field: its calendar speaks the person's language
+                            # (dcc.DatePickerSingle's would be English); the value is TTTT-BB-HH.
+                            dbc.Input(id=ids.VERVAL_TL_TANGGAL, type="date", min="2000-01-01", max="2099-12-31"),
+                            "Rencana atau tanggal penyaluran.",
+                            html_for=ids.VERVAL_TL_TANGGAL,
+                        ),
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Keterangan",
+                            dbc.Input(id=ids.VERVAL_TL_KETERANGAN, type="text"),
+                            html_for=ids.VERVAL_TL_KETERANGAN,
+                        ),
+                        lg=6,
+                    ),
+                ]
+            ),
+            dbc.Button("Simpan", id=ids.VERVAL_TL_SIMPAN, color="primary"),
+            html.Div(id=ids.VERVAL_TL_PESAN, className="mt-2", role="status"),
+            html.H3("Impor dari Excel", className="h6 mt-4"),
+            html.P(
+                "Templat berisi satu baris per kebutuhan yang belum ditindaklanjuti di setiap nagari; isi Program, "
+                "Jenis penyedia dan Status, lalu unggah kembali. Setiap baris diterima atau ditolak dengan alasannya.",
+                className="small",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Button(
+                                "Unduh templat tindak lanjut (xlsx)",
+                                id=ids.VERVAL_TL_TEMPLAT,
+                                color="primary",
+                                outline=True,
+                            ),
+                            dcc.Download(id=ids.VERVAL_TL_TEMPLAT_BERKAS),
+                            html.Div(id=ids.VERVAL_TL_TEMPLAT_PESAN),
+                        ],
+                        md=5,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        dcc.Upload(
+                            html.Div(
+                                ["Seret templat yang sudah diisi ke sini atau ", html.A("pilih berkas", href="#")]
+                            ),
+                            id=ids.VERVAL_TL_UNGGAH,
+                            accept=".xlsx",
+                            className="unggah",
+                        ),
+                        md=7,
+                    ),
+                ]
+            ),
+            dcc.Loading(html.Div(id=ids.VERVAL_TL_IMPOR_HASIL, className="mt-2"), delay_show=300),
+        ],
+        className="mb-3",
+    )
+
+
+def follow_up_card(snapshot, principal) -> dbc.Card:
+    """Follow-ups: the form and the import for roles that may record them; the needs not
+    yet taken up and the follow-ups recorded for everyone on the page (filled on load)."""
+    writes = principal is None or principal.may("verval")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("4. Tindak lanjut", className="h5"),
+                html.P(
+                    "Program yang mengambil kebutuhan keluarga layak hasil asesmen, per keluarga atau untuk seluruh "
+                    "nagari: dari OPD, CSR, BAZNAS/ZIS, donor atau lainnya, direncanakan atau sudah disalurkan.",
+                    className="small",
+                ),
+                follow_up_form(snapshot) if writes else None,
+                dcc.Store(id=ids.VERVAL_TL_MUAT, data=0),
+                html.H3("Kebutuhan yang belum ditindaklanjuti", className="h6"),
+                dcc.Loading(html.Div(id=ids.VERVAL_TL_BELUM), delay_show=300),
+                html.H3("Tindak lanjut tercatat", className="h6 mt-3"),
+                html.Div(id=ids.VERVAL_TL_DAFTAR),
             ]
         ),
         className="shadow-sm mb-3",
@@ -240,6 +446,7 @@ def page(snapshot, plans, principal, rekap) -> dbc.Container:
                 ),
                 className="shadow-sm mb-3",
             ),
+            follow_up_card(snapshot, principal),
         ],
         fluid=True,
     )

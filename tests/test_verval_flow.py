@@ -141,8 +141,10 @@ def test_an_operator_makes_and_imports_lists_of_their_kab_kota_only(app, root):
     assert imported.status_code == 200 and "2 jawaban diterima" in summary
     again = upload(op, app, "hasil_alpha_lagi.xlsx", filled)
     assert "sudah pernah diimpor" in again.get_data(as_text=True)
+    # Both attempts are logged: the first read, the second recognised and not read again.
     logged = AuditLog(root / "audit.sqlite").entries(akun="op.contoh", aksi="impor_verval")
-    assert len(logged) == 1 and logged[0].rincian["diterima"] == 2
+    assert [e.rincian["hasil"] for e in logged] == ["dibaca", "sudah pernah diimpor"]
+    assert logged[0].rincian["diterima"] == 2 and logged[0].rincian["berkas"] == ["hasil_alpha.xlsx"]
 
     # The results are on the map: Alpha has one family needing business capital.
     figure = post(
@@ -312,3 +314,29 @@ def test_lists_to_act_on_hold_the_proposed_families_and_the_families_per_need(ap
     kota = client_as(app, "op.kota.tindak", "operator", "13.71")
     _, book = downloaded_book(action_list(kota, app, ids.VERVAL_TINDAK_USULAN))
     assert not [r for r in rows_of(book["Keluarga"]) if r[5] in ("F1", "F2", "F5")]
+
+
+def test_bad_input_on_the_page_gets_a_clear_message_and_every_import_is_logged_without_personal_data(app, root):
+    op = client_as(app, "op.salah", "operator", "13.01")
+    for alasan in ("xxxxxxxxxx", "NIK 1301010101500001 untuk entri"):
+        refused = make_list(op, app, ["13.01.01.2001"], nik=True, alasan=alasan).get_data(as_text=True)
+        assert "alasan" in refused.lower() and ids.VERVAL_BERKAS not in json.loads(refused)["response"], alasan
+    values = {
+        f"{ids.VERVAL_BUAT}.n_clicks": 1,
+        f"{ids.VERVAL_NAGARI}.value": ["13.01.01.2001"],
+        f"{ids.VERVAL_PER_DESA}.value": "30",
+        f"{ids.VERVAL_BENIH}.value": "1e3",
+    }
+    assert "Benih undian harus bilangan bulat 0 sampai" in post(op, app, f"{ids.VERVAL_BERKAS}.data", values).get_data(
+        as_text=True
+    )
+    broken = {f"{ids.VERVAL_UNGGAH}.contents": ["bukan-data-url"], f"{ids.VERVAL_UNGGAH}.filename": ["x.csv"]}
+    assert "tidak terbaca saat diunggah" in post(op, app, f"{ids.VERVAL_IMPOR_HASIL}.children", broken).get_data(
+        as_text=True
+    )
+    # A file that is no result export: refused, and the attempt is logged with a cleaned name.
+    junk = upload(op, app, "C:\\Users\\op\\hasil Warga 1301010101500001.csv", b"a,b\n1,2\n").get_data(as_text=True)
+    assert "bukan" in junk.lower() or "tidak ditemukan" in junk
+    logged = AuditLog(root / "audit.sqlite").entries(akun="op.salah", aksi="impor_verval")[-1]
+    assert logged.rincian["hasil"] == "gagal" and logged.rincian["berkas"] == ["hasil Warga 130101******0001.csv"]
+    assert logged.wilayah == "13.01"
