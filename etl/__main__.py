@@ -147,6 +147,13 @@ def _first_admin_hint() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Releases (build into staging, publish, discard, rollback, delete) and comparisons have
+    # their own command lines.
+    if argv[:1] == ["release"]:
+        from etl import release_cli
+
+        return release_cli.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m etl", description="ETL Kantong: P3KE + DTKS + batas wilayah → snapshot indikator"
     )
@@ -179,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--threads", type=int, default=None)
     b.add_argument("--tanpa-cache", action="store_true", help="siapkan ulang batas wilayah, abaikan cache")
 
+    # Listed for --help; `main` hands "release" to etl.release_cli before this parser runs.
+    sub.add_parser("release", help="kelola rilis data: list, build (ke staging), publish, discard, rollback, delete")
     d = sub.add_parser("demo", help="buat data demo sintetis untuk seluruh Sumatera Barat lalu bangun snapshot")
     d.add_argument(
         "--skala", type=float, default=1.0, help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat"

@@ -42,6 +42,10 @@ ACTIONS = {
     "rencana": "menyimpan rencana",
     "akun": "mengubah akun",
     "publikasi": "menerbitkan data",
+    "rilis_bangun": "membangun rilis data (belum terbit)",
+    "rilis_buang": "membuang rilis data belum terbit",
+    "rilis_kembali": "menampilkan kembali rilis data lama",
+    "rilis_hapus": "menghapus rilis data",
     "rotasi": "menghapus jejak lewat masa simpan",
     "ditolak": "permintaan ditolak",
 }

@@ -1,9 +1,10 @@
 """The one way the app reads data: snapshots written by the ETL.
 
 A snapshot folder appears atomically (etl.write.atomic_dir), so any folder with a
-summary.json is complete. The newest is found on every request (a directory listing and a
-few stat calls), and a loaded snapshot is kept in memory keyed by its path and the time
-its summary was written, so a newly published snapshot is picked up without a restart.
+summary.json is complete. The one shown is found on every request (a directory listing, a
+few stat calls and the release list: the current release, kantong.releases), and a loaded
+snapshot is kept in memory keyed by its path and the time its summary was written, so a
+newly published snapshot is picked up without a restart.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Protocol
 import pandas as pd
 
 from etl import config, indicators
-from kantong import geometry
+from kantong import geometry, releases
 
 # "nasional" exists only in a snapshot that spans several provinces: one region above them.
 LEVELS = ("nasional", "provinsi", "kabkota", "kecamatan", "desa")
@@ -324,7 +325,8 @@ def _load(path: str, stamp: int) -> Snapshot:
 
 
 class SnapshotStore:
-    """Snapshots under one root folder; `latest()` is the newest complete one."""
+    """Snapshots under one root folder; `latest()` is the current release, or the newest
+    complete one (see kantong.releases.shown)."""
 
     def __init__(self, root: Path | str | None = None):
         self.root = Path(root) if root else config.SNAPSHOT_ROOT
@@ -347,7 +349,10 @@ class SnapshotStore:
             raise SnapshotNotFound(
                 f"Belum ada snapshot di {self.root}. Jalankan `python -m etl demo` atau `python -m etl build`."
             )
-        stamp, folder = candidates[-1]
+        # Data releases (kantong.releases): the release an admin made current, unless a
+        # snapshot was written directly (`python -m etl build`/`demo`) after that; with no
+        # release list, the newest folder, as before releases existed.
+        stamp, folder = releases.shown(candidates, self.root)
         with self._lock:  # one thread loads; the others then find it in the cache
             return _load(str(folder), stamp)
 
