@@ -175,3 +175,4 @@ VERVAL_TL_UNGGAH = "verval-tl-unggah"
 VERVAL_TL_IMPOR_HASIL = "verval-tl-impor-hasil"
 VERVAL_TL_BELUM = "verval-tl-belum"  # needs nobody has taken up yet
 VERVAL_TL_DAFTAR = "verval-tl-daftar"  # the follow-ups recorded
+VERVAL_NAGARI_TERPILIH = "verval-nagari-terpilih"  # the chosen nagari, named in full under the field

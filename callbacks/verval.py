@@ -186,6 +186,15 @@ def import_summary(result, outcome) -> html.Div:
 
 
 def register(app, store, plans, results, audit=None) -> None:
+    @app.callback(Output(ids.VERVAL_NAGARI_TERPILIH, "children"), Input(ids.VERVAL_NAGARI, "value"))
+    def chosen_nagari(nagari):
+        codes = [str(k) for k in nagari] if isinstance(nagari, list) else []
+        if not codes:
+            return ""
+        snapshot = store.latest()
+        names = [f"{snapshot.name(k)} ({k})" for k in codes if snapshot.has(k)]
+        return f"Terpilih {fmt.angka(len(names))} nagari/desa: " + "; ".join(names) + "."
+
     @app.callback(Output(ids.VERVAL_NAGARI, "value"), Input(ids.VERVAL_RENCANA, "value"), prevent_initial_call=True)
     def nagari_from_plan(rencana):
         if not rencana:

@@ -53,6 +53,7 @@ CALLBACKS: dict[str, str] = {
     ids.PRESENTASI_JUDUL: "presentasi",
     # Verval & asesmen: family lists (names, addresses, masked NIK) and their results.
     ids.VERVAL_NAGARI: "bnba",
+    ids.VERVAL_NAGARI_TERPILIH: "bnba",
     ids.VERVAL_ALASAN_WADAH: "bnba",
     ids.VERVAL_BERKAS: "bnba",  # a full NIK also needs bnba_nik and a reason (kantong.verval.service)
     ids.VERVAL_IMPOR_HASIL: "verval",

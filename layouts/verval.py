@@ -114,6 +114,8 @@ def list_card(snapshot, plans, principal) -> dbc.Card:
                                 ),
                                 html_for=ids.VERVAL_NAGARI,
                             ),
+                            # The field shows one chosen nagari and a count: here are all of them.
+                            html.Div(id=ids.VERVAL_NAGARI_TERPILIH, className="small mb-3", **{"aria-live": "polite"}),
                             lg=7,
                         ),
                     ]

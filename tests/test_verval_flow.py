@@ -340,3 +340,11 @@ def test_bad_input_on_the_page_gets_a_clear_message_and_every_import_is_logged_w
     logged = AuditLog(root / "audit.sqlite").entries(akun="op.salah", aksi="impor_verval")[-1]
     assert logged.rincian["hasil"] == "gagal" and logged.rincian["berkas"] == ["hasil Warga 130101******0001.csv"]
     assert logged.wilayah == "13.01"
+
+
+def test_the_chosen_nagari_are_named_in_full_under_the_field(app):
+    op = client_as(app, "op.pilih", "operator", "13.01")
+    values = {f"{ids.VERVAL_NAGARI}.value": ["13.01.01.2001", "13.01.02.2001"]}
+    answer = json.loads(post(op, app, f"{ids.VERVAL_NAGARI_TERPILIH}.children", values).data)
+    text = answer["response"][ids.VERVAL_NAGARI_TERPILIH]["children"]
+    assert text == "Terpilih 2 nagari/desa: Alpha (13.01.01.2001); Gamma (13.01.02.2001)."
