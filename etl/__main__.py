@@ -154,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         from etl import release_cli
 
         return release_cli.main(argv[1:])
+    if argv[:1] == ["compare"]:
+        from etl import compare
+
+        return compare.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m etl", description="ETL Kantong: P3KE + DTKS + batas wilayah → snapshot indikator"
     )
@@ -188,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Listed for --help; `main` hands "release" to etl.release_cli before this parser runs.
     sub.add_parser("release", help="kelola rilis data: list, build (ke staging), publish, discard, rollback, delete")
+    sub.add_parser("compare", help="bandingkan dua rilis: perubahan per wilayah dan transisi keluarga (Parquet)")
     d = sub.add_parser("demo", help="buat data demo sintetis untuk seluruh Sumatera Barat lalu bangun snapshot")
     d.add_argument(
         "--skala", type=float, default=1.0, help="1 = skala provinsi penuh (600.000 KK); 0,05 untuk uji cepat"
