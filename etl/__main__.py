@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -35,7 +36,10 @@ def _fmt(n) -> str:
     return f"{n:,.1f}".replace(",", "#").replace(".", ",").replace("#", ".")
 
 
-def run_build(inputs: BuildInputs) -> dict:
+@contextmanager
+def build_progress(inputs: BuildInputs):
+    """A progress bar over the build's steps; yields the `step` callback the build calls
+    with each step's label (etl.pipeline.build)."""
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -53,8 +57,13 @@ def run_build(inputs: BuildInputs) -> dict:
             first[0] = False
             progress.update(task, description=label)
 
-        summary = build(inputs, step)
+        yield step
         progress.update(task, completed=total_steps(inputs), description="Selesai")
+
+
+def run_build(inputs: BuildInputs) -> dict:
+    with build_progress(inputs) as step:
+        summary = build(inputs, step)
     _report(summary, inputs.out)
     _record_publish(summary, inputs.out)
     return summary

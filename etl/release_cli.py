@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from etl import config
 from etl.errors import InputError
@@ -97,29 +96,13 @@ def _build_inputs(args: argparse.Namespace):
 
 
 def _build(store: ReleaseStore, args: argparse.Namespace, akun: str) -> None:
-    from etl.pipeline import total_steps
+    # Not at the top: etl.__main__ hands "release" to this module. The progress bar and the
+    # quality summary are those of `python -m etl build`.
+    from etl.__main__ import _report, build_progress
 
     inputs = _build_inputs(args)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        task = progress.add_task("Memulai", total=total_steps(inputs))
-        first = [True]
-
-        def step(label: str) -> None:
-            if not first[0]:
-                progress.advance(task)
-            first[0] = False
-            progress.update(task, description=label)
-
+    with build_progress(inputs) as step:
         release, summary = store.build(args.nama, inputs, akun, step)
-        progress.update(task, completed=total_steps(inputs), description="Selesai")
-    from etl.__main__ import _report  # the quality summary `python -m etl build` prints
-
     _report(summary, store.staging_dir(release.nama))
     print(
         f"Rilis '{release.nama}' dibangun di staging; dasbor belum berubah. Periksa laporan kualitas, lalu "

@@ -103,19 +103,23 @@ def list_card(snapshot, plans, principal) -> dbc.Card:
                             lg=5,
                         ),
                         dbc.Col(
-                            _field(
-                                "Nagari/desa",
-                                dcc.Dropdown(
-                                    id=ids.VERVAL_NAGARI,
-                                    options=nagari_options(snapshot),
-                                    multi=True,
-                                    placeholder="Ketik nama nagari, kecamatan atau kab/kota…",
-                                    labels=DROPDOWN_LABELS,
+                            [
+                                _field(
+                                    "Nagari/desa",
+                                    dcc.Dropdown(
+                                        id=ids.VERVAL_NAGARI,
+                                        options=nagari_options(snapshot),
+                                        multi=True,
+                                        placeholder="Ketik nama nagari, kecamatan atau kab/kota…",
+                                        labels=DROPDOWN_LABELS,
+                                    ),
+                                    html_for=ids.VERVAL_NAGARI,
                                 ),
-                                html_for=ids.VERVAL_NAGARI,
-                            ),
-                            # The field shows one chosen nagari and a count: here are all of them.
-                            html.Div(id=ids.VERVAL_NAGARI_TERPILIH, className="small mb-3", **{"aria-live": "polite"}),
+                                # The field shows one chosen nagari and a count: here are all of them.
+                                html.Div(
+                                    id=ids.VERVAL_NAGARI_TERPILIH, className="small mb-3", **{"aria-live": "polite"}
+                                ),
+                            ],
                             lg=7,
                         ),
                     ]

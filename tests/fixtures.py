@@ -558,3 +558,26 @@ def build_two_provinces(folder: Path) -> Path:
         )
     )
     return folder / "snapshots"
+
+
+def built_root(folder: Path) -> Path:
+    """`folder` with the fixture's snapshot built in it (folder/snapshots/a)."""
+    from etl.pipeline import build
+
+    build(build_inputs(folder / "input", folder / "snapshots" / "a"))
+    return folder
+
+
+def fixture_app(root: Path):
+    """The dashboard on a built_root folder, with its own plans, accounts, audit log and
+    verification results there."""
+    from app import create_app
+
+    return create_app(
+        root / "snapshots",
+        root / "rencana.sqlite",
+        root / "app",
+        users_db=root / "akun.sqlite",
+        audit_db=root / "audit.sqlite",
+        verval_db=root / "verval.sqlite",
+    )

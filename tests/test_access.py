@@ -11,7 +11,6 @@ import re
 import pytest
 
 import ids
-from etl.pipeline import build
 from kantong import policy
 from kantong.data import SnapshotStore
 from tests import fixtures
@@ -23,22 +22,12 @@ KAB_NAMES = ("Alpha", "Beta", "Gamma", "Epsilon")
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("access")
-    build(fixtures.build_inputs(folder / "input", folder / "snapshots" / "a"))
-    return folder
+    return fixtures.built_root(tmp_path_factory.mktemp("access"))
 
 
 @pytest.fixture(scope="module")
 def app(root):
-    from app import create_app
-
-    return create_app(
-        root / "snapshots",
-        root / "rencana.sqlite",
-        root / "app",
-        users_db=root / "akun.sqlite",
-        audit_db=root / "audit.sqlite",
-    )
+    return fixtures.fixture_app(root)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 
 import ids
-from etl.pipeline import build
 from kantong.audit import AuditLog
 from kantong.verval import choices
 from tests import fixtures
@@ -30,23 +29,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("verval_flow")
-    build(fixtures.build_inputs(folder / "input", folder / "snapshots" / "a"))
-    return folder
+    return fixtures.built_root(tmp_path_factory.mktemp("verval_flow"))
 
 
 @pytest.fixture(scope="module")
 def app(root):
-    from app import create_app
-
-    return create_app(
-        root / "snapshots",
-        root / "rencana.sqlite",
-        root / "app",
-        users_db=root / "akun.sqlite",
-        audit_db=root / "audit.sqlite",
-        verval_db=root / "verval.sqlite",
-    )
+    return fixtures.fixture_app(root)
 
 
 def client_as(app, nama: str, peran: str, wilayah: str | None = None):
@@ -348,3 +336,18 @@ def test_the_chosen_nagari_are_named_in_full_under_the_field(app):
     answer = json.loads(post(op, app, f"{ids.VERVAL_NAGARI_TERPILIH}.children", values).data)
     text = answer["response"][ids.VERVAL_NAGARI_TERPILIH]["children"]
     assert text == "Terpilih 2 nagari/desa: Alpha (13.01.01.2001); Gamma (13.01.02.2001)."
+
+
+def test_the_page_is_drawn_for_every_role_that_may_open_it(app):
+    for nama, peran, wilayah in (
+        ("admin.hal", "admin", None),
+        ("kadis.hal", "pimpinan", None),
+        ("op.hal", "operator", "13.01"),
+    ):
+        client = client_as(app, nama, peran, wilayah)
+        page = client.get("/_dash-layout", headers={"Referer": "http://kantong.example/verval"})
+        assert page.status_code == 200, peran
+        text = page.get_data(as_text=True)
+        assert ids.VERVAL_BUAT in text and ids.VERVAL_NAGARI_TERPILIH in text, peran
+        # Importing is for those who bring results back from the field.
+        assert (ids.VERVAL_UNGGAH in text) == (peran != "pimpinan"), peran

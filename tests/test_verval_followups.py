@@ -26,7 +26,6 @@ import openpyxl
 import pytest
 
 import ids
-from etl.pipeline import build
 from kantong.audit import AuditLog
 from kantong.verval import followups
 from kantong.verval.results import ResultStore
@@ -41,23 +40,12 @@ FOUND = {"keberadaan": "Ditemukan", "kelayakan": "Layak", "usulan_dtks": "Tidak"
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("verval_followups")
-    build(fixtures.build_inputs(folder / "input", folder / "snapshots" / "a"))
-    return folder
+    return fixtures.built_root(tmp_path_factory.mktemp("verval_followups"))
 
 
 @pytest.fixture(scope="module")
 def app(root):
-    from app import create_app
-
-    return create_app(
-        root / "snapshots",
-        root / "rencana.sqlite",
-        root / "app",
-        users_db=root / "akun.sqlite",
-        audit_db=root / "audit.sqlite",
-        verval_db=root / "verval.sqlite",
-    )
+    return fixtures.fixture_app(root)
 
 
 def _office(answer) -> bytes:
