@@ -41,8 +41,9 @@ def rekap_table(snapshot, results) -> html.Div:
     rows = results.tallies(codes)
     if not rows:
         return html.P("Belum ada daftar yang dibuat atau hasil yang diimpor di wilayah ini.", className="text-muted")
-    head = ["Nagari/desa", "Didaftar", "Terverifikasi", "Ditemukan", "Tidak ditemukan/pindah/meninggal/ganda"]
+    head = ["Nagari/desa", "Didaftar", "Terverifikasi", "Ditemukan", "Tidak ditemukan dll."]
     head += ["Layak", "Usul DTKS"] + [n.label for n in NEEDS]
+    titles = {"Tidak ditemukan dll.": "Tidak ditemukan, pindah, meninggal atau data ganda"}
     body = []
     for t in rows:
         kode = t["kode_desa"]
@@ -62,7 +63,10 @@ def rekap_table(snapshot, results) -> html.Div:
         body.append(html.Tr(cells))
     return html.Div(
         dbc.Table(
-            [html.Thead(html.Tr([html.Th(h, className="small") for h in head])), html.Tbody(body)],
+            [
+                html.Thead(html.Tr([html.Th(h, className="small", title=titles.get(h)) for h in head])),
+                html.Tbody(body),
+            ],
             size="sm",
             hover=True,
             className="mb-0 small",
