@@ -5,7 +5,8 @@
 In one run, in Debian's headless Chromium with the HTTP cache disabled:
   * the first map render of Kantong against a minimal Dash page with one small graph,
     side by side (alternating, median of --runs): the map shown (its first frame, drawn by
-    the server, or the interactive map) and the interactive map ready. Both are served the same way (Werkzeug,
+    the server, or the interactive map) and the interactive map ready, timed by the page's
+    own clock (and, for comparison, from outside after the page's load event). Both are served the same way (Werkzeug,
     threaded, compressed, scripts served locally); the minimal page runs in a process of
     its own that imports nothing but Dash, so it loads only what a minimal page loads.
     Kantong runs with a fresh work dir (its map cache starts empty);
@@ -169,6 +170,48 @@ def timed_load(driver, url: str, ready_js: str) -> float:
     return time.perf_counter() - t0
 
 
+# Seen from inside the page: the first animation frame at which each condition holds, in ms
+# from the start of the navigation (performance.now()). driver.get() returns only after the
+# page's load event, which waits for every preloaded file (plotly.js among them) even when the
+# map has long been on screen; the page's own clock does not.
+PAINT_WATCH = """
+(function () {
+  const checks = {%s};
+  const seen = window.__paint = {};
+  const tick = function () {
+    for (const key of Object.keys(checks)) {
+      if (!(key in seen)) { try { if (checks[key]()) { seen[key] = performance.now(); } } catch (e) {} }
+    }
+    if (Object.keys(seen).length < Object.keys(checks).length) { requestAnimationFrame(tick); }
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+def watch_paint(driver, conditions: dict[str, str]) -> None:
+    """Have every page the driver opens note when each condition (a function body) holds."""
+    body = ", ".join(f"{json.dumps(k)}: new Function({json.dumps(v)})" for k, v in conditions.items())
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PAINT_WATCH % body})
+
+
+def painted_load(driver, url: str, keys: list[str]) -> tuple[float, dict[str, float]]:
+    """Open `url`; the wall time until the first key's condition is seen after the load
+    event, and the page's own time (s) at which each key's condition first held."""
+    driver.get("about:blank")
+    t0 = time.perf_counter()
+    driver.get(url)
+    WebDriverWait(driver, 60, poll_frequency=0.02).until(
+        lambda d: d.execute_script(f"return !!window.__paint && {json.dumps(keys[0])} in window.__paint")
+    )
+    wall = time.perf_counter() - t0
+    WebDriverWait(driver, 60, poll_frequency=0.02).until(
+        lambda d: d.execute_script(f"return {json.dumps(keys)}.every(k => k in (window.__paint || {{}}))")
+    )
+    seen = driver.execute_script("return window.__paint")
+    return wall, {k: seen[k] / 1000 for k in keys}
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -213,17 +256,22 @@ def main() -> None:
 
     # --- first render, side by side
     bar_ready = "return !!document.querySelector('#g .js-plotly-plot .bars path');"
-    minimal, shown, ready = [], [], []
+    watch_paint(driver, {"bar": bar_ready, "shown": MAP_SHOWN, "ready": MAP_READY})
+    minimal, shown, ready, minimal_wall, shown_wall = [], [], [], [], []
     for _ in range(args.runs):
-        minimal.append(timed_load(driver, m_url + "/", bar_ready))
-        shown.append(timed_load(driver, k_url + "/", MAP_SHOWN))
-        ready.append(timed_load(driver, k_url + "/", MAP_READY))
+        wall, seen = painted_load(driver, m_url + "/", ["bar"])
+        minimal.append(seen["bar"])
+        minimal_wall.append(wall)
+        wall, seen = painted_load(driver, k_url + "/", ["shown", "ready"])
+        shown.append(seen["shown"])
+        ready.append(seen["ready"])
+        shown_wall.append(wall)
     minimal_proc.terminate()
     m_med, s_med, r_med = statistics.median(minimal), statistics.median(shown), statistics.median(ready)
     print(
-        f"\nfirst render (median of {args.runs} alternating loads, cache off): minimal Dash page {m_med:.2f} s; "
-        f"Kantong province map shown {s_med:.2f} s = {s_med / m_med:.2f}x (goal <= {GOAL_RATIO}x), "
-        f"interactive {r_med:.2f} s = {r_med / m_med:.2f}x"
+        f"\nfirst render (median of {args.runs} alternating loads, cache off, the page's own clock from the start "
+        f"of navigation): minimal Dash page {m_med:.2f} s; Kantong province map shown {s_med:.2f} s = "
+        f"{s_med / m_med:.2f}x (goal <= {GOAL_RATIO}x), interactive {r_med:.2f} s = {r_med / m_med:.2f}x"
     )
     print(
         "  minimal: "
@@ -232,6 +280,11 @@ def main() -> None:
         + " ".join(f"{t:.2f}" for t in shown)
         + "; interactive: "
         + " ".join(f"{t:.2f}" for t in ready)
+    )
+    mw, sw = statistics.median(minimal_wall), statistics.median(shown_wall)
+    print(
+        f"  seen from outside (after the load event, which waits for the preloaded plotly.js): minimal {mw:.2f} s, "
+        f"Kantong shown {sw:.2f} s = {sw / mw:.2f}x"
     )
     network(driver)
 
