@@ -9,7 +9,6 @@ import zipfile
 from collections import Counter
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 from dash import ctx as dash_ctx
 from flask import g, has_request_context, request
@@ -287,10 +286,6 @@ def register(app, store, plans, results, audit=None) -> None:
         return import_summary(result, outcome), rekap_table(store.latest(), results)
 
     register_follow_ups(app, store, results, audit)
-
-
-def tallies_frame(snapshot, results) -> pd.DataFrame:
-    return pd.DataFrame(results.tallies(list(snapshot.table("desa").index)))
 
 
 # --- follow-ups (tindak lanjut) ---------------------------------------------------------------

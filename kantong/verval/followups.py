@@ -28,6 +28,7 @@ from etl.errors import InputError
 from kantong import fmt
 from kantong.verval import choices, importer
 from kantong.verval.choices import Question
+from kantong.verval.importer import Rejected  # alasan: a key of REASONS here
 from kantong.verval.lists import _print_setup, _styles, _validation_source
 from kantong.verval.results import PENYEDIA, STATUS, FollowUp
 
@@ -93,20 +94,6 @@ for _kode, _label, _ in COLUMNS:
         _NAMES[_norm(_name)] = _kode
 _NAMES[_norm(choices.ID_COLUMN)] = "id_keluarga"
 _NAMES[_norm("Kode desa")] = "kode_desa"
-
-
-@dataclass(frozen=True)
-class Rejected:
-    alasan: str  # key of REASONS
-    pesan: str
-    berkas: str
-    baris: int
-    lembar: str | None = None
-    kolom: str | None = None
-    nilai: str | None = None
-
-    def __str__(self) -> str:
-        return f"{importer._place(self.berkas, self.lembar, self.baris, self.kolom)}: {self.pesan}"
 
 
 @dataclass
