@@ -438,7 +438,9 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
             snapshot.path.name,
             dict(weights or {}),
             priority.SelectionRule.from_form(rule).as_dict(),
-            rows,
+            # Verification counts are shown beside the targets, not kept with them: they change
+            # with every import (kantong.priority.plan_rows).
+            [{k: v for k, v in row.items() if k not in priority.VERVAL_FIELDS} for row in rows],
             revisi=revisi,
         )
         saved = plans.save(plan)

@@ -437,6 +437,9 @@ def score_updates(scored: Scored) -> dict:
     }
 
 
+VERVAL_FIELDS = ("kk_verval", "kk_verval_layak")  # a plan row's verification counts
+
+
 def plan_rows(
     desa: pd.DataFrame, scored: Scored, selected: list[str], year: int, existing: list[dict] | None = None
 ) -> list[dict]:
@@ -460,6 +463,9 @@ def plan_rows(
             "skor": None if pd.isna(skor) else round(float(skor), 2),
             "kk_desil_1": int(region["kk_desil_1"]),
             "kk_d1_non_dtks": int(region["kk_d1_non_dtks"]),
+            # What the field verification found so far (kantong.data.with_verval): shown beside
+            # the targets, not saved with them (VERVAL_FIELDS).
+            **{field: int(region.get(field, 0) or 0) for field in VERVAL_FIELDS},
         }
         targets = default_targets(region, year)
         if kode in kept:

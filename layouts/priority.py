@@ -237,6 +237,22 @@ def target_columns() -> list[dict]:
             "type": "rightAligned",
             "valueFormatter": {"function": "angka(params.value, 0)"},
         },
+        {
+            "field": "kk_verval",
+            "headerName": "Diverifikasi",
+            "headerTooltip": "KK yang hasil verifikasi lapangannya sudah diimpor (halaman Verval & asesmen)",
+            "width": 95,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "angka(params.value, 0)"},
+        },
+        {
+            "field": "kk_verval_layak",
+            "headerName": "Layak",
+            "headerTooltip": "KK terverifikasi yang ditemukan dan dinilai layak",
+            "width": 75,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "angka(params.value, 0)"},
+        },
         {"field": "tahun", "headerName": "Tahun", "width": 75, **checked},
     ] + [
         {

@@ -145,3 +145,14 @@ def test_the_top_list_names_only_nagari_with_a_count_above_zero(root):
     # Alpha and Beta have one family each needing livestock; the other nagari have none.
     assert "Alpha" in text and "Beta" in text and "Gamma" not in text and "Delta" not in text
     assert "Hanya 2 nagari/desa dengan nilai di atas 0." in text
+
+
+def test_a_plans_rows_show_the_verification_counts_but_do_not_keep_them(root):
+    from kantong import priority
+
+    snapshot = ScopedStore(SnapshotStore(root), verval=Source(RESULTS, "3")).latest()
+    scored = priority.scored_for(snapshot, priority.weights_for(priority.DEFAULT_PRESET))
+    rows = priority.plan_rows(snapshot.table("desa"), scored, ["13.01.01.2001", "13.01.02.2001"], 2024)
+    counts = {r["kode"]: (r["kk_verval"], r["kk_verval_layak"]) for r in rows}
+    assert counts == {"13.01.01.2001": (4, 2), "13.01.02.2001": (0, 0)}
+    assert set(priority.VERVAL_FIELDS) <= set(rows[0]) and not set(priority.VERVAL_FIELDS) & set(priority.TARGET_FIELDS)
