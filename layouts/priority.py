@@ -239,9 +239,10 @@ def target_columns() -> list[dict]:
         },
         {
             "field": "kk_verval",
-            "headerName": "Diverifikasi",
+            "headerName": "Verval",
             "headerTooltip": "KK yang hasil verifikasi lapangannya sudah diimpor (halaman Verval & asesmen)",
-            "width": 95,
+            "width": 75,
+            "minWidth": 72,
             "type": "rightAligned",
             "valueFormatter": {"function": "angka(params.value, 0)"},
         },
@@ -249,11 +250,12 @@ def target_columns() -> list[dict]:
             "field": "kk_verval_layak",
             "headerName": "Layak",
             "headerTooltip": "KK terverifikasi yang ditemukan dan dinilai layak",
-            "width": 75,
+            "width": 76,
+            "minWidth": 76,
             "type": "rightAligned",
             "valueFormatter": {"function": "angka(params.value, 0)"},
         },
-        {"field": "tahun", "headerName": "Tahun", "width": 75, **checked},
+        {"field": "tahun", "headerName": "Tahun", "width": 75, "minWidth": 72, **checked},
     ] + [
         {
             "field": target.field,
