@@ -60,7 +60,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl import config, indicators
+from etl import config, indicators, workbook
 from etl.duck import registered
 from etl.errors import InputError
 from etl.families import FAMILY_SCHEMA_VERSION
@@ -319,22 +319,11 @@ def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[obje
 
 
 def _workbook_rows(name: str, data: bytes) -> list[tuple[str, list[tuple[int, list[object]]]]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(book.sheet_names)
-    except (CalamineError, OSError, ValueError) as err:
-        raise InputError(name, f"berkas Excel tidak dapat dibaca ({err})") from err
-    sheets = []
-    for index, sheet in enumerate(names):
-        try:
-            rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
-        except (CalamineError, ValueError):  # a chart sheet or a damaged one: no rows
-            rows = []
-        numbered = [(i + 1, list(r)) for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
-        sheets.append((sheet, numbered))
-    return sheets
+    """Each sheet's non-empty rows with their row numbers."""
+    return [
+        (sheet, [(i + 1, r) for i, r in enumerate(rows) if any(c not in (None, "") for c in r)])
+        for sheet, rows in workbook.sheets(name, data)
+    ]
 
 
 def _crosswalk_header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int], list[str]] | None:

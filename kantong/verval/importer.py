@@ -35,6 +35,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import workbook
 from etl.errors import InputError
 from etl.read import detect_encoding
 from kantong.verval import choices
@@ -230,66 +231,11 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-# A workbook's sheets may declare any size (a cell at XFD1048576 in a file of 1.5 KB): the
-# reader would reserve memory for all of it. Result lists are a few thousand rows.
-MAX_CELLS = 2_000_000
-MAX_SHEET_BYTES = 100 * 2**20  # uncompressed XML of one sheet
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _check_workbook_size(name: str, data: bytes) -> None:
-    """Refuse an xlsx whose sheets reach beyond MAX_CELLS cells or MAX_SHEET_BYTES, before
-    anything reads them: the size comes from the cells' own references, read in chunks."""
-    import zipfile
-
-    try:
-        book = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return  # not a zip (an .xls): the reader says what is wrong
-    for info in book.infolist():
-        if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
-            continue
-        if info.file_size > MAX_SHEET_BYTES:
-            raise InputError(name, f"lembar terlalu besar ({info.file_size / 2**20:,.0f} MB tanpa kompresi)")
-        rows = cols = 0
-        tail = b""
-        with book.open(info) as sheet:
-            while chunk := sheet.read(1 << 20):
-                block = tail + chunk
-                for letters, number in _CELL_REF.findall(block):
-                    rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
-                tail = block[-64:]
-        if rows * cols > MAX_CELLS:
-            raise InputError(
-                name,
-                f"lembar terlalu luas ({rows:,} baris × {cols:,} kolom); hapus isi sel di luar tabel".replace(",", "."),
-            )
-
-
 def _workbook_tables(name: str, data: bytes) -> list[_Table]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    _check_workbook_size(name, data)
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(wb.sheet_names)
-    except (CalamineError, OSError, ValueError) as err:
-        raise InputError(name, f"berkas Excel tidak dapat dibaca ({err})") from err
-    tables = []
-    for index, sheet in enumerate(names):
-        try:
-            rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
-        except (CalamineError, ValueError):  # a chart sheet or a damaged one: no rows to read
-            rows = []
-        tables.append(_Table(name, sheet, [(i + 1, [_text(c) for c in r]) for i, r in enumerate(rows)]))
-    return tables
+    return [
+        _Table(name, sheet, [(i + 1, [_text(c) for c in r]) for i, r in enumerate(rows)])
+        for sheet, rows in workbook.sheets(name, data)
+    ]
 
 
 def _csv_rows(text: str, delimiter: str, name: str = "") -> list[tuple[int, list[str]]]:
