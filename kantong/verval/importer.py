@@ -37,6 +37,7 @@ from pathlib import Path
 
 from etl import workbook
 from etl.errors import InputError
+from etl.errors import place as _place
 from etl.read import detect_encoding
 from kantong.verval import choices
 from kantong.verval.choices import Question
@@ -173,17 +174,6 @@ class ImportResult:
 
     def records(self) -> list[dict]:
         return [a.record() for a in self.accepted]
-
-
-def _place(berkas: str, lembar: str | None, baris: int | None, kolom: str | None) -> str:
-    parts = [f"berkas {berkas}"]
-    if lembar is not None:
-        parts.append(f"lembar '{lembar}'")
-    if baris is not None:
-        parts.append(f"baris {baris}")
-    if kolom is not None:
-        parts.append(f"kolom '{kolom}'")
-    return ", ".join(parts)
 
 
 # ----------------------------------------------------------------------------- reading files
