@@ -588,10 +588,8 @@ def register_follow_ups(app, store, results, audit=None) -> None:
             return no_update, no_update, no_update
         ctx = context(store, results, audit)
         try:
-            data = base64.b64decode(str(contents).split(",", 1)[1])
-            outcome = service.import_follow_ups(ctx, str(name or "templat.xlsx"), data)
+            [(file_name, data)] = uploaded_files([contents], [name or "templat.xlsx"])
+            outcome = service.import_follow_ups(ctx, file_name, data)
         except (service.VervalError, InputError) as err:
             return dbc.Alert(str(err), color="danger", className="small"), no_update, no_update
-        except (IndexError, ValueError):  # not a data URL: a forged request
-            return dbc.Alert("Berkas tidak dapat dibaca.", color="danger", className="small"), no_update, no_update
         return (follow_up_import_summary(outcome), *follow_up_tables(ctx))
