@@ -205,6 +205,12 @@ def test_the_page_opens_with_one_nagari_per_kabkota_in_plain_words(server, brows
     # The ranking shows the short names too, and its kab/kota filter still finds them.
     WebDriverWait(browser, 40).until(lambda d: d.execute_script(GRID_FIRST_ROWS)[0])  # the ranking is filled
     type_into_dropdown(browser, ids.SARING_KABKOTA, "Agam")
+    # Enter picks the first option shown: wait until the search has narrowed the list to it.
+    WebDriverWait(browser, 10).until(
+        lambda d: (
+            [o.text for o in d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")] == [snapshot.name("13.06")]
+        )
+    )
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     agam = int((snapshot.table("desa")["kode_kabkota"] == "13.06").sum())
     WebDriverWait(browser, 20).until(
