@@ -29,8 +29,10 @@ from etl import config
 from kantong import gate, rakor, render
 from kantong.accounts import AccountStore
 from kantong.audit import AuditLog
+from kantong.comparisons import ComparisonStore
 from kantong.data import ScopedStore, SnapshotNotFound, SnapshotStore
 from kantong.plans import PlanStore, ScopedPlans
+from kantong.releases import ReleaseStore
 from kantong.verval.results import ResultStore
 from kantong.view import View
 
@@ -156,7 +158,21 @@ def create_app(
         gate.record("ekspor", berkas=name)
         return send_file(path, as_attachment=True, download_name=name, max_age=0)
 
-    services = register_all(app, store, plans, decks, work, accounts=accounts, audit=audit, results=results)
+    releases = ReleaseStore(store.root, audit=audit, plans_db=plans_db or config.PLANS_DB, alamat="dasbor")
+    comparisons = ComparisonStore(releases, work / "perbandingan")
+    services = register_all(
+        app,
+        store,
+        plans,
+        decks,
+        work,
+        accounts=accounts,
+        audit=audit,
+        results=results,
+        releases=releases,
+        comparisons=comparisons,
+    )
+    # --- rilis: the upload routes are registered here
 
     @server.route("/peta-awal/<snapshot_id>.svg")
     def map_preview(snapshot_id: str):

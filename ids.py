@@ -176,3 +176,6 @@ VERVAL_TL_IMPOR_HASIL = "verval-tl-impor-hasil"
 VERVAL_TL_BELUM = "verval-tl-belum"  # needs nobody has taken up yet
 VERVAL_TL_DAFTAR = "verval-tl-daftar"  # the follow-ups recorded
 VERVAL_NAGARI_TERPILIH = "verval-nagari-terpilih"  # the chosen nagari, named in full under the field
+# --- prioritas: progress of plans (kemajuan)
+# --- perbandingan: comparison between releases
+# --- rilis: data releases

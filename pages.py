@@ -42,6 +42,9 @@ class Services:
     accounts: Any = None  # kantong.accounts.AccountStore
     audit: Any = None  # kantong.audit.AuditLog
     results: Any = None  # kantong.verval.results.ResultStore: field verification
+    releases: Any = None  # kantong.releases.ReleaseStore: data releases
+    comparisons: Any = None  # kantong.comparisons.ComparisonStore: comparisons between releases
+    work: Path | None = None  # background-job state and uploads (app's work_dir)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ PAGES: tuple[Page, ...] = (
         permission="paket_rakor",
     ),
     Page("/verval", "Verval & asesmen", _verval_layout, _verval_callbacks, permission="bnba"),
+    # --- perbandingan (comparison page): its Page entry here
+    # --- rilis (data releases page): its Page entry here
     Page("/metodologi", "Metodologi", lambda r: method.page(r.snapshot)),
     Page(
         "/presentasi",

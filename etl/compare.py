@@ -4,7 +4,8 @@ and per family (`python -m etl compare RELEASE_A RELEASE_B --out DIR [--crosswal
 A release is a snapshot folder plus its family store (kantong/families.py). The steps:
 
 1. Region codes. A's nagari codes are carried into B's codes first, through an optional
-   crosswalk (kode_lama -> kode_baru). The crosswalk rows and the codes of A still in B
+   crosswalk (kode_lama -> kode_baru; by default the one B was published with, its
+   padanan_kode.csv). The crosswalk rows and the codes of A still in B
    form groups (connected old/new codes):
    - one old code, one new code: the same nagari (`sama`, or `ganti_kode` when renamed);
    - several old codes, one new code: merged (`digabung`); A's counts are summed into it;
@@ -125,6 +126,7 @@ FAMILY_COLUMNS = ["id_keluarga", "kode_desa", "nik_kepala", "desil", "di_dtks", 
 KELUARGA_FILE = "keluarga.parquet"
 SUMBER_FILE = "sumber.json"
 RINGKASAN_FILE = "ringkasan.json"
+CROSSWALK_FILE = "padanan_kode.csv"  # kept in a release's snapshot folder (kantong.releases)
 
 _DOTTED_DESA = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 _PLAIN_DESA = re.compile(r"\d{10}")
@@ -715,6 +717,19 @@ def desil_matrix(con: duckdb.DuckDBPyConnection, keluarga: pa.Table) -> pd.DataF
     return matrix.rename_axis(index="dari").reset_index()
 
 
+def desil_matrix_kabkota(con: duckdb.DuckDBPyConnection, keluarga: pa.Table) -> pd.DataFrame:
+    """The desil matrix per kab/kota, long (kode_kabkota, dari, ke, n; empty cells left out),
+    so that an operator sees their own kab/kota's. A family counts in its kab/kota in B, or
+    in A when it left; the cells add up to `desil_matrix`."""
+    with registered(con, keluarga=keluarga):
+        return con.sql(
+            f"""SELECT left(coalesce(kode_desa_b, kunci_a), {PARENT_DIGITS["kabkota"]}) AS kode_kabkota,
+                       coalesce(CAST(desil_a AS VARCHAR), '{TANPA_DESIL}') AS dari,
+                       coalesce(CAST(desil_b AS VARCHAR), '{TANPA_DESIL}') AS ke, count(*) AS n
+                FROM keluarga GROUP BY ALL ORDER BY ALL"""
+        ).df()
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -751,6 +766,7 @@ class Comparison:
     tidak_cocok: pd.DataFrame
     keluarga: pa.Table
     ringkasan: dict = field(default_factory=dict)
+    matriks_desil_kabkota: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def invarian_gagal(self) -> list[str]:
@@ -764,6 +780,9 @@ def compare(
     a frame with kode_lama, kode_baru (dotted codes)."""
     started = time.perf_counter()
     release_a, release_b = load_release(snapshot_a_path, "A"), load_release(snapshot_b_path, "B")
+    kept = release_b.path / CROSSWALK_FILE
+    if crosswalk is None and kept.is_file():  # the crosswalk B was published with (kantong.releases)
+        crosswalk = kept
     padanan, padanan_berkas = _crosswalk_input(crosswalk)
     kel_a, kel_b = read_keluarga(release_a, "A"), read_keluarga(release_b, "B")
     codes_a = set(release_a.tables["desa"]["kode"]) | set(pc.unique(kel_a.column("kode_desa")).to_pylist())
@@ -775,6 +794,7 @@ def compare(
         keluarga = pair_families(con, kel_a, kel_b, cmap)
         transisi = roll_up(family_transitions(con, keluarga, levels["desa"].wilayah), levels)
         matriks = desil_matrix(con, keluarga)
+        matriks_kabkota = desil_matrix_kabkota(con, keluarga)
     comparison = Comparison(
         rilis_a=release_a.info,
         rilis_b=release_b.info,
@@ -783,6 +803,7 @@ def compare(
         matriks_desil=matriks,
         tidak_cocok=unmatched(cmap, release_a.tables["desa"]),
         keluarga=keluarga,
+        matriks_desil_kabkota=matriks_kabkota,
     )
     checks = invariants(comparison, kel_a.num_rows, kel_b.num_rows, release_a.tables, release_b.tables)
     comparison.ringkasan = summarise(comparison, cmap, padanan_berkas, checks)
@@ -827,6 +848,8 @@ def invariants(
         rows_ok &= bool((frame["kk_a"] == frame["tetap_asal"] + frame["keluar"]).all())
         rows_ok &= bool((frame["kk_b"] == frame["tetap"] + frame["baru"]).all())
     checks["transisi_tiap_wilayah_seimbang"] = rows_ok
+    per_kab = comparison.matriks_desil_kabkota
+    checks["matriks_desil_kabkota_sama_dengan_matriks"] = int(per_kab["n"].sum()) == int(m.to_numpy().sum())
     top = comparison.transisi["provinsi"][list(TRANSISI_COLUMNS)].sum()
     checks["transisi_tiap_tingkat_sama_dengan_provinsi"] = all(
         comparison.transisi[level][list(TRANSISI_COLUMNS)].sum().equals(top) for level in LEVELS
@@ -920,6 +943,7 @@ def write(comparison: Comparison, out_dir: str | Path) -> Path:
             _write_frame(comparison.perubahan[level], folder / f"perubahan_{level}.parquet")
             _write_frame(comparison.transisi[level], folder / f"transisi_{level}.parquet")
         _write_frame(comparison.matriks_desil, folder / "matriks_desil.parquet")
+        _write_frame(comparison.matriks_desil_kabkota, folder / "matriks_desil_kabkota.parquet")
         _write_frame(comparison.tidak_cocok, folder / "tidak_cocok.parquet")
         write_summary(comparison.ringkasan, folder / RINGKASAN_FILE)
     return out

@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--crs", default=None, help="CRS berkas batas yang tidak menyebutkannya, mis. EPSG:32747")
     b.add_argument("--threads", type=int, default=None)
     b.add_argument("--tanpa-cache", action="store_true", help="siapkan ulang batas wilayah, abaikan cache")
+    b.add_argument(
+        "--padanan",
+        type=Path,
+        default=None,
+        help="tabel padanan kode wilayah dari rilis sebelumnya (kode_lama, kode_baru), csv/xlsx, opsional",
+    )
 
     for name, text in (
         ("publish", "terbitkan rilis staging dan tampilkan di dasbor"),
@@ -102,7 +108,7 @@ def _build(store: ReleaseStore, args: argparse.Namespace, akun: str) -> None:
 
     inputs = _build_inputs(args)
     with build_progress(inputs) as step:
-        release, summary = store.build(args.nama, inputs, akun, step)
+        release, summary = store.build(args.nama, inputs, akun, step, padanan=args.padanan)
     _report(summary, store.staging_dir(release.nama))
     print(
         f"Rilis '{release.nama}' dibangun di staging; dasbor belum berubah. Periksa laporan kualitas, lalu "

@@ -67,6 +67,9 @@ CALLBACKS: dict[str, str] = {
     ids.VERVAL_TL_PESAN: "verval",
     ids.VERVAL_TL_TEMPLAT_BERKAS: "verval",
     ids.VERVAL_TL_IMPOR_HASIL: "verval",
+    # --- prioritas: progress of plans
+    # --- perbandingan: comparison between releases
+    # --- rilis: data releases
     # The admin page.
     ids.ADMIN_AKUN_TABEL: "akun",
     ids.ADMIN_AUDIT_TABEL: "audit",
@@ -94,6 +97,7 @@ ROUTES: dict[str, str] = {
     "geojson": VIEW,
     "map_preview": VIEW,
     "deck_download": "paket_rakor",
+    # --- rilis: upload routes
 }
 
 

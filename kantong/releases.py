@@ -57,6 +57,9 @@ DELETED = "deleted"
 STATUS_LABEL = {STAGING: "staging (belum terbit)", PUBLISHED: "terbit", DISCARDED: "dibuang", DELETED: "dihapus"}
 
 REGISTRY_FILE = "rilis.json"
+# A release's region-code crosswalk from earlier releases (kode_lama, kode_baru), kept in
+# its snapshot folder; a comparison into this release reads it (etl.compare.compare).
+CROSSWALK_FILE = "padanan_kode.csv"  # = etl.compare.CROSSWALK_FILE
 LOCK_FILE = ".rilis.lock"
 STAGING_DIR = ".staging"  # hidden: SnapshotStore never reads what is in it
 REGISTRY_VERSION = 1
@@ -270,6 +273,11 @@ class ReleaseStore:
     def family_dir(self, nama: str) -> Path:
         return config.family_dir(self.snapshot_dir(nama))
 
+    def crosswalk_path(self, nama: str) -> Path | None:
+        """The crosswalk kept with a published release, if it has one."""
+        path = self.snapshot_dir(nama) / CROSSWALK_FILE
+        return path if path.is_file() else None
+
     def staging_dir(self, nama: str) -> Path:
         return self.root / STAGING_DIR / nama
 
@@ -396,16 +404,24 @@ class ReleaseStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def build(
-        self, nama: str, inputs: BuildInputs, akun: str, step: Callable[[str], None] = lambda label: None
+        self,
+        nama: str,
+        inputs: BuildInputs,
+        akun: str,
+        step: Callable[[str], None] = lambda label: None,
+        padanan: Path | None = None,
     ) -> tuple[Release, dict]:
         """Build `inputs` (their `out` and `families_out` are replaced) into staging as the
-        release `nama`; returns it with the build's summary. Bad input raises the ETL's
-        InputError and leaves nothing behind."""
+        release `nama`; returns it with the build's summary. `padanan`: the region-code
+        crosswalk from the earlier releases (kode_lama, kode_baru), checked first and kept
+        with the release. Bad input raises the ETL's InputError and leaves nothing behind."""
+        from etl.compare import read_crosswalk
         from etl.pipeline import build
 
         check_name(nama)
         with self._locked():
             self._check_free(self._read(), nama)
+        crosswalk = read_crosswalk(padanan) if padanan is not None else None  # bad input fails before the build
         with self._building(nama):
             staging, family = self.staging_dir(nama), self.staging_family_dir(nama)
             summary = build(replace(inputs, out=staging, families_out=family), step)
@@ -414,6 +430,19 @@ class ReleaseStore:
             for entry in release.berkas:
                 path = paths.get(entry["berkas"])
                 entry["sha256"] = sha256_file(path) if path is not None and path.is_file() else None
+            if crosswalk is not None:
+                crosswalk[["kode_lama", "kode_baru"]].to_csv(staging / CROSSWALK_FILE, index=False)
+                n = len(crosswalk)
+                release.berkas.append(
+                    {
+                        "berkas": Path(padanan).name,
+                        "jenis": "padanan",
+                        "sha256": sha256_file(Path(padanan)),
+                        "baris_dibaca": n,
+                        "dimuat": n,
+                        "ditolak": 0,
+                    }
+                )
             with self._locked():
                 data = self._read()
                 try:

@@ -115,6 +115,14 @@ def test_desil_matrix(ab):
     assert ab.ringkasan["matriks_desil"]["1"] == {"1": 3, "2": 0, "3": 1, "4": 0, "–": 1}
 
 
+def test_desil_matrix_per_kabkota(ab):
+    cells = {(k, d, e): n for k, d, e, n in ab.matriks_desil_kabkota.itertuples(index=False)}
+    # Kota 13.71 holds F10 only (desil 1 in both); the rest is Kab. 13.01: tetap 4 + baru 1 + keluar 1.
+    assert {key: n for key, n in cells.items() if key[0] == "13.71"} == {("13.71", "1", "1"): 1}
+    assert sum(n for key, n in cells.items() if key[0] == "13.01") == 6
+    assert cells[("13.01", "1", "3")] == 1 and cells[("13.01", "1", "–")] == 1  # F1 to desil 3; F6 left
+
+
 def test_transitions_per_nagari_in_b_codes_and_left_families_in_a_codes(ab):
     desa = ab.transisi["desa"].set_index("kode")
     assert list(desa.index) == DESA_AB
@@ -140,7 +148,7 @@ def test_transitions_per_nagari_in_b_codes_and_left_families_in_a_codes(ab):
 
 def test_invariants_hold(ab, releases):
     assert ab.invarian_gagal == []
-    assert all(ab.ringkasan["invarian"].values()) and len(ab.ringkasan["invarian"]) == 11
+    assert all(ab.ringkasan["invarian"].values()) and len(ab.ringkasan["invarian"]) == 12
     # The same, counted here: families in A = tetap + keluar, in B = tetap + baru.
     fam = _families(ab)
     n_a = pq.read_metadata(config.family_dir(releases["a"]) / "keluarga.parquet").num_rows
@@ -544,7 +552,7 @@ def test_write_puts_every_table_beside_the_summary(ab, tmp_path):
     assert names == sorted(
         [f"perubahan_{level}.parquet" for level in cmp.LEVELS]
         + [f"transisi_{level}.parquet" for level in cmp.LEVELS]
-        + ["matriks_desil.parquet", "tidak_cocok.parquet", "ringkasan.json"]
+        + ["matriks_desil.parquet", "matriks_desil_kabkota.parquet", "tidak_cocok.parquet", "ringkasan.json"]
     )
     ringkasan = json.loads((out / "ringkasan.json").read_text(encoding="utf-8"))
     assert ringkasan["keluarga"]["tetap"] == 5 and ringkasan["rilis_b"]["snapshot"] == "b"
