@@ -119,6 +119,21 @@ TRANSISI: tuple[tuple[str, str, str, str], ...] = (
     ("d1_mulai_bansos", "b", f"{_D1_STAYED} AND NOT bansos_a AND bansos_b", "Di antaranya mulai menerima bansos"),
     ("d1_keluar_desil_1", "b", f"{_D1_STAYED} AND desil_b > 1", "Di antaranya keluar dari desil 1 (calon graduasi)"),
     ("masuk_desil_1", "b", f"{_STAYED} AND desil_a > 1 AND desil_b = 1", "Keluarga desil 2–4 yang menjadi desil 1"),
+    # The same three changes counted where the families lived in A: a plan made on A is
+    # measured by what became of its nagari's families, wherever they live now (kantong.progress).
+    (
+        "d1_masuk_dtks_asal",
+        "a",
+        f"{_D1_STAYED} AND NOT di_dtks_a AND di_dtks_b",
+        "Desil 1 masuk DTKS, di nagari rilis A",
+    ),
+    (
+        "d1_mulai_bansos_asal",
+        "a",
+        f"{_D1_STAYED} AND NOT bansos_a AND bansos_b",
+        "Desil 1 mulai menerima bansos, di nagari rilis A",
+    ),
+    ("d1_keluar_desil_1_asal", "a", f"{_D1_STAYED} AND desil_b > 1", "Desil 1 keluar dari desil 1, di nagari rilis A"),
 )
 TRANSISI_COLUMNS = tuple(t[0] for t in TRANSISI)
 

@@ -684,6 +684,18 @@ class ResultStore:
             for r in rows
         ]
 
+    def delivered_by_desa(self, kode: Iterable[str]) -> dict[str, dict[str, int]]:
+        """Per nagari, support delivered (follow-ups with status `disalurkan`): the families
+        a delivered follow-up names (`kk_bantuan_disalurkan`) and the delivered follow-ups
+        in all, those for the nagari as a whole included (`tindak_disalurkan`)."""
+        with closing(self._connect()) as con:
+            rows = con.execute(
+                f"""SELECT kode_desa, count(DISTINCT id_keluarga) AS kk, count(*) AS n FROM tindak_lanjut
+                    WHERE {_IN_CODES} AND status = 'disalurkan' GROUP BY kode_desa""",
+                {"kode": _codes(kode)},
+            ).fetchall()
+        return {r["kode_desa"]: {"kk_bantuan_disalurkan": r["kk"], "tindak_disalurkan": r["n"]} for r in rows}
+
     def open_needs(self, kode: Iterable[str]) -> list[dict]:
         """Needs of eligible families no follow-up takes up yet, per nagari and need: a
         follow-up for the family, or for its nagari as a whole, with that need takes it up
