@@ -177,5 +177,13 @@ VERVAL_TL_BELUM = "verval-tl-belum"  # needs nobody has taken up yet
 VERVAL_TL_DAFTAR = "verval-tl-daftar"  # the follow-ups recorded
 VERVAL_NAGARI_TERPILIH = "verval-nagari-terpilih"  # the chosen nagari, named in full under the field
 # --- prioritas: progress of plans (kemajuan)
+KEMAJUAN_RENCANA = "kemajuan-rencana"  # the saved plan measured
+KEMAJUAN_RILIS = "kemajuan-rilis"  # the later release it is measured against
+KEMAJUAN_TINGKAT = "kemajuan-tingkat"  # per kab/kota or per nagari
+KEMAJUAN_RINGKASAN = "kemajuan-ringkasan"
+KEMAJUAN_GRID = "kemajuan-grid"
+KEMAJUAN_CATATAN = "kemajuan-catatan"
+KEMAJUAN_UNDUH = "kemajuan-unduh"
+KEMAJUAN_BERKAS = "kemajuan-berkas"
 # --- perbandingan: comparison between releases
 # --- rilis: data releases

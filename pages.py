@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callbacks import admin, exports, map_view, presentation, priority, profile, rakor, search, verval, view
+from callbacks import admin, exports, map_view, presentation, priority, profile, progress, rakor, search, verval, view
 from kantong.data import Snapshot, SnapshotCache
 from layouts import admin as admin_layout
 from layouts import method
@@ -103,14 +103,15 @@ def _map_callbacks(s: Services) -> None:
 
 def _priority_callbacks(s: Services) -> None:
     priority.register(s.app, s.store, s.plans)
+    progress.register(s.app, s.plans, s.comparisons, s.results)
 
 
 def _rakor_callbacks(s: Services) -> None:
-    rakor.register(s.app, s.store, s.plans, s.decks, s.audit)
+    rakor.register(s.app, s.store, s.plans, s.decks, s.audit, comparisons=s.comparisons, results=s.results)
 
 
 def _presentation_callbacks(s: Services) -> None:
-    presentation.register(s.app, s.store, s.plans)
+    presentation.register(s.app, s.store, s.plans, comparisons=s.comparisons, results=s.results)
 
 
 def _verval_layout(r: Route):

@@ -10,6 +10,7 @@ from callbacks import map_view
 from callbacks.map_view import geojson_url, legend
 from etl import indicators
 from kantong import figures, fmt, rakor, report
+from kantong import progress as kemajuan
 from kantong.view import View
 
 PALETTE = "kontras"  # high contrast: survives a washed-out projector
@@ -30,6 +31,41 @@ def _tile(label: str, value: str, note: str) -> html.Div:
     )
 
 
+def nagari_line(row: dict, prog) -> str:
+    """A priority nagari on a kab/kota step: its targets, or, once the plan's progress is
+    measured against a later release, what was realised of them."""
+    if prog is None or not prog.has_release:
+        return f"{fmt.angka(row.get('kk_desil_1'))} KK desil 1, usul DTKS {fmt.angka(row.get('target_usul_dtks'))} KK"
+    found = prog.nagari[prog.nagari["kode"] == str(row["kode"])]
+    if found.empty:
+        return f"{fmt.angka(row.get('kk_desil_1'))} KK desil 1"
+    r = found.iloc[0]
+    return "; ".join(
+        f"{m.label.split(' (')[0].lower()} {kemajuan.count_text(r[f'realisasi_{m.kunci}'])}/"
+        f"{fmt.angka(r[f'target_{m.kunci}'])}"
+        for m in kemajuan.MEASURES
+    )
+
+
+def progress_block(prog) -> list:
+    """The province step's progress of the plan: realised of target per target."""
+    total = prog.provinsi
+    heading = f"Kemajuan rencana (rilis {prog.rilis_b})"
+    return [
+        html.H2(heading, className="presentasi-daftar-judul", title=prog.subtitle()),
+        html.Ul(
+            [
+                html.Li(
+                    f"{m.label}: {kemajuan.count_text(total[f'realisasi_{m.kunci}'])} dari "
+                    f"{fmt.angka(total[f'target_{m.kunci}'])} KK ({kemajuan.share_text(total[f'capaian_{m.kunci}'])})"
+                )
+                for m in kemajuan.MEASURES
+            ],
+            className="presentasi-daftar",
+        ),
+    ]
+
+
 def step_view(snapshot, indikator: str, ke: int) -> View:
     top = str(snapshot.akar["kode"])
     if ke == 0:  # the province (or the provinces), then each kab/kota
@@ -38,7 +74,7 @@ def step_view(snapshot, indikator: str, ke: int) -> View:
     return View(tingkat="desa", wilayah=kode, indikator=indikator, warna=PALETTE, profil=kode)
 
 
-def register(app, store, plans) -> None:
+def register(app, store, plans, comparisons=None, results=None) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="kantong", function_name="langkah"),
         Output(ids.PRESENTASI_KE, "data"),
@@ -83,7 +119,7 @@ def register(app, store, plans) -> None:
         ke = min(max(int(ke or 0), 0), steps - 1)
         ind = indicators.get(param["indikator"])
         view = step_view(snapshot, ind.id, ke)
-        plan = rakor.plan_for(snapshot, plans, param.get("rencana"))
+        plan = rakor.plan_for(snapshot, plans, param.get("rencana"), comparisons=comparisons, results=results)
         region = snapshot.region(view.wilayah)
         frame, classes = report.view_classes(snapshot, view)
         chosen = [r for r in plan.rows if str(r["kode"]).startswith(view.wilayah + ".")]
@@ -115,17 +151,15 @@ def register(app, store, plans) -> None:
             ]
         else:
             heading = f"Nagari prioritas ({plan.nama})"
-            items = [
-                html.Li(
-                    f"{r['nama']}: {fmt.angka(r.get('kk_desil_1'))} KK desil 1, usul DTKS "
-                    f"{fmt.angka(r.get('target_usul_dtks'))} KK"
-                )
-                for r in chosen[:NAGARI_SHOWN]
-            ] or [html.Li("Belum ada nagari prioritas dipilih.")]
+            items = [html.Li(f"{r['nama']}: " + nagari_line(r, plan.kemajuan)) for r in chosen[:NAGARI_SHOWN]] or [
+                html.Li("Belum ada nagari prioritas dipilih.")
+            ]
         side = tiles + [
             html.H2(heading, className="presentasi-daftar-judul", title=heading),
             html.Ol(items, className="presentasi-daftar"),
         ]
+        if ke == 0 and plan.kemajuan is not None and plan.kemajuan.has_release:
+            side += progress_block(plan.kemajuan)
         if ke and len(chosen) > NAGARI_SHOWN:
             side.append(
                 html.P(

@@ -11,6 +11,7 @@ from dash import Input, Output, State, html
 
 import ids
 from kantong import data, fmt, gate, priority, rakor, render
+from kantong import progress as kemajuan
 
 
 def _size(n: int) -> str:
@@ -53,10 +54,32 @@ def marked(plan: rakor.PlanRows) -> rakor.PlanRows:
     return dataclasses.replace(plan, keterangan=f"{plan.keterangan} {note}")
 
 
-def plan_note(plan: rakor.PlanRows) -> html.Div:
+def progress_note(plan: rakor.PlanRows, comparisons) -> str:
+    """Whether the deck will carry the plan's progress slides, and measured against what."""
+    if plan.rilis is None or comparisons is None:
+        return ""
+    later = kemajuan.later_releases(comparisons, plan.rilis)
+    if later:
+        return (
+            f" Paket memuat slide kemajuan rencana: target dibandingkan dengan rilis {later[0].nama} "
+            f"({fmt.tanggal(later[0].tanggal_referensi)}) dan hasil lapangan."
+        )
+    return (
+        f" Belum ada rilis sesudah rilis rencana ({plan.rilis}): slide kemajuan hanya memuat hasil lapangan, bila ada."
+    )
+
+
+def plan_note(plan: rakor.PlanRows, comparisons=None) -> html.Div:
     """Which plan the deck is built from, in the build dialog, with any target out of range."""
     lines = [
-        html.Div([html.B("Rencana yang dipakai: "), plan.keterangan, f" {fmt.angka(len(plan.rows))} nagari/desa."])
+        html.Div(
+            [
+                html.B("Rencana yang dipakai: "),
+                plan.keterangan,
+                f" {fmt.angka(len(plan.rows))} nagari/desa.",
+                progress_note(plan, comparisons),
+            ]
+        )
     ]
     problems = priority.check_targets(plan.rows)
     if problems:
@@ -76,7 +99,7 @@ def plan_note(plan: rakor.PlanRows) -> html.Div:
     return html.Div(lines)
 
 
-def register(app, store, plans, decks_dir, audit=None) -> None:
+def register(app, store, plans, decks_dir, audit=None, comparisons=None, results=None) -> None:
     @app.callback(
         Output(ids.RAKOR_HASIL, "children"),
         Input(ids.RAKOR_BUAT, "n_clicks"),
@@ -99,7 +122,7 @@ def register(app, store, plans, decks_dir, audit=None) -> None:
     def build_deck(set_progress, _n, indikator, rencana):
         started = time.perf_counter()
         snapshot = store.latest()
-        plan = marked(rakor.plan_for(snapshot, plans, rencana))
+        plan = marked(rakor.plan_for(snapshot, plans, rencana, comparisons=comparisons, results=results))
 
         def progress(done: int, total: int, label: str) -> None:
             share = round(100 * done / total) if total else 0
@@ -126,7 +149,7 @@ def register(app, store, plans, decks_dir, audit=None) -> None:
 
     @app.callback(Output(ids.RAKOR_RENCANA_INFO, "children"), Input(ids.RAKOR_RENCANA, "value"))
     def show_plan(rencana):
-        return plan_note(rakor.plan_for(store.latest(), plans, rencana))
+        return plan_note(rakor.plan_for(store.latest(), plans, rencana), comparisons)
 
     @app.callback(
         Output(ids.RAKOR_PRESENTASI, "href"), Input(ids.RAKOR_INDIKATOR, "value"), Input(ids.RAKOR_RENCANA, "value")

@@ -68,6 +68,12 @@ CALLBACKS: dict[str, str] = {
     ids.VERVAL_TL_TEMPLAT_BERKAS: "verval",
     ids.VERVAL_TL_IMPOR_HASIL: "verval",
     # --- prioritas: progress of plans
+    # Progress is counts per nagari of saved plans (ScopedPlans: an operator's own), within
+    # the asker's scope; its download is a table.
+    ids.KEMAJUAN_RENCANA: "rencana",
+    ids.KEMAJUAN_RILIS: "rencana",
+    ids.KEMAJUAN_RINGKASAN: "rencana",
+    ids.KEMAJUAN_BERKAS: "unduh_tabel",
     # --- perbandingan: comparison between releases
     # --- rilis: data releases
     # The admin page.

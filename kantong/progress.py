@@ -222,12 +222,16 @@ def later_releases(comparisons, rilis_a: str) -> list:
     return list(reversed(found[names.index(rilis_a) + 1 :]))
 
 
-def plan_progress(plan, comparisons, results, rilis_b: str | None = None, wilayah: str | None = None) -> Progress:
+def plan_progress(
+    plan, comparisons, results, rilis_b: str | None = None, wilayah: str | None = None, field_only: bool = False
+) -> Progress:
     """A saved plan's progress against `rilis_b` (default: the latest release after the
-    plan's; none: the field only) and the field results, within `wilayah`."""
+    plan's, if any) and the field results, within `wilayah`; `field_only`: the field alone."""
     rilis_a = plan.snapshot_nama
     later = later_releases(comparisons, rilis_a)
-    if rilis_b is None and later:
+    if field_only:
+        rilis_b = None
+    elif rilis_b is None and later:
         rilis_b = later[0].nama
     if rilis_b is not None and rilis_b not in {r.nama for r in later}:
         raise ValueError(f"rilis {rilis_b} bukan rilis sesudah rilis rencana ({rilis_a})")

@@ -5,7 +5,9 @@ The slides are described once (`build_slides`, pure) and written twice (`pptx_by
 kantong.report, rendered to PNG at twice their size.
 
     title · province map · priority table of the plan (one or more slides) ·
-    one slide per kab/kota (map of its nagari, key figures, its priority nagari) · method
+    the plan's progress per kab/kota (a saved plan measured against a later release and
+    the field, kantong.progress) · one slide per kab/kota (map of its nagari, key figures,
+    its priority nagari; its field results; its nagari's progress) · method
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import plotly.graph_objects as go
 
 from etl import indicators
 from kantong import fmt, metode, priority, report
+from kantong import progress as kemajuan
+from kantong.comparisons import ComparisonError
 from kantong.data import LEVEL_LABEL_SHORT, Snapshot, indicator_values
 from kantong.figures import PrintText
 from kantong.verval import choices as verval_choices
@@ -69,6 +73,8 @@ class PlanRows:
     nama: str
     keterangan: str
     rows: list[dict]
+    kemajuan: kemajuan.Progress | None = None  # a saved plan's progress (kantong.progress)
+    rilis: str | None = None  # the release a saved plan was made on
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,98 @@ def verval_slide(snapshot: Snapshot, kode: str, region) -> Slide | None:
     )
 
 
+PROGRESS_HEADERS = [
+    *(m.label for m in kemajuan.MEASURES),
+    "Exclusion error (awal → kini)",
+    "KK diverifikasi (layak)",
+    "KK menerima bantuan",
+]
+
+
+def _progress_cells(row) -> list[str]:
+    """A progress row's cells: per target "realised/target (share)", the exclusion error
+    before and after, the families verified (eligible) and those who received support."""
+    cells = []
+    for m in kemajuan.MEASURES:
+        real, target = row[f"realisasi_{m.kunci}"], row[f"target_{m.kunci}"]
+        cells.append(
+            f"{kemajuan.count_text(real)}/{fmt.angka(target)} ({kemajuan.share_text(row[f'capaian_{m.kunci}'])})"
+        )
+    before, after = row["kk_d1_non_dtks_a"], row["kk_d1_non_dtks_b"]
+    cells.append("–" if pd.isna(before) or pd.isna(after) else f"{fmt.angka(before)} → {fmt.angka(after)}")
+    cells.append(f"{fmt.angka(row['kk_verval'])} ({fmt.angka(row['kk_verval_layak'])})")
+    cells.append(fmt.angka(row["kk_bantuan_disalurkan"]))
+    return cells
+
+
+def _progress_lines(prog: kemajuan.Progress, total) -> list[str]:
+    lines = [prog.subtitle()]
+    if prog.has_release:
+        lines.append(
+            "Capaian: "
+            + "; ".join(
+                f"{m.label.lower()} {kemajuan.count_text(total[f'realisasi_{m.kunci}'])} dari target "
+                f"{fmt.angka(total[f'target_{m.kunci}'])} KK ({kemajuan.share_text(total[f'capaian_{m.kunci}'])})"
+                for m in kemajuan.MEASURES
+            )
+            + ". Keluar dari desil 1 adalah calon graduasi: perlu dikonfirmasi di lapangan."
+        )
+    lines.append(
+        f"Lapangan: {fmt.angka(total['kk_verval'])} KK diverifikasi, {fmt.angka(total['kk_verval_layak'])} layak, "
+        f"{fmt.angka(total['kk_usul_dtks'])} diusulkan ke DTKS; {fmt.angka(total['kk_bantuan_disalurkan'])} KK "
+        "menerima bantuan dari tindak lanjut yang disalurkan."
+    )
+    return lines
+
+
+def progress_slide(prog: kemajuan.Progress) -> Slide:
+    """The plan's progress for the province (or the operator's kab/kota): one row per kab/kota."""
+    kab = prog.kabkota.head(ROWS_PER_TABLE_SLIDE)
+    rows = [
+        [priority.short_name(r["nama_kabkota"]), fmt.angka(r["nagari"]), *_progress_cells(r)] for _, r in kab.iterrows()
+    ]
+    lines = _progress_lines(prog, prog.provinsi)
+    if len(prog.kabkota) > len(kab):
+        lines.append(f"Tabel: {len(kab)} dari {fmt.angka(len(prog.kabkota))} kab/kota.")
+    return Slide(
+        "tabel",
+        f"Kemajuan rencana: {prog.rencana}",
+        "Realisasi/target per kab/kota (capaian)",
+        lines=lines,
+        table=Table(
+            ["Kab/kota", "Nagari", *PROGRESS_HEADERS],
+            rows,
+            [False, True, True, True, True, True, True, True],
+            [1.9, 0.8, 1.5, 1.6, 1.8, 1.4, 1.3, 1.1],
+        ),
+    )
+
+
+def progress_kabkota_slide(prog: kemajuan.Progress, kode: str, nama: str) -> Slide | None:
+    """A kab/kota's plan nagari with their progress; None when the plan has none there."""
+    nagari = prog.nagari[prog.nagari["kode_kabkota"] == kode]
+    if nagari.empty:
+        return None
+    total = prog.kabkota.set_index("kode_kabkota").loc[kode]
+    shown = nagari.head(ROWS_PER_TABLE_SLIDE)
+    lines = _progress_lines(prog, total)
+    if len(nagari) > len(shown):
+        lines.append(f"Tabel: {len(shown)} dari {fmt.angka(len(nagari))} nagari rencana.")
+    lines += [n for n in prog.catatan if any(str(k) in n for k in nagari["kode"])]
+    return Slide(
+        "tabel",
+        f"Kemajuan rencana: {nama}",
+        f"{prog.rencana} · realisasi/target per nagari (capaian)",
+        lines=lines,
+        table=Table(
+            ["Nagari/desa", *PROGRESS_HEADERS],
+            [[str(r["nama"]), *_progress_cells(r)] for _, r in shown.iterrows()],
+            [False, True, True, True, True, True, True],
+            [2.4, 1.6, 1.7, 1.9, 1.5, 1.4, 1.2],
+        ),
+    )
+
+
 def build_slides(
     snapshot: Snapshot,
     indikator: str,
@@ -273,6 +371,8 @@ def build_slides(
         else:
             slide.lines.append("Belum ada nagari prioritas dalam rencana ini.")
         slides.append(slide)
+    if plan.kemajuan is not None:
+        slides.append(progress_slide(plan.kemajuan))
 
     kabkota = snapshot.table("kabkota")
     ranks = indicator_values(snapshot, "kabkota", kode_prov, indikator)["peringkat"]
@@ -317,6 +417,10 @@ def build_slides(
         results = verval_slide(snapshot, kode, region)
         if results is not None:
             slides.append(results)
+        if plan.kemajuan is not None:
+            kab_progress = progress_kabkota_slide(plan.kemajuan, str(kode), str(region["nama"]))
+            if kab_progress is not None:
+                slides.append(kab_progress)
 
     slides.append(method_slide(snapshot, indikator, klasifikasi, plan))
     return slides
@@ -671,20 +775,42 @@ def saved_plan(plan) -> PlanRows:
         f"Rencana tersimpan \u201c{plan.nama}\u201d, revisi {plan.revisi}, disusun {plan.penulis} "
         f"({fmt.tanggal(plan.disimpan_pada)}).",
         list(plan.nagari),
+        rilis=plan.snapshot_nama,
     )
 
 
-def plan_for(snapshot: Snapshot, plans, choice: str | None, year: int | None = None) -> PlanRows:
-    """The plan chosen in the UI: a saved plan id, or the automatic proposal."""
+def plan_for(
+    snapshot: Snapshot, plans, choice: str | None, year: int | None = None, comparisons=None, results=None
+) -> PlanRows:
+    """The plan chosen in the UI: a saved plan id, or the automatic proposal. A saved plan
+    comes with its progress (against the latest later release and the field) when
+    `comparisons` is given."""
     if choice and choice != AUTOMATIC:
         try:
-            return saved_plan(plans.open(int(choice)))
+            plan = plans.open(int(choice))
         except (KeyError, ValueError):
-            pass  # deleted meanwhile: fall back to the proposal, which the deck names as such
+            plan = None  # deleted meanwhile: fall back to the proposal, which the deck names as such
+        if plan is not None:
+            rows = saved_plan(plan)
+            if comparisons is None:
+                return rows
+            return replace(rows, kemajuan=plan_progress_or_none(plan, comparisons, results, snapshot.scope))
     return automatic_plan(snapshot, year or dt.date.today().year + 1)
 
 
 AUTOMATIC = "otomatis"
+
+
+def plan_progress_or_none(plan, comparisons, results, wilayah: str | None) -> kemajuan.Progress | None:
+    """A plan's progress, or None when its release is no longer among the published ones
+    (then there is nothing to measure it from) or it has no nagari in scope."""
+    try:
+        prog = kemajuan.plan_progress(plan, comparisons, results, wilayah=wilayah)
+    except (ValueError, ComparisonError):
+        return None
+    if prog.nagari.empty or (not prog.has_release and not prog.provinsi["kk_verval"]):
+        return None
+    return prog
 
 
 # --- built decks on disk --------------------------------------------------------------------

@@ -584,6 +584,8 @@ def scope_note(snapshot) -> list:
 
 
 def page(snapshot, plans) -> dbc.Container:
+    from layouts import progress as progress_layout  # it uses this module's grid settings
+
     # With no draft in the browser, the page opens with the 2023 rule applied, as the deck's
     # automatic plan; a draft replaces it once read (callbacks/priority.py, restore_draft).
     start = priority.starting_plan(snapshot, plan_year())
@@ -712,6 +714,7 @@ def page(snapshot, plans) -> dbc.Container:
             ),
             # The plan takes the page's whole width: names whole, targets in columns wide enough.
             plan_card(plans, start),
+            progress_layout.card(),
         ],
         fluid=True,
     )

@@ -29,11 +29,11 @@ from tests import compare_fixtures as cf
 
 ALPHA, GAMMA, KOTA = cf.ALPHA, cf.GAMMA_LAMA, "13.71.01.1001"
 ROWS = [
-    {"kode": ALPHA, "nama": "Alpha", "nama_kabkota": "Kabupaten Contoh", "kk_desil_1": 2}
+    {"kode": ALPHA, "nama": "Alpha", "nama_kecamatan": "Satu", "nama_kabkota": "Kabupaten Contoh", "kk_desil_1": 2}
     | {"target_usul_dtks": 0, "target_terima_bansos": 1, "target_graduasi": 1},
-    {"kode": GAMMA, "nama": "Gamma", "nama_kabkota": "Kabupaten Contoh", "kk_desil_1": 1}
+    {"kode": GAMMA, "nama": "Gamma", "nama_kecamatan": "Dua", "nama_kabkota": "Kabupaten Contoh", "kk_desil_1": 1}
     | {"target_usul_dtks": 1, "target_terima_bansos": 0, "target_graduasi": 1},
-    {"kode": KOTA, "nama": "Kota Satu", "nama_kabkota": "Kota Contoh", "kk_desil_1": 1}
+    {"kode": KOTA, "nama": "Kota Satu", "nama_kecamatan": "Kota", "nama_kabkota": "Kota Contoh", "kk_desil_1": 1}
     | {"target_usul_dtks": 1, "target_terima_bansos": 0, "target_graduasi": 1},
 ]
 
