@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from etl import config, indicators
 from kantong import fmt, priority
+from kantong import progress as kemajuan
 from kantong.view import CLASSIFICATIONS
 
 
@@ -268,4 +269,37 @@ def bagian(min_penyebut: int | None = None) -> list[Bagian]:
             ),
             butir=tuple(f"{t.label}: {t.definisi}" for t in priority.TARGETS) + (priority.TARGET_LIMITS,),
         ),
+        Bagian(
+            "kemajuan",
+            "Kemajuan rencana",
+            (
+                "Rencana dibuat pada satu rilis data. Kemajuannya diukur dengan rilis P3KE dan DTKS yang terbit "
+                "sesudahnya: keluarga desil 1 nagari rencana pada rilis rencana dicocokkan dengan rilis pembanding "
+                "menurut ID keluarga P3KE, atau bila ID berubah, menurut NIK kepala keluarga. Keluarga dihitung untuk "
+                "nagari tempat tinggalnya pada rilis rencana, juga bila kemudian pindah; nagari yang berganti kode "
+                "diikuti melalui tabel padanan kode.",
+            ),
+            butir=tuple(
+                f"{m.label}: realisasi {TARGET_LOWER[m.target]}; capaian = realisasi ÷ target (tanpa capaian bila "
+                "target 0)."
+                for m in kemajuan.MEASURES
+            )
+            + (
+                "Keluar dari desil 1 adalah calon graduasi: perubahan desil di data belum tentu perubahan keadaan "
+                "keluarga, sehingga perlu dikonfirmasi di lapangan.",
+                "Hasil lapangan: KK yang diverifikasi, yang layak, yang diusulkan ke DTKS oleh verifikator, dan KK "
+                "yang menerima bantuan (tindak lanjut berstatus disalurkan). Bagian ini tersedia juga sebelum ada "
+                "rilis pembanding.",
+            ),
+            ringkas="Target dibandingkan dengan rilis data sesudahnya (keluarga dicocokkan menurut ID P3KE atau NIK "
+            "kepala keluarga) dan dengan hasil verval serta tindak lanjut.",
+        ),
     ]
+
+
+TARGET_LOWER = {
+    "target_usul_dtks": "KK desil 1 yang belum di DTKS pada rilis rencana dan sudah di DTKS pada rilis pembanding",
+    "target_terima_bansos": "KK desil 1 yang belum menerima bansos pada rilis rencana dan sudah menerima pada rilis "
+    "pembanding",
+    "target_graduasi": "KK desil 1 pada rilis rencana yang pada rilis pembanding berada di desil 2 atau lebih",
+}
