@@ -4,8 +4,8 @@ not a test).
     python bench/families_benchmark.py [--input DIR] [--out DIR] [--runs 20]
 
 Builds the demo exports (the files of `python -m etl demo` in --input, default
-data/demo; made at scale 1 when the folder has none) into a snapshot under --out (default
-data/bench/families/snapshots/demo, so the family store lands in
+data/demo/rilis-b, the demo's release B; made at scale 1 when the folder has none) into a
+snapshot under --out (default data/bench/families/snapshots/demo, so the family store lands in
 data/bench/families/keluarga/demo), once, and prints:
   * the time the ETL spends on the family store (its `bnba` step: both tables built,
     sorted and written) against the whole build, and the Arrow size of the two tables;
@@ -120,7 +120,7 @@ def folder_mb(folder: Path) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--input", type=Path, default=config.DEMO_INPUT)
+    ap.add_argument("--input", type=Path, default=config.DEMO_INPUT / "rilis-b")
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "bench" / "families" / "snapshots" / "demo")
     ap.add_argument("--runs", type=int, default=20)
     args = ap.parse_args()

@@ -29,10 +29,38 @@ Disability notes in DTKS: a person has a disability with probability 2% under 18
 18-59 and 12% at 60 or more, times 1.3 in a desil-1 family. These rates are assumptions made
 for this demo, not figures from a source: they only follow the known shape of disability
 prevalence (rising steeply with age, higher among the poorest). They give about 4.5% of the
-active DTKS records at scale 1 (87,743 of 1,934,344 at the default seed): about 3.8% of the
-P3KE members in DTKS and 5.5% of the persons outside P3KE, whose ages are spread evenly up to
-85 years (so 30% of them are 60 or more). The note names the kind ("DISABILITAS FISIK", …);
-persons without a disability have an empty cell, "-" or "TIDAK ADA", mixed (60/25/15%).
+active DTKS records of release B at scale 1 (87,879 of 1,934,299 at the default seed): about
+3.8% of the P3KE members in DTKS and 5.5% of the persons outside P3KE, whose ages are spread
+evenly up to 85 years (so 30% of them are 60 or more). The note names the kind
+("DISABILITAS FISIK", …); persons without a disability have an empty cell, "-" or
+"TIDAK ADA", mixed (60/25/15%).
+
+Two releases of the same families (`generate_releases`, what `python -m etl demo` builds):
+release A with reference date six months before release B's (2023-02-22, B 2023-08-22), so
+that comparing releases and measuring a plan made on A show something at once. Release B
+is the calibrated one (the province facts above; `generate` writes B alone). Every person
+is born by A's reference date; B is the same families six months later, with these known
+transitions (rates in TRANSITIONS; "focus nagari" are the FOCUS_NAGARI nagari with the most
+desil-1 families of each kab/kota, where a plan made on A is likely to be, and they get the
+higher rate):
+
+- new families (only in B, new P3KE IDs) and families that left (only in A);
+- a few families whose P3KE ID changes while the head's NIK stays (matched by NIK);
+- desil-1 families outside DTKS that enter it (their members get active DTKS records);
+- desil-1 families in DTKS without bansos that start receiving it;
+- desil-1 families that leave desil 1 (to desil 2 or 3: graduation candidates), and a few
+  desil 2-4 families that fall into desil 1;
+- one nagari whose code changes (the one with the most desil-1 families of RENAME_KAB that
+  has a polygon): B's families carry the new code, and B's folder holds the region-code
+  crosswalk (padanan_kode.csv), copies of the boundaries and of the official code list with
+  the new code, and transisi_diharapkan.json: the family transitions a comparison of A and B
+  must find (etl.compare's TRANSISI columns, per kab/kota and for the province), counted
+  from what the ETL will load and match, not from what was planned: a family planned to
+  enter DTKS whose only DTKS records are non-active, or whose NIKs Excel mangled, is not
+  counted.
+
+Both releases keep every messy feature above; each family, member and DTKS record is drawn
+once, so the two releases differ only where a transition was planted.
 
 Generation is streamed: per kab/kota, and within it per block of at most CHUNK_FAMILIES
 families (their members and DTKS records with them), appended to the kab/kota's files, so
@@ -43,9 +71,12 @@ part of what "the same" means; the calibrated totals do not depend on it).
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import datetime as dt
 import io
+import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +87,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from etl import config
+from etl.errors import InputError
 
 FULL_FAMILIES = 600_000  # P3KE desil 1-4 families in the province at scale 1
 FULL_D1 = 79_272  # desil-1 families, from the 2023 report
@@ -77,10 +109,51 @@ BOM_P3KE_KAB = "13.05"  # Kabupaten Padang Pariaman: family csv in UTF-8 with a 
 DELIMITERS = (",", ";", "|", "\t")
 
 # NIK serial counters are kept per (kecamatan, sex, birth day) over this many days back from
-# the reference date (birth dates in the demo reach about 92 years back).
+# the earliest reference date (birth dates in the demo reach about 92 years back).
 NIK_DAYS = 36_500
 P3KE_FIRST_SERIAL = 1  # P3KE members: 0001 up
 EXTRA_FIRST_SERIAL = 5001  # DTKS persons outside P3KE: 5001 up, never the members' serials
+
+# The two releases: A this many months before B, each in its own folder of the input folder.
+RELEASE_GAP_MONTHS = 6
+RELEASE_DIRS = {"a": "rilis-a", "b": "rilis-b"}
+# What release B's folder holds beside the exports.
+CROSSWALK_NAME = "padanan_kode.csv"  # kode_lama,kode_baru (etl.compare reads it)
+EXPECTED_NAME = "transisi_diharapkan.json"
+BOUNDARY_DIR = "batas"
+CODE_LIST_NAME = "kode_wilayah.csv"
+
+# Transitions from A to B. Shares of families of release B ("baru", "ganti_id", "keluar":
+# families of A that are not in B, per family of B), or of a nagari's desil-1 families of B
+# as (in the focus nagari, elsewhere). Rates are drawn per nagari and rounded at random, so
+# small scales keep the expected totals.
+TRANSITIONS = {
+    "baru": 0.03,
+    "keluar": 0.025,
+    "ganti_id": 0.002,  # at least one family per kab/kota
+    "masuk_dtks": (0.12, 0.03),
+    "mulai_bansos": (0.10, 0.03),
+    "keluar_desil_1": (0.12, 0.04),
+    "masuk_desil_1": (0.015, 0.015),
+}
+FOCUS_NAGARI = 3  # per kab/kota: the nagari with the most desil-1 families
+RENAME_KAB = "13.06"  # Kabupaten Agam: where a nagari's code changes between the releases
+
+# The family transitions written to transisi_diharapkan.json: etl.compare's TRANSISI columns.
+EXPECTED_KEYS = {
+    "kk_a": "Keluarga di rilis A",
+    "kk_b": "Keluarga di rilis B",
+    "tetap": "Keluarga yang ada di kedua rilis",
+    "tetap_lewat_nik": "Di antaranya dipadankan lewat NIK kepala (ID keluarga P3KE berganti)",
+    "baru": "Keluarga yang hanya ada di rilis B",
+    "keluar": "Keluarga yang hanya ada di rilis A",
+    "d1_a": "Keluarga desil 1 di rilis A",
+    "d1_tetap": "Keluarga desil 1 rilis A yang ada di kedua rilis",
+    "d1_masuk_dtks": "Keluarga desil 1 yang masuk DTKS",
+    "d1_mulai_bansos": "Keluarga desil 1 yang mulai menerima bansos",
+    "d1_keluar_desil_1": "Keluarga desil 1 yang keluar dari desil 1 (calon graduasi)",
+    "masuk_desil_1": "Keluarga desil 2–4 yang menjadi desil 1",
+}
 
 DISABILITY_KINDS = np.array(
     [
@@ -221,10 +294,40 @@ class DemoFiles:
     #   kk_d1_lansia_tunggal: loaded desil-1 families with exactly one member in the
     #     individual file, aged 60 or more at the reference date.
     expected: dict = field(default_factory=dict)
+    folder: Path | None = None
+    reference_date: str = config.DEMO_REFERENCE_DATE
+    # Region files of their own (release B, where a nagari's code changed): None means the
+    # defaults (config.BOUNDARIES or the demo's --boundaries, config.KODE_WILAYAH).
+    boundaries: Path | None = None
+    kode_wilayah: Path | None = None
+    padanan: Path | None = None  # the crosswalk from the earlier release's codes
 
     @property
     def all(self) -> list[Path]:
         return self.keluarga + self.individu + self.dtks
+
+
+@dataclass
+class DemoReleases:
+    """The two releases' exports and what a comparison of them must find."""
+
+    a: DemoFiles
+    b: DemoFiles
+    transisi: dict  # as written to transisi_file (see module docstring)
+    transisi_file: Path
+
+    @property
+    def all(self) -> list[Path]:
+        return self.a.all + self.b.all
+
+
+def release_a_date(reference_date: str = config.DEMO_REFERENCE_DATE) -> str:
+    """Release A's reference date: RELEASE_GAP_MONTHS before release B's (the day kept, or
+    the month's last day)."""
+    b = dt.date.fromisoformat(reference_date)
+    months = b.year * 12 + b.month - 1 - RELEASE_GAP_MONTHS
+    year, month = divmod(months, 12)
+    return dt.date(year, month + 1, min(b.day, calendar.monthrange(year, month + 1)[1])).isoformat()
 
 
 def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
@@ -303,6 +406,8 @@ class _Province:
     """Province-level facts and draws: small, fixed size whatever the scale."""
 
     seed: int
+    scale: float
+    # Release A's reference date: every person is born by then, NIKs count back from it.
     ref: np.datetime64
     kabs: list[str]
     kab_names: list[str]
@@ -315,6 +420,7 @@ class _Province:
     kab_upper: np.ndarray
     kec_upper: np.ndarray
     desa_upper: np.ndarray
+    desa_names: np.ndarray  # per desa, as the official list writes it
     polygon_ok: np.ndarray  # per desa: its name is unique in its kecamatan, so it can be placed by name
     cover: np.ndarray  # per desa: DTKS coverage of desil-1 families in its kecamatan
     d1_weight: np.ndarray
@@ -364,6 +470,7 @@ def _province(scale: float, seed: int, reference_date: str) -> _Province:
         n_kec[k] = len(uniques)
     return _Province(
         seed=seed,
+        scale=scale,
         ref=np.datetime64(reference_date, "D"),
         kabs=kabs,
         kab_names=[names.loc[k] for k in kabs],
@@ -376,6 +483,7 @@ def _province(scale: float, seed: int, reference_date: str) -> _Province:
         kab_upper=names.loc[desa["kab"]].str.upper().to_numpy(dtype=object),
         kec_upper=names.loc[desa["kec"]].str.upper().to_numpy(dtype=object),
         desa_upper=desa["nama"].str.upper().to_numpy(dtype=object),
+        desa_names=desa["nama"].to_numpy(dtype=object),
         polygon_ok=~desa.duplicated(["kec", "nama"], keep=False).to_numpy(),
         cover=kec_cover.loc[desa["kec"]].to_numpy(),
         d1_weight=d1_weight,
@@ -387,20 +495,73 @@ def _province(scale: float, seed: int, reference_date: str) -> _Province:
 
 
 @dataclass
+class _State:
+    """One release's view of a kab/kota's families (per family of the plan)."""
+
+    present: np.ndarray  # in this release's exports
+    desil: np.ndarray  # 0 where absent
+    in_dtks: np.ndarray  # its members have DTKS records in this release
+    aid: np.ndarray  # receives its programmes (in DTKS, and not withheld in this release)
+    serial: np.ndarray  # the tail of its P3KE ID in this release (0 where absent)
+
+
+@dataclass
 class _KabPlan:
-    """One kab/kota's families as integer arrays, in file order (by desa, desil mixed)."""
+    """One kab/kota's families over both releases as integer arrays, in file order (by desa,
+    desil mixed); each release's files hold the families present in it, in this order."""
 
     desa: np.ndarray
-    desil: np.ndarray
-    serial: np.ndarray  # the family's number within its desa (the tail of its ID)
     size: np.ndarray  # members
-    in_dtks: np.ndarray
-    n_kept: np.ndarray  # members with a DTKS record (0 when the family is not in DTKS)
-    dups: np.ndarray  # sorted positions of the families exported twice
+    n_kept: np.ndarray  # members with a DTKS record while the family is in DTKS
+    any_aid: np.ndarray  # the family's programmes while it is in DTKS and receives them
+    pkh: np.ndarray
+    sembako: np.ndarray
+    pbi: np.ndarray
+    dups: np.ndarray  # sorted positions of the families exported twice (in both releases)
+    a: _State
+    b: _State
+    base: _State  # B where the family is in B, else A: what the draws of a family follow
+    id_changed: np.ndarray  # in both releases, under a new P3KE ID in B (the head's NIK stays)
+    focus: np.ndarray  # desa indices of the kab/kota's focus nagari, most desil-1 families first
+
+
+def _round_random(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Non-negative values rounded down or up at random, keeping the expected value."""
+    low = np.floor(x)
+    return (low + (rng.random(len(x)) < x - low)).astype(np.int64)
+
+
+def _choose(rng: np.random.Generator, desa: np.ndarray, candidates: np.ndarray, quota: np.ndarray) -> np.ndarray:
+    """Of the candidates, min(quota[d], their number) in each desa d, at random."""
+    idx = np.flatnonzero(candidates)
+    order = idx[np.lexsort((rng.random(len(idx)), desa[idx]))]
+    chosen = np.zeros(len(desa), bool)
+    chosen[order[_rank_within(desa[order]) < quota[desa[order]]]] = True
+    return chosen
+
+
+def _draw_families(
+    prov: _Province, k: int, rng: np.random.Generator, desa: np.ndarray, desil: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Size, DTKS membership and programmes of families in `desa` with `desil`."""
+    n = len(desa)
+    d1 = desil == 1
+    size = 1 + np.minimum(rng.poisson(np.where(d1, 3.1, 3.0)), 11)
+    p_dtks = np.select([d1, desil == 2, desil == 3], [prov.cover[desa], np.full(n, 0.62), np.full(n, 0.45)], 0.30)
+    in_dtks = rng.random(n) < p_dtks
+    n_kept = np.where(in_dtks, rng.binomial(size, 0.96), 0)  # some members never registered
+    kab_aid = prov.kab_aid[k]
+    any_aid = in_dtks & (rng.random(n) < np.where(d1, kab_aid, kab_aid * 0.6))
+    pkh = any_aid & (rng.random(n) < 0.55)
+    sembako = any_aid & (rng.random(n) < 0.7)
+    pbi = any_aid & ((rng.random(n) < 0.8) | ~(pkh | sembako))
+    return size, in_dtks, n_kept, any_aid, pkh, sembako, pbi
 
 
 def _kab_plan(prov: _Province, k: int) -> _KabPlan:
-    """Deterministic from (seed, k): computed once to count DTKS members, again to write."""
+    """Deterministic from (seed, k): computed once to count DTKS members, again to write.
+    The families of release B come first (the calibrated draws), then the transitions
+    turn them back into release A, and the families that left are drawn in."""
     rng = np.random.default_rng([prov.seed, 1, k])
     idx = prov.desa_of_kab[k]
     d1 = rng.multinomial(prov.d1_per_kab[k], prov.d1_weight[idx] / prov.d1_weight[idx].sum())
@@ -415,20 +576,108 @@ def _kab_plan(prov: _Province, k: int) -> _KabPlan:
     n = len(fam_desa)
     order = np.lexsort((rng.random(n), fam_desa))  # families listed by desa, desil mixed
     fam_desa, fam_desil = fam_desa[order], fam_desil[order]
-    starts = np.flatnonzero(np.r_[True, fam_desa[1:] != fam_desa[:-1]]) if n else np.zeros(0, np.int64)
-    serial = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) + 1
-    is_d1 = fam_desil == 1
-    size = 1 + np.minimum(rng.poisson(np.where(is_d1, 3.1, 3.0)), 11)
-    p_dtks = np.select(
-        [fam_desil == 1, fam_desil == 2, fam_desil == 3],
-        [prov.cover[fam_desa], np.full(n, 0.62), np.full(n, 0.45)],
-        0.30,
-    )
-    in_dtks = rng.random(n) < p_dtks
-    n_kept = np.where(in_dtks, rng.binomial(size, 0.96), 0)  # some members never registered
+    drawn = _draw_families(prov, k, rng, fam_desa, fam_desil)
+
+    # Release A: the transitions, read backwards from B.
+    rng = np.random.default_rng([prov.seed, 4, k])
+    t = TRANSITIONS
+    n_desa = len(prov.kode10)
+    new = rng.random(n) < t["baru"]
+    stayed = ~new
+    d1_b = stayed & (fam_desil == 1)
+    d1_count = np.bincount(fam_desa[d1_b], minlength=n_desa)
+    ranked = idx[np.lexsort((idx, -d1_count[idx]))]
+    focus = ranked[:FOCUS_NAGARI][d1_count[ranked[:FOCUS_NAGARI]] > 0]
+    in_focus = np.zeros(n_desa, bool)
+    in_focus[focus] = True
+
+    def quota(rates: tuple[float, float]) -> np.ndarray:
+        return _round_random(np.where(in_focus, rates[0], rates[1]) * d1_count, rng)
+
+    in_dtks, any_aid = drawn[1], drawn[3]
+    desil_a = fam_desil.copy()
+    graduated = _choose(rng, fam_desa, stayed & np.isin(fam_desil, (2, 3)), quota(t["keluar_desil_1"]))
+    desil_a[graduated] = 1
+    fell = _choose(rng, fam_desa, d1_b, quota(t["masuk_desil_1"]))
+    desil_a[fell] = rng.choice(np.array([2, 3, 4], dtype=np.int8), n, p=[0.6, 0.3, 0.1])[fell]
+    stayed_d1 = d1_b & ~fell
+    entered = _choose(rng, fam_desa, stayed_d1 & in_dtks, quota(t["masuk_dtks"]))
+    started = _choose(rng, fam_desa, stayed_d1 & in_dtks & ~entered & any_aid, quota(t["mulai_bansos"]))
+    id_changed = np.zeros(n, bool)
+    if stayed.any():
+        n_id = max(1, int(_round_random(np.array([t["ganti_id"] * n]), rng)[0]))
+        id_changed[rng.choice(np.flatnonzero(stayed), min(n_id, int(stayed.sum())), replace=False)] = True
     n_dup = max(1, int(n * 0.0025)) if n else 0
-    dups = np.sort(rng.choice(n, size=n_dup, replace=False)) if n else np.zeros(0, np.int64)
-    return _KabPlan(fam_desa, fam_desil, serial, size, in_dtks, n_kept, dups)
+    plain = np.flatnonzero(stayed & ~id_changed)
+    dups = rng.choice(plain, size=min(n_dup, len(plain)), replace=False)
+
+    # Families that left after A: drawn like the others, listed among them in their desa.
+    rng = np.random.default_rng([prov.seed, 5, k])
+    n_left = int(_round_random(np.array([t["keluar"] * n]), rng)[0])
+    left_d1 = rng.random(n_left) < (d1.sum() / n if n else 0)
+    left_desa = np.where(
+        left_d1,
+        rng.choice(idx, n_left, p=prov.d1_weight[idx] / prov.d1_weight[idx].sum()),
+        rng.choice(idx, n_left, p=prov.other_weight[idx] / prov.other_weight[idx].sum()),
+    )
+    left_desil = np.where(left_d1, 1, rng.choice(np.array([2, 3, 4]), n_left, p=[0.31, 0.33, 0.36])).astype(np.int8)
+    left = _draw_families(prov, k, rng, left_desa, left_desil)
+    key = np.concatenate([np.arange(n) / max(n, 1), rng.random(n_left)])  # B's order kept, left ones mixed in
+
+    desa = np.concatenate([fam_desa, left_desa])
+    pos = np.lexsort((key, desa))
+    desa = desa[pos]
+    nu = len(desa)
+
+    def merged(b_values, left_values):
+        return np.concatenate([b_values, left_values])[pos]
+
+    size, dtks_u, n_kept, any_aid_u, pkh, sembako, pbi = (merged(x, y) for x, y in zip(drawn, left, strict=True))
+    in_b = merged(np.ones(n, bool), np.zeros(n_left, bool))
+    in_a = merged(stayed, np.ones(n_left, bool))
+    desil_b = merged(fam_desil, np.zeros(n_left, np.int8))
+    desil_a = merged(desil_a, left_desil)
+    dtks_b = merged(in_dtks, np.zeros(n_left, bool))
+    dtks_a = merged(in_dtks & ~entered, left[1]) & in_a
+    withheld_a = merged(started, np.zeros(n_left, bool))
+    id_changed = merged(id_changed, np.zeros(n_left, bool))
+    where = np.empty(nu, np.int64)
+    where[pos] = np.arange(nu)
+    dups = np.sort(where[dups])
+
+    # P3KE IDs: each desa's families of A numbered first; families new in B (and the new ID
+    # of a family whose ID changed) after them, so no ID of B is one of A's.
+    serial_a = np.zeros(nu, np.int64)
+    serial_a[in_a] = _rank_within(desa[in_a]) + 1
+    n_a = np.bincount(desa[in_a], minlength=n_desa)
+    renumbered = in_b & (~in_a | id_changed)
+    serial_b = np.where(in_b, serial_a, 0)
+    serial_b[renumbered] = n_a[desa[renumbered]] + _rank_within(desa[renumbered]) + 1
+
+    a = _State(in_a, np.where(in_a, desil_a, 0), dtks_a, any_aid_u & dtks_a & ~withheld_a, serial_a)
+    b = _State(in_b, np.where(in_b, desil_b, 0), dtks_b & in_b, any_aid_u & dtks_b & in_b, serial_b)
+    base = _State(
+        np.ones(nu, bool),
+        np.where(in_b, b.desil, a.desil),
+        np.where(in_b, b.in_dtks, a.in_dtks),
+        np.where(in_b, b.aid, a.aid),
+        np.where(in_b, b.serial, a.serial),
+    )
+    return _KabPlan(
+        desa=desa,
+        size=size,
+        n_kept=n_kept,
+        any_aid=any_aid_u,
+        pkh=pkh,
+        sembako=sembako,
+        pbi=pbi,
+        dups=dups,
+        a=a,
+        b=b,
+        base=base,
+        id_changed=id_changed,
+        focus=focus,
+    )
 
 
 # ---------------------------------------------------------------------------- people
@@ -472,29 +721,67 @@ class _People:
     pbi: np.ndarray
 
 
+# The columns of a family or member row that differ between the releases (_view_columns).
+MEMBER_COLUMNS = [
+    "ID Keluarga P3KE",
+    "Dimuktakhirkan Tahun",
+    "Kode Kemdagri",
+    "Desil Kesejahteraan",
+    "Persentil",
+    "Alamat",
+    "ID Individu",
+    "Prioritas Verval",
+    "Nama",
+    "NIK",
+    "Tanggal Lahir",
+    "Padan Dukcapil",
+    "Jenis Kelamin",
+    "Hubungan dengan Kepala Keluarga",
+    "Status Kawin",
+    "Pekerjaan",
+    "Status Pekerjaan",
+    "Pendidikan",
+    "Usia 2023",
+    "Kelompok Usia 2023",
+    "Penerima BPNT",
+    "Penerima PKH",
+    "Penerima SEMBAKO",
+]
+
+
 @dataclass
 class _Block:
-    family: pa.Table  # regular family rows, 2023 layout
-    member: pa.Table  # regular member rows
-    fam_of: np.ndarray  # per member: its family (row of `family`)
+    """Families lo..hi of a kab/kota's plan: what is the same in both releases, and the
+    draws from which each release's own columns are made."""
+
+    lo: int
+    hi: int
+    family: dict[str, pa.Array]  # family columns that do not depend on the release
+    member: dict[str, pa.Array]  # member columns that do not depend on the release
+    fam_of: np.ndarray  # per member: its family (0 .. hi-lo)
     pos: np.ndarray  # per member: 0 for the head
-    d1: np.ndarray  # per family
-    dtks_member: np.ndarray  # members with a DTKS record, in the DTKS file's order
-    dtks: _People
-    by_name: int
-    lansia_tunggal_d1: int
+    head_idx: np.ndarray  # per family: its head's member row
+    birth: np.ndarray  # per member
+    code_dotted: np.ndarray  # per family: the code is written with dots
+    by_name: np.ndarray  # per family: the code was mangled, only its names place it
+    use_label: np.ndarray  # per family: desil written "Desil 1"
+    persentil_off: np.ndarray
+    bpnt: np.ndarray  # per family: its food aid is listed as BPNT rather than SEMBAKO
+    pkh_kept: np.ndarray  # per family: P3KE lists the PKH it receives
+    pkh_stray: np.ndarray  # per family: P3KE lists PKH although the family is not in DTKS
+    dtks_member: np.ndarray  # members with a DTKS record (when in DTKS), in the DTKS file's order
+    dtks: _People  # their DTKS persons (programme flags of the base state)
 
 
 def _family_block(
     prov: _Province, plan: _KabPlan, k: int, lo: int, hi: int, rng: np.random.Generator, counter: _NikCounter
 ) -> _Block:
-    """Families lo..hi of a kab/kota, their members and their DTKS records."""
+    """Families lo..hi of a kab/kota (present in either release), their members and the
+    DTKS records they have while in DTKS."""
     fam_desa = plan.desa[lo:hi]
-    fam_desil = plan.desil[lo:hi]
     size = plan.size[lo:hi].astype(np.int64)
-    in_dtks = plan.in_dtks[lo:hi]
     nf = hi - lo
-    d1 = fam_desil == 1
+    d1 = plan.base.desil[lo:hi] == 1
 
     # Households and members.
     fam_of = np.repeat(np.arange(nf), size)
@@ -526,44 +813,29 @@ def _family_block(
     nik = counter.nik(prov, fam_desa[fam_of], birth, female)
     person_name = _names(rng, female)
 
-    kab_aid = prov.kab_aid[k]
-    any_aid = in_dtks & (rng.random(nf) < np.where(d1, kab_aid, kab_aid * 0.6))
-    pkh = any_aid & (rng.random(nf) < 0.55)
-    sembako = any_aid & (rng.random(nf) < 0.7)
-    pbi = any_aid & ((rng.random(nf) < 0.8) | ~(pkh | sembako))
-
     # ------------------------------------------------------------ family rows
     def cat(values, p=None):
         return _pick(rng, values, nf, p)
 
-    desil_text = _text(fam_desil)
     use_label = rng.random(nf) < 0.3
-    dotted = pa.array(prov.dotted[fam_desa], type=pa.string())
-    plain = pa.array(prov.kode10[fam_desa], type=pa.string())
-    code_col = pc.if_else(pa.array(rng.random(nf) < 0.4), dotted, plain)
+    code_dotted = rng.random(nf) < 0.4
     # Families whose code was mangled in the export: only their names place them.
     by_name = (rng.random(nf) < 0.001) & prov.polygon_ok[fam_desa]
-    code_col = pc.if_else(pa.array(by_name), _join(pc.utf8_slice_codeunits(plain, 0, 6), "99"), code_col)
-    fam_id = _join("P", plain, pc.utf8_lpad(_text(plan.serial[lo:hi]), 5, "0"))
-
     head_nik = pc.take(nik, pa.array(head_idx))
     p_bad = np.where(d1, 0.35, 0.12)
     quality = lambda: pc.if_else(pa.array(rng.random(nf) < p_bad), "JELEK/KUALITAS RENDAH", "BAGUS/KUALITAS TINGGI")  # noqa: E731
-    bpnt_col = sembako & (rng.random(nf) < 0.5)
-    p3ke_pkh = (pkh & (rng.random(nf) > 0.03)) | (~in_dtks & (rng.random(nf) < 0.02))
+    bpnt = rng.random(nf) < 0.5
+    pkh_kept = rng.random(nf) > 0.03
+    pkh_stray = rng.random(nf) < 0.02
     alamat = _join("JORONG ", _pick(rng, JORONG, nf), ", RT 00", _text(rng.integers(1, 9, nf)))
-    persentil = _text(fam_desil.astype(np.int64) * 10 - rng.integers(0, 10, nf))
+    persentil_off = rng.integers(0, 10, nf)
 
     family = {
-        "ID Keluarga P3KE": fam_id,
         "Dimuktakhirkan Tahun": pa.array(np.full(nf, "2022"), type=pa.string()),
         "Provinsi": pa.array(np.full(nf, "SUMATERA BARAT"), type=pa.string()),
         "Kabupaten/Kota": pa.array(prov.kab_upper[fam_desa], type=pa.string()),
         "Kecamatan": pa.array(prov.kec_upper[fam_desa], type=pa.string()),
         "Desa/Kelurahan": pa.array(prov.desa_upper[fam_desa], type=pa.string()),
-        "Kode Kemdagri": code_col,
-        "Desil Kesejahteraan": pc.if_else(pa.array(use_label), _join("Desil ", desil_text), desil_text),
-        "Persentil": persentil,
         "Alamat": alamat,
         "Prioritas Verval": cat(["NORMAL", "KELUARGA TIDAK ADA USIA 17+ TAHUN"], [0.98, 0.02]),
         "Nama Kepala Keluarga": pc.take(person_name, pa.array(head_idx)),
@@ -618,33 +890,20 @@ def _family_block(
         "Resiko Stunting": cat(
             ["BERESIKO STUNTING", "TIDAK BERESIKO STUNTING", "BUKAN TARGET SASARAN"], [0.22, 0.48, 0.30]
         ),
-        "Penerima BPNT": _ya_tidak(bpnt_col),
         "Penerima BPUM": _ya_tidak(rng.random(nf) < 0.03),
         "Penerima BST": _ya_tidak(rng.random(nf) < 0.1),
-        "Penerima PKH": _ya_tidak(p3ke_pkh),
-        "Penerima SEMBAKO": _ya_tidak(sembako & ~bpnt_col),
         "Penerima Prakerja": _ya_tidak(rng.random(nf) < 0.01),
         "Penerima KUR": _ya_tidak(rng.random(nf) < 0.02),
     }
 
     # ------------------------------------------------------------ member rows
-    age_band = np.select(
-        [age_exact < 6, age_exact < 13, age_exact < 16, age_exact < 19, age_exact < 60],
-        ["<5", "6-12", "13-15", "16-18", "19-59"],
-        "60+",
-    )
     relation = np.where(
         pos == 0, "KEPALA KELUARGA", np.where(pos == 1, "ISTRI/SUAMI", np.where(elder, "ORANG TUA", "ANAK"))
     )
     fam_of_pa = pa.array(fam_of)
     member = {
-        "ID Keluarga P3KE": pc.take(fam_id, fam_of_pa),
         "Dimuktakhirkan Tahun": pa.array(np.full(nm, "2022"), type=pa.string()),
-        "Kode Kemdagri": pc.take(plain, fam_of_pa),
-        "Desil Kesejahteraan": pc.take(desil_text, fam_of_pa),
-        "Persentil": pc.take(persentil, fam_of_pa),
         "Alamat": pc.take(alamat, fam_of_pa),
-        "ID Individu": _join(pc.take(fam_id, fam_of_pa), "-", pc.utf8_lpad(_text(pos + 1), 2, "0")),
         "Prioritas Verval": pa.array(np.full(nm, "NORMAL"), type=pa.string()),
         "Nama": person_name,
         "NIK": nik,
@@ -660,11 +919,6 @@ def _family_block(
             np.where(age_exact < 15, "TIDAK BEKERJA", "BERUSAHA SENDIRI").astype(object), type=pa.string()
         ),
         "Pendidikan": _pick(rng, ["SD/SEDERAJAT", "SMP/SEDERAJAT", "SMA/SEDERAJAT"], nm),
-        "Usia 2023": _text(age_exact),
-        "Kelompok Usia 2023": pa.array(age_band.astype(object), type=pa.string()),
-        "Penerima BPNT": pc.take(family["Penerima BPNT"], fam_of_pa),
-        "Penerima PKH": pc.take(family["Penerima PKH"], fam_of_pa),
-        "Penerima SEMBAKO": pc.take(family["Penerima SEMBAKO"], fam_of_pa),
     }
 
     # ------------------------------------------------------------ DTKS records of members
@@ -674,6 +928,7 @@ def _family_block(
     rank[order] = np.arange(nm) - head_idx[fam_of[order]]
     m_idx = np.flatnonzero(rank < plan.n_kept[lo:hi][fam_of])
     d_fam = fam_of[m_idx]
+    base = slice(lo, hi)
     people = _People(
         desa=fam_desa[d_fam],
         nik=pc.take(nik, pa.array(m_idx)),
@@ -682,21 +937,121 @@ def _family_block(
         female=female[m_idx],
         age=age_exact[m_idx],
         d1=d1[d_fam],
-        pkh=pkh[d_fam],
-        sembako=sembako[d_fam],
-        pbi=pbi[d_fam],
+        pkh=(plan.pkh[base] & plan.base.aid[base])[d_fam],
+        sembako=(plan.sembako[base] & plan.base.aid[base])[d_fam],
+        pbi=(plan.pbi[base] & plan.base.aid[base])[d_fam],
     )
     return _Block(
-        family=pa.table(family),
-        member=pa.table(member),
+        lo=lo,
+        hi=hi,
+        family=family,
+        member=member,
         fam_of=fam_of,
         pos=pos,
-        d1=d1,
+        head_idx=head_idx,
+        birth=birth,
+        code_dotted=code_dotted,
+        by_name=by_name,
+        use_label=use_label,
+        persentil_off=persentil_off,
+        bpnt=bpnt,
+        pkh_kept=pkh_kept,
+        pkh_stray=pkh_stray,
         dtks_member=m_idx,
         dtks=people,
-        by_name=int(by_name.sum()),
-        lansia_tunggal_d1=int((d1 & (size == 1) & (age_exact[head_idx] >= 60)).sum()),
     )
+
+
+@dataclass
+class _View:
+    """How one release writes the families: its state, reference date and region codes."""
+
+    key: str  # "a" or "b"
+    ref: np.datetime64
+    dotted: np.ndarray  # per desa of the province: its code in this release
+    printed: str  # the export's date, as its title rows give it (YYYY-MM-DD)
+
+    def state(self, plan: _KabPlan) -> _State:
+        return plan.a if self.key == "a" else plan.b if self.key == "b" else plan.base
+
+
+@dataclass
+class _Family:
+    """One release's family-level arrays of a block."""
+
+    present: np.ndarray
+    desil: np.ndarray
+    in_dtks: np.ndarray
+    aid: np.ndarray
+    pkh: np.ndarray
+    sembako: np.ndarray
+    pbi: np.ndarray
+    p3ke_pkh: np.ndarray
+    age: np.ndarray  # per member, at the release's reference date
+
+
+def _family_state(plan: _KabPlan, view: _View, blk: _Block) -> _Family:
+    st, s = view.state(plan), slice(blk.lo, blk.hi)
+    aid, in_dtks = st.aid[s], st.in_dtks[s]
+    pkh = plan.pkh[s] & aid
+    return _Family(
+        present=st.present[s],
+        desil=st.desil[s],
+        in_dtks=in_dtks,
+        aid=aid,
+        pkh=pkh,
+        sembako=plan.sembako[s] & aid,
+        pbi=plan.pbi[s] & aid,
+        p3ke_pkh=(pkh & blk.pkh_kept) | (~in_dtks & blk.pkh_stray),
+        age=_age(blk.birth, view.ref),
+    )
+
+
+def _view_tables(prov: _Province, plan: _KabPlan, view: _View, blk: _Block, fam: _Family) -> tuple[pa.Table, pa.Table]:
+    """The block's family rows (2023 layout) and member rows as `view`'s release writes
+    them, every family of the block included (the caller keeps those present)."""
+    fam_desa = plan.desa[blk.lo : blk.hi]
+    st = view.state(plan)
+    plain = pa.array(prov.kode10[fam_desa], type=pa.string())
+    # The P3KE ID keeps the code the family was registered under, whatever happens to it.
+    fam_id = _join("P", plain, pc.utf8_lpad(_text(st.serial[blk.lo : blk.hi]), 5, "0"))
+    dotted_now = pa.array(view.dotted[fam_desa], type=pa.string())
+    plain_now = pc.replace_substring(dotted_now, ".", "")
+    code_col = pc.if_else(pa.array(blk.code_dotted), dotted_now, plain_now)
+    code_col = pc.if_else(pa.array(blk.by_name), _join(pc.utf8_slice_codeunits(plain, 0, 6), "99"), code_col)
+    desil_text = _text(fam.desil)
+    persentil = _text(fam.desil.astype(np.int64) * 10 - blk.persentil_off)
+    bpnt = fam.sembako & blk.bpnt
+    own = {
+        "ID Keluarga P3KE": fam_id,
+        "Kode Kemdagri": code_col,
+        "Desil Kesejahteraan": pc.if_else(pa.array(blk.use_label), _join("Desil ", desil_text), desil_text),
+        "Persentil": persentil,
+        "Penerima BPNT": _ya_tidak(bpnt),
+        "Penerima PKH": _ya_tidak(fam.p3ke_pkh),
+        "Penerima SEMBAKO": _ya_tidak(fam.sembako & ~bpnt),
+    }
+    family = pa.table({c: own[c] if c in own else blk.family[c] for c in P3KE_2023_COLUMNS})
+
+    age = fam.age
+    age_band = np.select(
+        [age < 6, age < 13, age < 16, age < 19, age < 60], ["<5", "6-12", "13-15", "16-18", "19-59"], "60+"
+    )
+    fam_of_pa = pa.array(blk.fam_of)
+    own = {
+        "ID Keluarga P3KE": pc.take(fam_id, fam_of_pa),
+        "Kode Kemdagri": pc.take(plain_now, fam_of_pa),
+        "Desil Kesejahteraan": pc.take(desil_text, fam_of_pa),
+        "Persentil": pc.take(persentil, fam_of_pa),
+        "ID Individu": _join(pc.take(fam_id, fam_of_pa), "-", pc.utf8_lpad(_text(blk.pos + 1), 2, "0")),
+        "Usia 2023": _text(age),
+        "Kelompok Usia 2023": pa.array(age_band.astype(object), type=pa.string()),
+        "Penerima BPNT": pc.take(family["Penerima BPNT"], fam_of_pa),
+        "Penerima PKH": pc.take(family["Penerima PKH"], fam_of_pa),
+        "Penerima SEMBAKO": pc.take(family["Penerima SEMBAKO"], fam_of_pa),
+    }
+    member = pa.table({c: own[c] if c in own else blk.member[c] for c in MEMBER_COLUMNS})
+    return family, member
 
 
 def _extra_people(prov: _Province, k: int, n: int, rng: np.random.Generator, counter: _NikCounter) -> _People:
@@ -796,54 +1151,132 @@ def _dtks_table(
 
 # ---------------------------------------------------------------------------- writing
 
+COUNT_KEYS = (
+    "kk_total",
+    "kk_desil_1",
+    "jiwa_total",
+    "kk_dicocokkan_nama",
+    "dtks_rows",
+    "keluarga_dup",
+    "keluarga_bad_region",
+    "keluarga_bad_desil",
+    "individu_orphan",
+    "individu_of_rejected",
+    "dtks_bad_nik",
+    "dtks_nonaktif",
+    "dtks_disabilitas",
+    "jiwa_d1_disabilitas",
+    "jiwa_d1_disabilitas_dgn_nik_kepala",
+    "kk_d1_lansia_tunggal",
+)
+
+
+def _view(prov: _Province, key: str, reference_date: str, dotted: np.ndarray | None = None) -> _View:
+    ref = dt.date.fromisoformat(reference_date)
+    return _View(
+        key=key,
+        ref=np.datetime64(reference_date, "D"),
+        dotted=prov.dotted if dotted is None else dotted,
+        printed=ref.replace(day=1).isoformat(),  # exported at the start of the reference month
+    )
+
 
 def generate(
     out_dir: Path, scale: float = 1.0, seed: int = 2023, reference_date: str = config.DEMO_REFERENCE_DATE
 ) -> DemoFiles:
-    """Write the demo exports into `out_dir` and return their paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("*"):
-        if old.suffix in {".csv", ".xlsx", ".txt"}:
-            old.unlink()
-    prov = _province(scale, seed, reference_date)
+    """Write release B's exports alone into `out_dir` (every nagari under its code in the
+    official list) and return their paths."""
+    prov = _province(scale, seed, release_a_date(reference_date))
+    files, _, _ = _write_releases(prov, {"b": (_view(prov, "b", reference_date), Path(out_dir))})
+    return files["b"]
 
-    # DTKS is calibrated to FULL_DTKS_ROWS records: P3KE members with a record, then persons
-    # outside P3KE to fill it, spread over kab/kota by their number of desa.
-    members_in_dtks = sum(int(_kab_plan(prov, k).n_kept.sum()) for k in range(len(prov.kabs)))
-    n_extra = max(0, int(round(FULL_DTKS_ROWS * scale)) - members_in_dtks)
+
+def generate_releases(
+    input_dir: Path,
+    scale: float = 1.0,
+    seed: int = 2023,
+    reference_date: str = config.DEMO_REFERENCE_DATE,
+    boundaries: Path | None = None,
+) -> DemoReleases:
+    """Write both releases into `input_dir`/rilis-a and rilis-b (see the module docstring):
+    the exports, and for B the crosswalk, region files with the renamed nagari and the
+    expected transitions. `boundaries`: what B's boundaries are copied from (the default
+    config.BOUNDARIES)."""
+    input_dir = Path(input_dir)
+    boundaries = Path(boundaries or config.BOUNDARIES)
+    date_a = release_a_date(reference_date)
+    prov = _province(scale, seed, date_a)
+    renamed, new_code = _renamed_nagari(prov, boundaries)
+    dotted_b = prov.dotted.copy()
+    dotted_b[renamed] = new_code
+    folders = {key: input_dir / name for key, name in RELEASE_DIRS.items()}
+    files, records, focus = _write_releases(
+        prov,
+        {
+            "a": (_view(prov, "a", date_a), folders["a"]),
+            "b": (_view(prov, "b", reference_date, dotted_b), folders["b"]),
+        },
+    )
+    old_code = prov.dotted[renamed]
+    b = files["b"]
+    b.boundaries, b.kode_wilayah = _region_files(boundaries, folders["b"], old_code, new_code)
+    b.padanan = folders["b"] / CROSSWALK_NAME
+    b.padanan.write_text(f"kode_lama,kode_baru\n{old_code},{new_code}\n", encoding="utf-8")
+    transisi = _expected_transitions(prov, records, focus, renamed, new_code)
+    transisi.update(
+        {
+            "rilis_a": {"folder": RELEASE_DIRS["a"], "tanggal_referensi": date_a},
+            "rilis_b": {"folder": RELEASE_DIRS["b"], "tanggal_referensi": reference_date},
+            "skala": scale,
+            "seed": seed,
+            "padanan": CROSSWALK_NAME,
+            "keterangan": EXPECTED_KEYS,
+        }
+    )
+    path = folders["b"] / EXPECTED_NAME
+    path.write_text(json.dumps(transisi, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return DemoReleases(files["a"], b, transisi, path)
+
+
+def _write_releases(
+    prov: _Province, views: dict[str, tuple[_View, Path]]
+) -> tuple[dict[str, DemoFiles], dict[str, list[np.ndarray]], dict[int, np.ndarray]]:
+    """Every kab/kota's exports of each release in `views` (key -> view and folder); returns
+    the files, per family what each release's ETL will find (for the transitions), and the
+    focus nagari of each kab/kota."""
+    files, counts = {}, {}
+    for key, (view, folder) in views.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*"):
+            if old.suffix in {".csv", ".xlsx", ".txt"} or old.name == EXPECTED_NAME:
+                old.unlink()
+        shutil.rmtree(folder / BOUNDARY_DIR, ignore_errors=True)
+        files[key] = DemoFiles(folder=folder, reference_date=str(view.ref))
+        counts[key] = dict.fromkeys(COUNT_KEYS, 0)
+
+    # DTKS is calibrated to FULL_DTKS_ROWS records in release B: P3KE members with a record,
+    # then persons outside P3KE to fill it (the same persons in both releases), spread over
+    # kab/kota by their number of desa.
+    members_in_dtks = 0
+    for k in range(len(prov.kabs)):
+        plan = _kab_plan(prov, k)
+        members_in_dtks += int(plan.n_kept[plan.b.present & plan.b.in_dtks].sum())
+    scale_rows = int(round(FULL_DTKS_ROWS * prov.scale))
+    n_extra = max(0, scale_rows - members_in_dtks)
     extra_per_kab = _largest_remainder(n_extra, np.array([len(i) for i in prov.desa_of_kab], dtype=float))
 
-    files = DemoFiles()
-    counts = dict.fromkeys(
-        [
-            "kk_total",
-            "kk_desil_1",
-            "jiwa_total",
-            "kk_dicocokkan_nama",
-            "dtks_rows",
-            "keluarga_dup",
-            "keluarga_bad_region",
-            "keluarga_bad_desil",
-            "individu_orphan",
-            "individu_of_rejected",
-            "dtks_bad_nik",
-            "dtks_nonaktif",
-            "dtks_disabilitas",
-            "jiwa_d1_disabilitas",
-            "jiwa_d1_disabilitas_dgn_nik_kepala",
-            "kk_d1_lansia_tunggal",
-        ],
-        0,
-    )
-    for k in range(len(prov.kabs)):
-        _write_kab(prov, k, int(extra_per_kab[k]), out_dir, files, counts)
-    files.expected = counts
-    (out_dir / "BACA.txt").write_text(
-        "Data demo Kantong: sepenuhnya sintetis (tidak ada orang sungguhan), dibuat oleh `python -m etl demo`.\n",
-        encoding="utf-8",
-    )
-    return files
+    records: dict[str, list[np.ndarray]] = {}
+    focus = {
+        k: _write_kab(prov, k, int(extra_per_kab[k]), views, files, counts, records) for k in range(len(prov.kabs))
+    }
+    for key, (view, folder) in views.items():
+        files[key].expected = counts[key]
+        (folder / "BACA.txt").write_text(
+            "Data demo Kantong: sepenuhnya sintetis (tidak ada orang sungguhan), dibuat oleh `python -m etl demo`.\n"
+            f"Rilis {key.upper()}, tanggal referensi {view.ref}.\n",
+            encoding="utf-8",
+        )
+    return files, records, focus
 
 
 def _blocks(n: int, size: int) -> list[tuple[int, int]]:
@@ -853,20 +1286,24 @@ def _blocks(n: int, size: int) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: DemoFiles, counts: dict) -> None:
+@dataclass
+class _Sinks:
+    kel: object
+    ind: object
+    dts: object
+
+
+def _sinks(prov: _Province, k: int, view: _View, out_dir: Path) -> _Sinks:
     kab = prov.kabs[k]
     name = prov.kab_names[k]
     slug = name.lower().replace("kabupaten ", "kab_").replace("kota ", "kota_").replace(" ", "_")
-    plan = _kab_plan(prov, k)
-    tag = f"{k:02d}"
     title = [
         f"DATA KELUARGA P3KE {name.upper()}",
         "Sumber: Kemenko PMK (data sintetis untuk demo Kantong)",
-        "Dicetak: 2023-08-01",
+        f"Dicetak: {view.printed}",
     ][: 1 + k % 3]
-    xlsx_p3ke = kab == XLSX_P3KE_KAB
-    xlsx_dtks = kab == XLSX_DTKS_KAB
-    if xlsx_p3ke:
+    printed = dt.date.fromisoformat(view.printed)
+    if kab == XLSX_P3KE_KAB:
         cover = (
             "Keterangan",
             [
@@ -876,17 +1313,17 @@ def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: Demo
                 "Data dibagi ke beberapa lembar (Data 1, Data 2, ...), masing-masing paling banyak "
                 + f"{DEMO_SHEET_ROWS:,}".replace(",", ".")
                 + " baris.",
-                "Tanggal ekspor: 01-08-2023",
+                f"Tanggal ekspor: {printed:%d-%m-%Y}",
             ],
         )
-        kel = _XlsxSink(out_dir / f"p3ke_keluarga_{slug}.xlsx", title, cover, DEMO_SHEET_ROWS)
-        ind = _XlsxSink(out_dir / f"p3ke_individu_{slug}.xlsx", title, cover, DEMO_SHEET_ROWS)
+        kel = _XlsxSink(out_dir / f"p3ke_keluarga_{slug}.xlsx", title, cover, DEMO_SHEET_ROWS, printed)
+        ind = _XlsxSink(out_dir / f"p3ke_individu_{slug}.xlsx", title, cover, DEMO_SHEET_ROWS, printed)
     else:
         kel = _CsvSink(
             out_dir / f"p3ke_keluarga_{slug}.csv", title + [""], ",", "utf-8-sig" if kab == BOM_P3KE_KAB else "utf-8"
         )
         ind = _CsvSink(out_dir / f"p3ke_individu_{slug}.csv", title, ",")
-    if xlsx_dtks:
+    if kab == XLSX_DTKS_KAB:
         dts = _XlsxSink(
             out_dir / f"dtks_{slug}.xlsx",
             [],
@@ -900,11 +1337,34 @@ def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: Demo
                 ],
             ),
             None,
+            printed,
         )
     elif kab == UTF16_DTKS_KAB:
         dts = _CsvSink(out_dir / f"dtks_{slug}.txt", [], "\t", "utf-16")
     else:
         dts = _CsvSink(out_dir / f"dtks_{slug}.csv", [], DELIMITERS[k % 4])
+    return _Sinks(kel, ind, dts)
+
+
+def _write_kab(
+    prov: _Province,
+    k: int,
+    n_extra: int,
+    views: dict[str, tuple[_View, Path]],
+    files: dict[str, DemoFiles],
+    counts: dict[str, dict],
+    records: dict[str, list[np.ndarray]],
+) -> np.ndarray:
+    """Write kab/kota k's files of every release; returns its focus nagari."""
+    kab = prov.kabs[k]
+    plan = _kab_plan(prov, k)
+    tag = f"{k:02d}"
+    xlsx_p3ke = kab == XLSX_P3KE_KAB
+    xlsx_dtks = kab == XLSX_DTKS_KAB
+    sinks = {key: _sinks(prov, k, view, folder) for key, (view, folder) in views.items()}
+    # What both releases share (the rows copied into rejected ones, the NIK cells as Excel left
+    # them) is drawn once, from the families as the base state writes them.
+    base_view = _View("base", prov.ref, prov.dotted, "")
 
     member_nik = _NikCounter(prov.n_kec[k], P3KE_FIRST_SERIAL, EXTRA_FIRST_SERIAL - 1)
     extra_nik = _NikCounter(prov.n_kec[k], EXTRA_FIRST_SERIAL, 9999)
@@ -913,79 +1373,109 @@ def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: Demo
     for b, (lo, hi) in enumerate(blocks):
         rng = np.random.default_rng([prov.seed, 2, k, b])
         blk = _family_block(prov, plan, k, lo, hi, rng, member_nik)
-        nf, nm = blk.family.num_rows, blk.member.num_rows
-        counts["kk_total"] += nf
-        counts["kk_desil_1"] += int(blk.d1.sum())
-        counts["jiwa_total"] += nm
-        counts["kk_dicocokkan_nama"] += blk.by_name
-        counts["kk_d1_lansia_tunggal"] += blk.lansia_tunggal_d1
+        nf, nm = hi - lo, len(blk.fam_of)
+        base_f, base_m = _view_tables(prov, plan, base_view, blk, _family_state(plan, base_view, blk))
 
         # Duplicate family rows (the same family exported twice), after the block's originals.
         dups = plan.dups[(plan.dups >= lo) & (plan.dups < hi)] - lo
-        counts["keluarga_dup"] += len(dups)
-        fparts = [blk.family, blk.family.take(pa.array(dups, type=pa.int64()))]
-        mparts = [blk.member]
         if b == len(blocks) - 1:
             # Rows that must be rejected: a region from another province, and an invalid desil;
             # members of the rejected families, and one whose family ID is unknown.
-            bad_region = _bad_family_rows(blk.family, rng, 2, kind="region", tag=tag)
-            bad_desil = _bad_family_rows(blk.family, rng, 1, kind="desil", tag=tag)
-            orphans = _orphan_members(blk.member, bad_region, rng, tag=tag)
-            fparts += [bad_region, bad_desil]
-            mparts.append(orphans)
-            counts["keluarga_bad_region"] += bad_region.num_rows
-            counts["keluarga_bad_desil"] += bad_desil.num_rows
-            counts["individu_of_rejected"] += bad_region.num_rows
-            counts["individu_orphan"] += orphans.num_rows - bad_region.num_rows
-        ftab = pa.concat_tables(fparts)
-        mtab = pa.concat_tables(mparts)
+            bad_region = _bad_family_rows(base_f, rng, 2, kind="region", tag=tag)
+            bad_desil = _bad_family_rows(base_f, rng, 1, kind="desil", tag=tag)
+            orphans = _orphan_members(base_m, bad_region, rng, tag=tag)
+        else:
+            bad_region = bad_desil = base_f.slice(0, 0)
+            orphans = base_m.slice(0, 0)
+        bad = pa.concat_tables([bad_region, bad_desil])
+
+        # NIKs as written: the same cells in both releases.
+        heads = pa.concat_arrays(
+            [
+                base_f["NIK Kepala Keluarga"].combine_chunks(),
+                base_f["NIK Kepala Keluarga"].combine_chunks().take(pa.array(dups, type=pa.int64())),
+                bad["NIK Kepala Keluarga"].combine_chunks(),
+            ]
+        )
+        nik_m = pa.concat_arrays([base_m["NIK"].combine_chunks(), orphans["NIK"].combine_chunks()])
         if xlsx_p3ke:  # some NIK cells typed as numbers
-            f_number = _numeric_cells(ftab["NIK Kepala Keluarga"], rng)
-            m_number = _numeric_cells(mtab["NIK"], rng)
+            f_number = _numeric_cells(heads, rng)
+            m_number = _numeric_cells(nik_m, rng)
+            head_text, member_text = heads, nik_m
         else:
-            ftab = _set(ftab, "NIK Kepala Keluarga", _mess_nik(ftab["NIK Kepala Keluarga"].combine_chunks(), rng))
-            mtab = _set(mtab, "NIK", _mess_nik(mtab["NIK"].combine_chunks(), rng))
-            f_number = np.zeros(ftab.num_rows, bool)
-            m_number = np.zeros(mtab.num_rows, bool)
+            head_text, member_text = _mess_nik(heads, rng), _mess_nik(nik_m, rng)
+            f_number = np.zeros(len(heads), bool)
+            m_number = np.zeros(len(nik_m), bool)
+        # A family whose P3KE ID changes keeps its head's NIK readable, so that the two releases
+        # can be matched by it.
+        clean = np.zeros(len(heads), bool)
+        clean[:nf] = plan.id_changed[lo:hi]
+        head_text = pc.if_else(pa.array(clean), heads, head_text)
+        f_number &= ~clean
         # Which NIKs the ETL can match, from what is written (regular rows come first).
-        head_ok = _valid_text_nik(ftab["NIK Kepala Keluarga"].slice(0, nf), f_number[:nf])
-        member_ok = _valid_text_nik(mtab["NIK"].slice(0, nm), m_number[:nm])
+        head_ok = _valid_text_nik(head_text.slice(0, nf), f_number[:nf])
+        member_ok = _valid_text_nik(member_text.slice(0, nm), m_number[:nm])
 
-        if kab == OLD_LAYOUT_KAB:
-            ftab = ftab.rename_columns(
-                [
-                    {
-                        "Nama Kepala Keluarga": "Kepala Keluarga",
-                        "NIK Kepala Keluarga": "NIK",
-                        "Jenis Kelamin Kepala Keluarga": "Jenis Kelamin",
-                        "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya": "Memiliki Simpanan",
-                        "Memiliki fasilitas Buang Air Besar": "Memiliki Fasilitas Buang Air Besar",
-                    }.get(c, c)
-                    for c in ftab.column_names
-                ]
-            ).select(P3KE_OLD_COLUMNS)
-        if kab == AGE_BAND_KAB:
-            mtab = _age_band_layout(mtab)
-        if xlsx_p3ke:
-            kel.write(ftab, {"NIK Kepala Keluarga": f_number})
-            ind.write(mtab, {"NIK": m_number})
-        else:
-            kel.write(ftab)
-            ind.write(mtab)
-
-        # DTKS records of this block's members.
-        dtab, planted = _dtks_table(prov, k, blk.dtks, rng, dtks_id, messy_nik=not xlsx_dtks)
-        dtks_id += dtab.num_rows
-        dts.write(dtab)
-        _count_dtks(counts, planted)
-        counted = planted["active"] & planted["disabled"] & ~planted["bad_nik"] & blk.dtks.d1
+        # DTKS records of the members of families in DTKS in either release.
+        dtab_all, planted_all = _dtks_table(prov, k, blk.dtks, rng, dtks_id, messy_nik=not xlsx_dtks)
+        dtks_id += dtab_all.num_rows
         m = blk.dtks_member
-        counts["jiwa_d1_disabilitas"] += int((counted & member_ok[m]).sum())
-        with_head = member_ok[m] | ((blk.pos[m] == 0) & head_ok[blk.fam_of[m]])
-        counts["jiwa_d1_disabilitas_dgn_nik_kepala"] += int((counted & with_head).sum())
-        del blk, ftab, mtab, dtab
+        d_fam = blk.fam_of[m]
+        with_head = member_ok[m] | ((blk.pos[m] == 0) & head_ok[d_fam])
+        matchable = planted_all["active"] & ~planted_all["bad_nik"] & with_head
+        family_matchable = np.bincount(d_fam[matchable], minlength=nf) > 0
 
-    # DTKS persons outside P3KE.
+        for key, (view, _) in views.items():
+            fam = _family_state(plan, view, blk)
+            ftab, mtab = _view_tables(prov, plan, view, blk, fam)
+            fkeep = np.concatenate([fam.present, fam.present[dups], np.ones(bad.num_rows, bool)])
+            ftab = pa.concat_tables([ftab, ftab.take(pa.array(dups, type=pa.int64())), bad])
+            ftab = _set(ftab, "NIK Kepala Keluarga", head_text).filter(pa.array(fkeep))
+            mkeep = np.concatenate([fam.present[blk.fam_of], np.ones(orphans.num_rows, bool)])
+            mtab = _set(pa.concat_tables([mtab, orphans]), "NIK", member_text).filter(pa.array(mkeep))
+            _write_families(sinks[key], kab, ftab, mtab, f_number[fkeep], m_number[mkeep], xlsx_p3ke)
+
+            c = counts[key]
+            d1 = fam.present & (fam.desil == 1)
+            size = plan.size[lo:hi]
+            c["kk_total"] += int(fam.present.sum())
+            c["kk_desil_1"] += int(d1.sum())
+            c["jiwa_total"] += int(fam.present[blk.fam_of].sum())
+            c["kk_dicocokkan_nama"] += int((fam.present & blk.by_name).sum())
+            c["kk_d1_lansia_tunggal"] += int((d1 & (size == 1) & (fam.age[blk.head_idx] >= 60)).sum())
+            c["keluarga_dup"] += int(fam.present[dups].sum())
+            c["keluarga_bad_region"] += bad_region.num_rows
+            c["keluarga_bad_desil"] += bad_desil.num_rows
+            c["individu_of_rejected"] += bad_region.num_rows
+            c["individu_orphan"] += orphans.num_rows - bad_region.num_rows
+
+            # The DTKS records of the members of this release's families in DTKS.
+            dkeep = fam.present[d_fam] & fam.in_dtks[d_fam]
+            dtab = _dtks_flags(dtab_all, k, fam.pkh[d_fam], fam.sembako[d_fam], fam.pbi[d_fam])
+            sinks[key].dts.write(dtab.filter(pa.array(dkeep)))
+            planted = {name: values[dkeep] for name, values in planted_all.items()}
+            _count_dtks(c, planted)
+            counted = planted["active"] & planted["disabled"] & ~planted["bad_nik"] & d1[d_fam[dkeep]]
+            c["jiwa_d1_disabilitas"] += int((counted & member_ok[m][dkeep]).sum())
+            c["jiwa_d1_disabilitas_dgn_nik_kepala"] += int((counted & with_head[dkeep]).sum())
+
+            # What the ETL will find of each family in this release (the comparison's inputs).
+            in_dtks = fam.present & fam.in_dtks & family_matchable
+            bansos = fam.present & (fam.p3ke_pkh | fam.sembako | (in_dtks & fam.aid))
+            for name, values in (
+                ("present", fam.present),
+                ("desil", fam.desil),
+                ("di_dtks", in_dtks),
+                ("bansos", bansos),
+            ):
+                records.setdefault(f"{key}_{name}", []).append(values)
+        records.setdefault("kab", []).append(np.full(nf, k))
+        records.setdefault("desa", []).append(plan.desa[lo:hi])
+        records.setdefault("id_changed", []).append(plan.id_changed[lo:hi])
+        records.setdefault("head_ok", []).append(head_ok)
+        del blk, base_f, base_m, dtab_all
+
+    # DTKS persons outside P3KE: the same in every release.
     for b, (lo, hi) in enumerate(_blocks(n_extra, 4 * CHUNK_FAMILIES)):
         if hi == lo:
             continue
@@ -993,12 +1483,59 @@ def _write_kab(prov: _Province, k: int, n_extra: int, out_dir: Path, files: Demo
         people = _extra_people(prov, k, hi - lo, rng, extra_nik)
         dtab, planted = _dtks_table(prov, k, people, rng, dtks_id, messy_nik=not xlsx_dtks)
         dtks_id += dtab.num_rows
-        dts.write(dtab)
-        _count_dtks(counts, planted)
+        for key in views:
+            sinks[key].dts.write(dtab)
+            _count_dtks(counts[key], planted)
 
-    files.keluarga.append(kel.close())
-    files.individu.append(ind.close())
-    files.dtks.append(dts.close())
+    for key, sink in sinks.items():
+        files[key].keluarga.append(sink.kel.close())
+        files[key].individu.append(sink.ind.close())
+        files[key].dtks.append(sink.dts.close())
+    return plan.focus
+
+
+def _write_families(
+    sinks: _Sinks,
+    kab: str,
+    ftab: pa.Table,
+    mtab: pa.Table,
+    f_number: np.ndarray,
+    m_number: np.ndarray,
+    xlsx_p3ke: bool,
+) -> None:
+    """Family and member rows in the kab/kota's layout."""
+    if kab == OLD_LAYOUT_KAB:
+        ftab = ftab.rename_columns(
+            [
+                {
+                    "Nama Kepala Keluarga": "Kepala Keluarga",
+                    "NIK Kepala Keluarga": "NIK",
+                    "Jenis Kelamin Kepala Keluarga": "Jenis Kelamin",
+                    "Memiliki Simpanan Uang/Perhiasan/Ternak/Lainnya": "Memiliki Simpanan",
+                    "Memiliki fasilitas Buang Air Besar": "Memiliki Fasilitas Buang Air Besar",
+                }.get(c, c)
+                for c in ftab.column_names
+            ]
+        ).select(P3KE_OLD_COLUMNS)
+    if kab == AGE_BAND_KAB:
+        mtab = _age_band_layout(mtab)
+    if xlsx_p3ke:
+        sinks.kel.write(ftab, {"NIK Kepala Keluarga": f_number})
+        sinks.ind.write(mtab, {"NIK": m_number})
+    else:
+        sinks.kel.write(ftab)
+        sinks.ind.write(mtab)
+
+
+def _dtks_flags(table: pa.Table, k: int, pkh: np.ndarray, sembako: np.ndarray, pbi: np.ndarray) -> pa.Table:
+    """DTKS records with the programmes of the release (the kab/kota's layout, _dtks_table)."""
+    if k % 2 == 0:
+        for column, values in (("Bansos_Bpnt", sembako), ("Bansos_Pkh", pkh), ("Pbi_Jkn", pbi)):
+            table = _set(table, column, _ya_tidak(values))
+    else:
+        for column, values in (("PKH", pkh), ("BPNT", sembako), ("PBI", pbi)):
+            table = _set(table, column, pc.if_else(pa.array(values), "1", "0"))
+    return table
 
 
 def _count_dtks(counts: dict, planted: dict) -> None:
@@ -1006,6 +1543,160 @@ def _count_dtks(counts: dict, planted: dict) -> None:
     counts["dtks_nonaktif"] += int((~planted["active"]).sum())
     counts["dtks_bad_nik"] += int(planted["bad_nik"].sum())
     counts["dtks_disabilitas"] += int((planted["active"] & planted["disabled"]).sum())
+
+
+# ---------------------------------------------------------------------------- release B's extras
+
+
+def _ogr_files(path: Path) -> list[Path]:
+    from etl.boundaries import OGR_SUFFIXES
+
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputError(str(path), "berkas atau folder batas wilayah tidak ditemukan")
+    return sorted(p for p in path.iterdir() if p.suffix.lower() in OGR_SUFFIXES and not p.name.startswith("."))
+
+
+def _text_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """A layer's text columns (where region codes are), as dotted codes where they are codes."""
+    from etl.boundaries import normalise_code
+
+    return {
+        column: frame[column].map(lambda v: normalise_code(v) if isinstance(v, str) else None)
+        for column in frame.columns
+        if column != "geometry" and not pd.api.types.is_numeric_dtype(frame[column])
+    }
+
+
+def _code_columns(frame: pd.DataFrame, code: str) -> list[str]:
+    """Columns of a boundary layer holding the desa code `code` (dotted or plain)."""
+    return [column for column, codes in _text_columns(frame).items() if (codes == code).any()]
+
+
+def _boundary_desa_codes(boundaries: Path) -> set[str]:
+    """Desa codes that have a polygon in the boundary files under `boundaries`."""
+    import pyogrio
+
+    codes: set[str] = set()
+    for file in _ogr_files(boundaries):
+        try:
+            layers = [row[0] for row in pyogrio.list_layers(file)]
+            for layer in layers:
+                frame = pyogrio.read_dataframe(file, layer=layer, read_geometry=False)
+                for normal in _text_columns(frame).values():
+                    codes |= {c for c in normal.dropna() if len(c) == 13}
+        except Exception as err:  # pyogrio raises DataSourceError subclasses
+            raise InputError(file.name, f"bukan berkas batas wilayah yang dapat dibaca ({err})") from err
+    return codes
+
+
+def _renamed_nagari(prov: _Province, boundaries: Path) -> tuple[int, str]:
+    """The nagari whose code changes in release B (the one with the most desil-1 families
+    of RENAME_KAB that has a polygon), and its new code: the next free number in its
+    kecamatan."""
+    drawn = _boundary_desa_codes(boundaries)
+    k = prov.kabs.index(RENAME_KAB)
+    plan = _kab_plan(prov, k)
+    d1 = np.bincount(plan.desa[plan.b.desil == 1], minlength=len(prov.kode10))
+    idx = prov.desa_of_kab[k]
+    chosen = next((d for d in idx[np.lexsort((idx, -d1[idx]))] if prov.dotted[d] in drawn and prov.polygon_ok[d]), None)
+    if chosen is None:
+        raise InputError(str(boundaries), f"batas wilayah tidak memuat satu pun nagari/desa kab/kota {RENAME_KAB}")
+    kec = prov.dotted[chosen][:8]
+    listed = pd.read_csv(config.KODE_WILAYAH, dtype="string")["kode"]
+    taken = {c for c in set(listed.dropna()) | drawn if c.startswith(kec + ".")}
+    serial = max(int(c[9:]) for c in taken) + 1
+    return int(chosen), f"{kec}.{serial:04d}"
+
+
+def _region_files(boundaries: Path, folder: Path, old: str, new: str) -> tuple[Path, Path]:
+    """Release B's boundaries and official code list: copies of the given ones with the
+    renamed nagari under its new code (layers holding it rewritten as GeoJSON, the other
+    files copied as they are, with their side files)."""
+    import geopandas as gpd
+    import pyogrio
+
+    target = folder / BOUNDARY_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    renamed = 0
+    for file in _ogr_files(boundaries):
+        layers = [row[0] for row in pyogrio.list_layers(file)]
+        frames = [gpd.read_file(file, layer=layer, engine="pyogrio") for layer in layers]
+        columns = [_code_columns(frame, old) for frame in frames]
+        if not any(columns):
+            for part in sorted(file.parent.glob(file.name.split(".")[0] + ".*")) if file.suffix == ".shp" else [file]:
+                shutil.copy2(part, target / part.name)
+            continue
+        stem = file.name.split(".")[0]
+        for layer, frame, found in zip(layers, frames, columns, strict=True):
+            for column in found:
+                text = frame[column].astype(str)
+                frame[column] = (
+                    frame[column].where(text != old, new).where(text != old.replace(".", ""), new.replace(".", ""))
+                )
+            renamed += bool(found)
+            name = stem if len(layers) == 1 else f"{stem}_{layer}"
+            frame.to_file(target / f"{name}.geojson", driver="GeoJSON", engine="pyogrio")
+    if not renamed:
+        raise InputError(str(boundaries), f"kode nagari {old} tidak ada di berkas batas wilayah")
+    codes = pd.read_csv(config.KODE_WILAYAH, dtype="string")
+    codes.loc[codes["kode"] == old, "kode"] = new
+    code_list = folder / CODE_LIST_NAME
+    codes.to_csv(code_list, index=False)
+    return target, code_list
+
+
+def _expected_transitions(
+    prov: _Province, records: dict[str, list[np.ndarray]], focus: dict[int, np.ndarray], renamed: int, new_code: str
+) -> dict:
+    """What etl.compare.compare(A, B) must count (its TRANSISI columns), per kab/kota and for
+    the province, from what each release's ETL finds of every family: matched by P3KE ID,
+    else by the head's NIK where it is valid as written (unique by construction)."""
+    f = pd.DataFrame({name: np.concatenate(parts) for name, parts in records.items()})
+    both = f["a_present"] & f["b_present"]
+    stayed = both & (~f["id_changed"] | f["head_ok"])
+    d1_stayed = stayed & (f["a_desil"] == 1)
+    flags = pd.DataFrame(
+        {
+            "kk_a": f["a_present"],
+            "kk_b": f["b_present"],
+            "tetap": stayed,
+            "tetap_lewat_nik": stayed & f["id_changed"],
+            "baru": f["b_present"] & ~stayed,
+            "keluar": f["a_present"] & ~stayed,
+            "d1_a": f["a_present"] & (f["a_desil"] == 1),
+            "d1_tetap": d1_stayed,
+            "d1_masuk_dtks": d1_stayed & ~f["a_di_dtks"] & f["b_di_dtks"],
+            "d1_mulai_bansos": d1_stayed & ~f["a_bansos"] & f["b_bansos"],
+            "d1_keluar_desil_1": d1_stayed & (f["b_desil"] > 1),
+            "masuk_desil_1": stayed & (f["a_desil"] > 1) & (f["b_desil"] == 1),
+        }
+    ).astype("int64")
+    per_kab = flags.groupby(f["kab"]).sum()
+    kabkota = {}
+    for k, code in enumerate(prov.kabs):
+        row = per_kab.loc[k] if k in per_kab.index else pd.Series(0, index=flags.columns)
+        kabkota[code] = {"nama": prov.kab_names[k], **{c: int(row[c]) for c in flags.columns}}
+    in_renamed = f["desa"] == renamed
+    return {
+        "provinsi": {c: int(flags[c].sum()) for c in flags.columns},
+        "kabkota": kabkota,
+        "ganti_kode": [
+            {
+                "kode_lama": prov.dotted[renamed],
+                "kode_baru": new_code,
+                "nama": prov.desa_names[renamed],
+                "kk_a": int((in_renamed & f["a_present"]).sum()),
+                "kk_b": int((in_renamed & f["b_present"]).sum()),
+            }
+        ],
+        # Where the transitions run higher (codes of release B).
+        "nagari_fokus": {
+            code: [new_code if d == renamed else prov.dotted[d] for d in focus[k]] for k, code in enumerate(prov.kabs)
+        },
+    }
 
 
 def _set(table: pa.Table, column: str, values: pa.Array) -> pa.Table:
@@ -1142,12 +1833,20 @@ class _XlsxSink:
     `max_rows` rows ("Data 1", "Data 2", …; one sheet "Data" when None) with the header
     repeated on each, and some NIK cells typed as numbers."""
 
-    def __init__(self, path: Path, title: list[str], text_sheet: tuple[str, list[str]] | None, max_rows: int | None):
+    def __init__(
+        self,
+        path: Path,
+        title: list[str],
+        text_sheet: tuple[str, list[str]] | None,
+        max_rows: int | None,
+        created: dt.date,
+    ):
         import xlsxwriter
 
         self.path, self.title, self.max_rows = path, title, max_rows
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-        self.book.set_properties({"created": dt.datetime(2023, 8, 1)})  # fixed, so the same seed gives the same bytes
+        # The export's date, not today's, so the same seed gives the same bytes.
+        self.book.set_properties({"created": dt.datetime.combine(created, dt.time())})
         self.bold = self.book.add_format({"bold": True})
         if text_sheet:
             sheet_name, lines = text_sheet

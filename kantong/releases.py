@@ -591,8 +591,10 @@ class ReleaseStore:
 
         return [p for p in PlanStore(self.plans_db).list() if p["snapshot_nama"] == nama]
 
-    def delete(self, nama: str, akun: str) -> Release:
-        """Delete a published release that is not current and that no saved plan uses."""
+    def delete(self, nama: str, akun: str, periksa_rencana: bool = True) -> Release:
+        """Delete a published release that is not current and that no saved plan uses.
+        `periksa_rencana=False` only for the demo, which rebuilds its own releases under
+        the same names (its plans then refer to the rebuilt one)."""
         with self._locked():
             data = self._read()
             release = self._published(data, nama, "dihapus")
@@ -601,7 +603,7 @@ class ReleaseStore:
                     f"Rilis '{nama}' sedang tampil di dasbor dan tidak dapat dihapus. "
                     "Tampilkan rilis lain lebih dulu (`python -m etl release publish` atau `rollback`)."
                 )
-            plans = self.plans_using(nama)
+            plans = self.plans_using(nama) if periksa_rencana else []
             if plans:
                 names = ", ".join(f"'{p['nama']}' (nomor {p['id']})" for p in plans)
                 raise ReleaseError(f"Rilis '{nama}' tidak dapat dihapus: dipakai oleh rencana {names}.")

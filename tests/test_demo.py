@@ -1,112 +1,55 @@
-"""The demo: seeded, calibrated to the province facts, messy, and fully accounted for."""
+"""The demo generator: seeded, calibrated to the province facts, messy, and fully accounted for;
+two releases of the same families (the built demo: tests/test_demo_releases.py)."""
 
 import codecs
 import hashlib
 import io
-import json
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 from python_calamine import load_workbook
 
 import etl.demo as gen
 from etl import config
-from etl.__main__ import main
 from etl.demo import FULL_D1, FULL_DTKS_ROWS, FULL_FAMILIES, generate
 
-SCALE = 0.01
+
+def test_release_a_is_six_months_before_b():
+    assert gen.release_a_date("2023-08-22") == "2023-02-22"
+    assert gen.release_a_date("2023-08-31") == "2023-02-28"  # the month's last day
+    assert gen.release_a_date("2024-08-31") == "2024-02-29"
+    assert gen.release_a_date("2024-03-15") == "2023-09-15"
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """The whole ETL over the demo, with small blocks and sheets so that the reader meets
-    files written over several blocks and a workbook split over several sheets."""
-    root = tmp_path_factory.mktemp("demo")
-    made = {}
-
-    def generate_and_keep(*args, **kwargs):
-        made["files"] = generate(*args, **kwargs)
-        return made["files"]
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(config, "CACHE_DIR", root / "cache")
-    mp.setattr(config, "AUDIT_DB", root / "audit.sqlite")
-    mp.setattr(gen, "CHUNK_FAMILIES", 150)
-    mp.setattr(gen, "DEMO_SHEET_ROWS", 100)
-    mp.setattr(gen, "generate", generate_and_keep)
-    code = main(["demo", "--skala", str(SCALE), "--input-dir", str(root / "input"), "--out", str(root / "snapshot")])
-    mp.undo()
-    assert code == 0
-    return root, made["files"]
+def _frame(path) -> pd.DataFrame:
+    """A demo csv below its title rows, every cell as text."""
+    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    head = next(i for i, line in enumerate(lines) if line.lstrip('"').startswith("ID "))
+    return pd.read_csv(io.StringIO("\n".join(lines[head:])), dtype=str, keep_default_na=False)
 
 
-@pytest.fixture
-def demo(demo_run):
-    return demo_run[0]
-
-
-def test_calibrated_to_the_province_facts(demo):
-    prov = pd.read_parquet(demo / "snapshot" / "provinsi.parquet").iloc[0]
-    assert prov.kk_desil_1 == round(FULL_D1 * SCALE)
-    assert prov.kk_total == round(FULL_FAMILIES * SCALE)
-    desa = pd.read_parquet(demo / "snapshot" / "desa.parquet")
-    assert len(desa) == 1265  # every nagari/desa/kelurahan of the official list
-    assert (~desa["punya_poligon"]).sum() == 106
-    assert desa.groupby("kode_kabkota")["kk_desil_1"].sum().gt(0).all()  # every kab/kota has D1 families
-
-
-def test_the_new_snapshot_is_logged_as_published(demo):
-    from kantong.audit import AuditLog
-
-    summary = json.loads((demo / "snapshot" / "summary.json").read_text())
-    (published,) = AuditLog(demo / "audit.sqlite").entries(aksi="publikasi")
-    assert published.alamat == "baris perintah" and published.akun
-    assert published.rincian == {
-        "snapshot": "snapshot",
-        "dimuat": summary["baris"]["dimuat"],
-        "ditolak": summary["baris"]["ditolak"],
-    }
-
-
-def test_messiness_is_all_caught(demo):
-    summary = json.loads((demo / "snapshot" / "summary.json").read_text())
-    for f in summary["berkas"]:
-        assert f["baris_dibaca"] == f["dimuat"] + f["ditolak"], f["berkas"]
-    rejects = pq.read_table(demo / "snapshot" / "ditolak.parquet").to_pandas()
-    reasons = rejects["alasan"]
-    assert reasons.str.startswith("ID keluarga duplikat").sum() == 19  # one per kab/kota file at this scale
-    assert reasons.str.startswith("desil tidak valid").sum() == 19
-    assert (reasons.str.contains("KABUPATEN NIAS") & (rejects["jenis"] == "keluarga")).sum() == 38
-    assert (reasons == "ID keluarga tidak ada di berkas keluarga").sum() == 19
-    assert summary["wilayah"]["dicocokkan_nama"]  # families placed by name only
-    assert summary["nik"]["individu"]["angka"] > 0 and summary["nik"]["keluarga"]["valid"] > 0
-    assert summary["pencocokan"]["dtks_tidak_aktif"] > 0
-    formats = {f["format"] for f in summary["berkas"]}
-    delimiters = {f["pemisah"] for f in summary["berkas"] if f["format"] == "csv"}
-    assert formats == {"csv", "xlsx"} and delimiters == {",", ";", "|", "\t"}
-    assert any("kualitas_atap" in f["kolom_opsional_tidak_ada"] for f in summary["berkas"])  # the older layout
-
-
-def test_new_input_variations_are_read(demo_run):
-    root, files = demo_run
-    summary = json.loads((root / "snapshot" / "summary.json").read_text())
-    by_name = {f["berkas"]: f for f in summary["berkas"]}
-    utf16 = by_name["dtks_kota_bukittinggi.txt"]
-    assert utf16["pengodean"] == "UTF-16 LE dengan BOM" and utf16["pemisah"] == "\t" and utf16["dimuat"] > 0
-    assert by_name["p3ke_keluarga_kab_padang_pariaman.csv"]["pengodean"] == "UTF-8 dengan BOM"
-    book = by_name["p3ke_individu_kota_padang_panjang.xlsx"]
-    assert len(book["lembar"]) >= 2 and [s["lembar"] for s in book["lembar_dilewati"]] == ["Keterangan"]
-    assert [s["lembar"] for s in by_name["dtks_kota_solok.xlsx"]["lembar_dilewati"]] == ["Petunjuk"]
-    # The hand checks planted by the generator, against what the ETL counted.
-    prov = pd.read_parquet(root / "snapshot" / "provinsi.parquet").iloc[0]
-    expected = files.expected
-    assert prov.jiwa_total == expected["jiwa_total"]
-    assert prov.kk_d1_lansia_tunggal == expected["kk_d1_lansia_tunggal"]
-    # The ETL also matches the head's NIK from the family file.
-    assert prov.jiwa_d1_disabilitas == expected["jiwa_d1_disabilitas_dgn_nik_kepala"] >= expected["jiwa_d1_disabilitas"]
-    assert summary["pencocokan"]["dtks_nik_aktif_disabilitas"] <= expected["dtks_disabilitas"]
+def test_release_b_is_what_generate_writes(tmp_path):
+    """`generate` writes release B alone: the same bytes as the pair's B, but for the code
+    of the renamed nagari, which only the pair's B carries."""
+    single = generate(tmp_path / "b", scale=0.003, seed=7)
+    pair = gen.generate_releases(tmp_path / "pair", scale=0.003, seed=7)
+    (change,) = pair.transisi["ganti_kode"]
+    old, new = change["kode_lama"], change["kode_baru"]
+    assert old.startswith(gen.RENAME_KAB + ".") and old[:8] == new[:8] and old != new
+    mine = {p.name: p for p in single.all}
+    assert sorted(mine) == sorted(p.name for p in pair.b.all)
+    changed = {p.name for p in pair.b.all if p.read_bytes() != mine[p.name].read_bytes()}
+    assert changed == {"p3ke_keluarga_kab_agam.csv", "p3ke_individu_kab_agam.csv"}
+    for name in sorted(changed):
+        a, b = _frame(mine[name]), _frame(pair.b.folder / name)
+        moved = b["Kode Kemdagri"] != a["Kode Kemdagri"]
+        assert moved.any()
+        assert a.loc[moved, "Kode Kemdagri"].isin([old, old.replace(".", "")]).all()
+        assert (b.loc[moved, "Kode Kemdagri"].str.replace(".", "") == new.replace(".", "")).all()
+        assert a.drop(columns="Kode Kemdagri").equals(b.drop(columns="Kode Kemdagri"))
+    assert single.expected == pair.b.expected
+    assert single.reference_date == pair.b.reference_date == config.DEMO_REFERENCE_DATE
 
 
 def test_same_seed_same_bytes(tmp_path, monkeypatch):
