@@ -12,6 +12,7 @@ import ids
 from kantong import data, exports, fmt, gate
 from kantong import progress as kemajuan
 from kantong.comparisons import ComparisonError
+from kantong.priority import short_name
 from layouts import progress as layout
 
 
@@ -105,6 +106,7 @@ def summary(prog: kemajuan.Progress) -> html.Div:
 
 def grid_rows(prog: kemajuan.Progress, level: str) -> list[dict]:
     frame = (prog.nagari if level == "desa" else prog.kabkota).copy()
+    frame["nama_kabkota_pendek"] = frame["nama_kabkota"].map(lambda n: short_name(str(n)))
     for m in kemajuan.MEASURES:
         frame[f"capaian_{m.kunci}"] = frame[f"capaian_{m.kunci}"] * 100  # the grid shows percent
     if level == "desa":

@@ -30,7 +30,7 @@ def _share(field: str, header: str) -> dict:
         "field": field,
         "headerName": header,
         "type": "rightAligned",
-        "width": 100,
+        "width": 92,
         "valueFormatter": {"function": "persen(params.value)"},  # sent in percent (callbacks/progress.py)
     }
 
@@ -41,19 +41,25 @@ def columns(level: str, with_release: bool) -> list[dict]:
     field's counts."""
     if level == "desa":
         head = [
-            {"field": "nama", "headerName": "Nagari/desa", "pinned": "left", "width": 170},
-            {"field": "nama_kabkota", "headerName": "Kab/kota", "width": 150},
+            {"field": "nama", "headerName": "Nagari/desa", "pinned": "left", "width": 170, "tooltipField": "nama"},
+            {"field": "nama_kabkota_pendek", "headerName": "Kab/kota", "width": 160, "tooltipField": "nama_kabkota"},
         ]
     else:
         head = [
-            {"field": "nama_kabkota", "headerName": "Kab/kota", "pinned": "left", "width": 170},
-            _count("nagari", "Nagari", 90),
+            {
+                "field": "nama_kabkota_pendek",
+                "headerName": "Kab/kota",
+                "pinned": "left",
+                "width": 175,
+                "tooltipField": "nama_kabkota",
+            },
+            _count("nagari", "Nagari", 80),
         ]
     groups = []
     for m in kemajuan.MEASURES:
-        children = [_count(f"target_{m.kunci}", "Target", 95)]
+        children = [_count(f"target_{m.kunci}", "Target", 82)]
         if with_release:
-            children += [_count(f"realisasi_{m.kunci}", "Realisasi", 100), _share(f"capaian_{m.kunci}", "Capaian")]
+            children += [_count(f"realisasi_{m.kunci}", "Realisasi", 92), _share(f"capaian_{m.kunci}", "Capaian")]
         groups.append({"headerName": m.label, "children": children})
     if with_release:
         groups.append(
@@ -133,7 +139,7 @@ def card() -> dbc.Card:
                             columnDefs=columns("kabkota", True),
                             rowData=[],
                             defaultColDef={"resizable": True, "sortable": True, "wrapHeaderText": True},
-                            dashGridOptions={"localeText": GRID_LOCALE, "domLayout": "autoHeight"},
+                            dashGridOptions={"localeText": GRID_LOCALE, "domLayout": "autoHeight", "tooltipShowDelay": 200},
                             className="mb-1",
                         ),
                         html.Div(id=ids.KEMAJUAN_CATATAN, className="small"),

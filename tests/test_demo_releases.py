@@ -3,6 +3,7 @@ published through the release store, a plan saved on the first, and a comparison
 two that finds exactly the transitions the generator planted."""
 
 import json
+import sqlite3
 
 import geopandas as gpd
 import pandas as pd
@@ -292,6 +293,16 @@ def test_the_verval_demo_ran_on_release_b(demo):
     listed_families = pd.read_csv(demo / "input" / "verval" / "keluarga.csv", dtype=str)  # the form's choices
     assert len(listed_families) > 0
     assert listed_families["name"].isin(set(snapshot_b.column("id_keluarga").to_pylist())).all()
+    # Follow-ups take up part of the eligible families' needs, some delivered, each for a
+    # family with that need (so the plan's progress shows support on first run).
+    with sqlite3.connect(demo / "verval.sqlite") as con:
+        status = dict(con.execute("SELECT status, count(*) FROM tindak_lanjut GROUP BY status").fetchall())
+        unneeded = con.execute(
+            """SELECT count(*) FROM tindak_lanjut t JOIN hasil h USING (id_keluarga)
+               WHERE h.kebutuhan_utama IS NOT t.kebutuhan AND NOT EXISTS
+                     (SELECT 1 FROM json_each(h.kebutuhan_lain) j WHERE j.value = t.kebutuhan)"""
+        ).fetchone()[0]
+    assert status["disalurkan"] > 0 and status["direncanakan"] > 0 and unneeded == 0
 
 
 # ---------------------------------------------------------------------------- running it again

@@ -135,4 +135,52 @@ def run(snapshot, results, audit=None, out_dir=None, seed: int = 2023) -> tuple[
             (folder / name).write_bytes(data)
     chosen = pd.concat([n.keluarga for n in made.daftar.nagari], ignore_index=True)
     export = kobo_csv(chosen[["id_keluarga", "kode_desa", "di_dtks"]], seed=seed)
-    return made, service.import_results(ctx, [("kobo_verval_demo.csv", export)])
+    outcome = service.import_results(ctx, [("kobo_verval_demo.csv", export)])
+    follow_ups(results, codes, seed=seed)
+    return made, outcome
+
+
+# The programme that takes up each need in the demo's follow-ups.
+PROGRAMME = {
+    "bibit_ternak": "Bantuan bibit ternak",
+    "pertanian": "Bantuan saprodi",
+    "modal_usaha": "Bantuan modal usaha ekonomi produktif",
+    "perikanan": "Bantuan alat tangkap dan benih ikan",
+    "pendidikan": "Program Indonesia Pintar (KIP)",
+    "lainnya": "Bantuan sosial daerah",
+}
+DELIVERED_SHARE = 0.6  # of the families a follow-up takes up, those whose support has arrived
+TAKEN_UP_SHARE = 0.5  # of the open needs, those the demo's programmes take up
+
+
+def follow_ups(results, codes: list[str], seed: int = 2023) -> int:
+    """Follow-ups for part of the eligible families' needs, some delivered, some planned,
+    so support shows in the plan's progress on first run. Nothing is added when the demo's
+    nagari have follow-ups already (a second run). Returns how many were recorded."""
+    from kantong.verval.results import FollowUp
+
+    if results.follow_ups(codes):
+        return 0
+    rng = np.random.default_rng(seed + 7)
+    added = 0
+    for group in results.open_needs(codes):
+        families = sorted(group["id_keluarga_belum"])
+        taken = rng.permutation(len(families))[: int(len(families) * TAKEN_UP_SHARE)]
+        for i in sorted(taken):
+            delivered = rng.random() < DELIVERED_SHARE
+            results.add_follow_up(
+                FollowUp(
+                    kode_desa=group["kode_desa"],
+                    kebutuhan=group["kebutuhan"],
+                    program=PROGRAMME[group["kebutuhan"]],
+                    jenis_penyedia="pemerintah",
+                    nama_penyedia=choices.AGENCY[group["kebutuhan"]],
+                    sumber_dana="APBD",
+                    status="disalurkan" if delivered else "direncanakan",
+                    id_keluarga=families[i],
+                    tanggal=dt.date(2023, 10, 2) + dt.timedelta(days=int(rng.integers(0, 90))),
+                ),
+                "demo",
+            )
+            added += 1
+    return added
