@@ -41,8 +41,7 @@ def nagari_line(row: dict, prog) -> str:
         return f"{fmt.angka(row.get('kk_desil_1'))} KK desil 1"
     r = found.iloc[0]
     return "; ".join(
-        f"{m.label.split(' (')[0].lower()} {kemajuan.count_text(r[f'realisasi_{m.kunci}'])}/"
-        f"{fmt.angka(r[f'target_{m.kunci}'])}"
+        f"{m.pendek} {kemajuan.count_text(r[f'realisasi_{m.kunci}'])}/{fmt.angka(r[f'target_{m.kunci}'])}"
         for m in kemajuan.MEASURES
     )
 
@@ -128,7 +127,7 @@ def register(app, store, plans, comparisons=None, results=None) -> None:
             classes,
             ind,
             geojson_url(app, snapshot, view.tingkat),
-            outline=[r["kode"] for r in chosen] if ke else [],
+            outline=kemajuan.codes_now(plan.kemajuan, [r["kode"] for r in chosen]) if ke else [],
             border=BORDER,
         )
         figure.update_layout(hoverlabel={"font": {"size": 20}})

@@ -36,12 +36,19 @@ class Measure(NamedTuple):
     target: str  # the plan row's target field
     realisasi: str  # etl.compare's transition column, counted in A's nagari
     label: str  # short, for tables and slides
+    pendek: str  # shorter, in running text
 
 
 MEASURES = (
-    Measure("usul_dtks", "target_usul_dtks", "d1_masuk_dtks_asal", "Masuk DTKS"),
-    Measure("terima_bansos", "target_terima_bansos", "d1_mulai_bansos_asal", "Mulai menerima bansos"),
-    Measure("graduasi", "target_graduasi", "d1_keluar_desil_1_asal", "Keluar dari desil 1 (calon graduasi)"),
+    Measure("usul_dtks", "target_usul_dtks", "d1_masuk_dtks_asal", "Masuk DTKS", "masuk DTKS"),
+    Measure("terima_bansos", "target_terima_bansos", "d1_mulai_bansos_asal", "Mulai menerima bansos", "mulai bansos"),
+    Measure(
+        "graduasi",
+        "target_graduasi",
+        "d1_keluar_desil_1_asal",
+        "Keluar dari desil 1 (calon graduasi)",
+        "keluar desil 1",
+    ),
 )
 MEASURE_LABELS = {m.kunci: f"{TARGET_LABELS[m.target]} → {m.label.lower()}" for m in MEASURES}
 # From the field (kantong.verval.results): tallies and delivered follow-ups.
@@ -261,6 +268,15 @@ def plan_progress(
         provinsi=total,
         catatan=notes,
     )
+
+
+def codes_now(prog: Progress | None, codes: list[str]) -> list[str]:
+    """Plan nagari codes as the later release spells them (a renamed nagari's new code), to
+    outline them on its map."""
+    if prog is None or "kode_b" not in prog.nagari:
+        return list(codes)
+    now = {k: b for k, b in prog.nagari[["kode", "kode_b"]].itertuples(index=False) if isinstance(b, str)}
+    return [now.get(str(k), str(k)) for k in codes]
 
 
 def share_text(value) -> str:

@@ -397,7 +397,13 @@ def build_slides(
             "kabkota",
             str(region["nama"]),
             f"{ind.label} per nagari/desa · data per {tanggal}",
-            figure=report.map_print(snapshot, kab_view, plain, highlight=[r["kode"] for r in chosen], **size),
+            figure=report.map_print(
+                snapshot,
+                kab_view,
+                plain,
+                highlight=kemajuan.codes_now(plan.kemajuan, [r["kode"] for r in chosen]),
+                **size,
+            ),
             facts=facts,
             table_title="Nagari prioritas",
         )
