@@ -26,7 +26,7 @@ from flask import Response, abort, request, send_file
 from callbacks import errors, map_view, register_all
 from callbacks import pages as routing
 from etl import config
-from kantong import gate, rakor, render
+from kantong import gate, rakor, release_upload, render
 from kantong.accounts import AccountStore
 from kantong.audit import AuditLog
 from kantong.comparisons import ComparisonStore
@@ -173,6 +173,7 @@ def create_app(
         comparisons=comparisons,
     )
     # --- rilis: the upload routes are registered here
+    release_upload.register(server, services)
 
     @server.route("/peta-awal/<snapshot_id>.svg")
     def map_preview(snapshot_id: str):

@@ -20,12 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from callbacks import admin, exports, map_view, presentation, priority, profile, progress, rakor, search, verval, view
+from callbacks import perbandingan as perbandingan_callbacks
+from callbacks import rilis as rilis_callbacks
 from kantong.data import Snapshot, SnapshotCache
 from layouts import admin as admin_layout
 from layouts import method
+from layouts import perbandingan as perbandingan_layout
 from layouts import presentation as presentation_layout
 from layouts import priority as priority_layout
 from layouts import rakor as rakor_layout
+from layouts import rilis as rilis_layout
 from layouts import verval as verval_layout
 from layouts.main import map_page
 
@@ -145,7 +149,16 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("/verval", "Verval & asesmen", _verval_layout, _verval_callbacks, permission="bnba"),
     # --- perbandingan (comparison page): its Page entry here
+    Page(
+        "/perbandingan",
+        "Perbandingan rilis",
+        perbandingan_layout.page,
+        perbandingan_callbacks.register,
+        grid=True,
+        plotly=True,
+    ),
     # --- rilis (data releases page): its Page entry here
+    Page("/rilis", "Rilis data", rilis_layout.page, rilis_callbacks.register, permission="publikasi"),
     Page("/metodologi", "Metodologi", lambda r: method.page(r.snapshot)),
     Page(
         "/presentasi",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -40,7 +41,8 @@ def main() -> None:
     ap.add_argument("--plans", type=Path, default=config.PLANS_DB)
     ap.add_argument("--verval", type=Path, default=config.VERVAL_DB)
     ap.add_argument("--rencana", type=int, default=None)
-    ap.add_argument("--tanpa-paket", action="store_true", help="skip the two full deck builds")
+    ap.add_argument("--tanpa-paket", action="store_true", help="skip the full deck builds")
+    ap.add_argument("--runs", type=int, default=3, help="deck builds each way, alternating")
     args = ap.parse_args()
 
     cache = Path(tempfile.mkdtemp(prefix="kemajuan-bench-"))
@@ -83,21 +85,27 @@ def main() -> None:
     )
     if not args.tanpa_paket:
         renderer = render.renderer()
-        try:
-            _, build_without = timed(lambda: rakor.build(snapshot, "kk_d1_non_dtks", without, renderer))
-            _, build_with = timed(
-                lambda: rakor.build(
-                    snapshot,
-                    "kk_d1_non_dtks",
-                    rakor.plan_for(snapshot, plans, str(plan.id), comparisons=fresh, results=results),
-                    renderer,
-                )
+
+        def deck(with_progress: bool) -> float:
+            chosen = (
+                rakor.plan_for(snapshot, plans, str(plan.id), comparisons=fresh, results=results)
+                if with_progress
+                else without
             )
+            return timed(lambda: rakor.build(snapshot, "kk_d1_non_dtks", chosen, renderer))[1]
+
+        try:
+            deck(False)  # the renderer's first maps are slower: not counted
+            runs = {False: [], True: []}
+            for _ in range(args.runs):
+                for with_progress in (False, True):
+                    runs[with_progress].append(deck(with_progress))
         finally:
             renderer.close()
+        a, b = statistics.median(runs[False]), statistics.median(runs[True])
         print(
-            f"whole deck (PowerPoint + PDF): {build_without:.1f} s without progress, {build_with:.1f} s with "
-            f"(+{build_with - build_without:.1f} s)"
+            f"whole deck (PowerPoint + PDF), median of {args.runs} alternating runs: {a:.1f} s without progress, "
+            f"{b:.1f} s with ({b - a:+.1f} s)"
         )
     shutil.rmtree(cache, ignore_errors=True)
 

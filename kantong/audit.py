@@ -46,6 +46,10 @@ ACTIONS = {
     "rilis_buang": "membuang rilis data belum terbit",
     "rilis_kembali": "menampilkan kembali rilis data lama",
     "rilis_hapus": "menghapus rilis data",
+    "rilis_unggah": "mengunggah berkas rilis data",
+    "rilis_unggah_batal": "membatalkan unggahan berkas rilis data",
+    "rilis_bangun_gagal": "build rilis data gagal",
+    "rilis_bangun_batal": "menghentikan build rilis data",
     "rotasi": "menghapus jejak lewat masa simpan",
     "ditolak": "permintaan ditolak",
 }

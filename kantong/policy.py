@@ -75,7 +75,23 @@ CALLBACKS: dict[str, str] = {
     ids.KEMAJUAN_RINGKASAN: "rencana",
     ids.KEMAJUAN_BERKAS: "unduh_tabel",
     # --- perbandingan: comparison between releases
+    # Aggregates of two releases within the asker's scope (kantong.comparisons); the map and
+    # the tables download through callbacks of their own, each with its permission.
+    ids.BANDING_URL: VIEW,
+    ids.BANDING_RINGKASAN: VIEW,
+    ids.BANDING_PETA: VIEW,
+    ids.BANDING_PAS: VIEW,
+    ids.BANDING_WILAYAH: VIEW,
+    ids.BANDING_UNDUH_PETA_BERKAS: "unduh_gambar",
+    ids.BANDING_UNDUH_TABEL_BERKAS: "unduh_tabel",
     # --- rilis: data releases
+    ids.RILIS_BERKAS: "publikasi",
+    ids.RILIS_NAMA: "publikasi",
+    ids.RILIS_TUGAS: "publikasi",
+    ids.RILIS_TUGAS_PANEL: "publikasi",
+    ids.RILIS_KONFIRMASI: "publikasi",
+    ids.RILIS_PESAN: "publikasi",
+    ids.RILIS_LAPORAN: "publikasi",
     # The admin page.
     ids.ADMIN_AKUN_TABEL: "akun",
     ids.ADMIN_AUDIT_TABEL: "audit",
@@ -104,6 +120,10 @@ ROUTES: dict[str, str] = {
     "map_preview": VIEW,
     "deck_download": "paket_rakor",
     # --- rilis: upload routes
+    "rilis_unggah_mulai": "publikasi",
+    "rilis_unggah_potongan": "publikasi",
+    "rilis_unggah_batal": "publikasi",
+    "rilis_laporan": "publikasi",
 }
 
 

@@ -192,7 +192,7 @@ def shell(
                         html.Span(
                             [
                                 html.B("Kantong"),
-                                html.Span(f" · {place}" if place else "", className="d-none d-md-inline"),
+                                html.Span(f" · {place}" if place else "", className="d-none d-xxl-inline"),
                             ],
                             className="navbar-brand mb-0",
                         ),

@@ -139,7 +139,11 @@ def card() -> dbc.Card:
                             columnDefs=columns("kabkota", True),
                             rowData=[],
                             defaultColDef={"resizable": True, "sortable": True, "wrapHeaderText": True},
-                            dashGridOptions={"localeText": GRID_LOCALE, "domLayout": "autoHeight", "tooltipShowDelay": 200},
+                            dashGridOptions={
+                                "localeText": GRID_LOCALE,
+                                "domLayout": "autoHeight",
+                                "tooltipShowDelay": 200,
+                            },
                             className="mb-1",
                         ),
                         html.Div(id=ids.KEMAJUAN_CATATAN, className="small"),

@@ -68,6 +68,8 @@ def test_one_registry_drives_navigation_and_paths():
         ("/prioritas", "Prioritas & target", "nav-prioritas"),
         ("/rakor", "Paket Rakor", "nav-rakor"),
         ("/verval", "Verval & asesmen", "nav-verval"),
+        ("/perbandingan", "Perbandingan rilis", "nav-perbandingan"),
+        ("/rilis", "Rilis data", "nav-rilis"),
         ("/metodologi", "Metodologi", "nav-metodologi"),
         ("/admin", "Admin", "nav-admin"),
     ]
@@ -75,11 +77,11 @@ def test_one_registry_drives_navigation_and_paths():
     from kantong.access import Principal
 
     shown = [p.path for p in registry.PAGES if p.title and p.allowed(Principal("tamu", "tamu"))]
-    assert shown == ["/", "/prioritas", "/metodologi"]
+    assert shown == ["/", "/prioritas", "/perbandingan", "/metodologi"]
     presentation = registry.find("/presentasi")
     assert presentation.title is None and presentation.full_screen
     assert registry.find("presentasi/") is presentation and registry.find("/tidak-ada") is None
-    assert [page.path for page in registry.PAGES if page.grid] == ["/prioritas"]
+    assert [page.path for page in registry.PAGES if page.grid] == ["/prioritas", "/perbandingan"]
 
 
 def test_every_callback_is_registered_once(app):
