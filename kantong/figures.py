@@ -528,7 +528,7 @@ def _short_name(nama: str) -> str:
     return nama.removeprefix("Kabupaten ")
 
 
-def _frame_text(fig: go.Figure, text: PrintText, width: int, height: int, top: int, bottom: int) -> None:
+def frame_text(fig: go.Figure, text: PrintText, width: int, height: int, top: int, bottom: int) -> None:
     """Title, subtitle and source line in the same places on every printed figure."""
     if text.title:
         fig.update_layout(
@@ -562,7 +562,7 @@ def _source_lines(source: str, width: int) -> list[str]:
     return textwrap.wrap(source, width=max(40, int(width / 6.5)))
 
 
-def _margins(text: PrintText, width: int = PRINT_WIDTH) -> tuple[int, int]:
+def print_margins(text: PrintText, width: int = PRINT_WIDTH) -> tuple[int, int]:
     top = (78 if text.subtitle else 52) if text.title else 12
     bottom = 24 + 15 * len(_source_lines(text.source, width)) if text.source else 12
     return top, bottom
@@ -663,7 +663,22 @@ def numbered_list(frame: pd.DataFrame, numbered: list, ind: indicators.Indicator
     return lines
 
 
-def _legend_label(x: float, y: float, text: str) -> dict:
+def legend_swatch(x0: float, y: float, row: float, colour: str, line: dict | None = None) -> dict:
+    """A printed legend row's colour box (paper coordinates), left of its label."""
+    return {
+        "type": "rect",
+        "xref": "paper",
+        "yref": "paper",
+        "x0": x0,
+        "x1": x0 + 0.03,
+        "y0": y - 0.75 * row,
+        "y1": y - 0.05 * row,
+        "fillcolor": colour,
+        "line": line or {"color": "#999999", "width": 0.5},
+    }
+
+
+def legend_label(x: float, y: float, text: str) -> dict:
     """A label beside a legend swatch on a printed map (paper coordinates)."""
     return {
         "x": x,
@@ -679,7 +694,7 @@ def _legend_label(x: float, y: float, text: str) -> dict:
     }
 
 
-def _muted_count(n: int) -> str:
+def muted_count(n: int) -> str:
     return f"<span style='color:{MUTED_COLOUR}'>({fmt.angka(n)})</span>"
 
 
@@ -744,7 +759,7 @@ def print_map_figure(
 
     `outlines` maps kode -> kantong.geometry.Outline; `context` are outlines drawn in
     grey around the wilayah; `highlight` are regions outlined in black (chosen nagari)."""
-    top, bottom = _margins(text, width)
+    top, bottom = print_margins(text, width)
     plot_height = height - top - bottom
     map_share = 0.70
     # One path per colour, not per region: a browser draws seven long paths far faster than
@@ -847,20 +862,8 @@ def print_map_figure(
     )
     y -= 1.6 * row
     for colour, label, n in legend_rows(classes, ind):
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "paper",
-                "x0": x0,
-                "x1": x0 + 0.03,
-                "y0": y - 0.75 * row,
-                "y1": y - 0.05 * row,
-                "fillcolor": colour,
-                "line": {"color": "#999999", "width": 0.5},
-            }
-        )
-        annotations.append(_legend_label(x0 + 0.04, y - 0.4 * row, f"{label}  {_muted_count(n)}"))
+        shapes.append(legend_swatch(x0, y, row, colour))
+        annotations.append(legend_label(x0 + 0.04, y - 0.4 * row, f"{label}  {muted_count(n)}"))
         y -= row
     annotations.append(
         {
@@ -890,26 +893,12 @@ def print_map_figure(
             )
         )
         annotations.append(
-            _legend_label(
-                x0 + 0.04, y - 0.4 * row, f"Titik: tanpa poligon, lokasi perkiraan {_muted_count(len(approx))}"
-            )
+            legend_label(x0 + 0.04, y - 0.4 * row, f"Titik: tanpa poligon, lokasi perkiraan {muted_count(len(approx))}")
         )
     if highlight:
         y -= 1.5 * row
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "paper",
-                "x0": x0,
-                "x1": x0 + 0.03,
-                "y0": y - 0.75 * row,
-                "y1": y - 0.05 * row,
-                "fillcolor": "rgba(0,0,0,0)",
-                "line": {"color": "#111111", "width": 2.5},
-            }
-        )
-        annotations.append(_legend_label(x0 + 0.04, y - 0.4 * row, "Nagari prioritas terpilih"))
+        shapes.append(legend_swatch(x0, y, row, "rgba(0,0,0,0)", {"color": "#111111", "width": 2.5}))
+        annotations.append(legend_label(x0 + 0.04, y - 0.4 * row, "Nagari prioritas terpilih"))
 
     warning = class_warning(classes)
     listed = numbered_list(frame, numbered, ind)
@@ -950,14 +939,14 @@ def print_map_figure(
         font={"family": FONT, "size": 12, "color": TEXT_COLOUR},
         separators=fmt.PLOTLY_SEPARATORS,
     )
-    _frame_text(fig, text, width, height, top, bottom)
+    frame_text(fig, text, width, height, top, bottom)
     return fig
 
 
 def print_chart(fig: go.Figure, text: PrintText, width: int = 1000, height: int | None = None) -> go.Figure:
     """An app chart dressed for print: title, subtitle, source line, fixed size."""
     out = go.Figure(fig)
-    top, bottom = _margins(text, width)
+    top, bottom = print_margins(text, width)
     inner = out.layout.height or 300
     height = height or inner + top + bottom + 20
     out.update_layout(
@@ -967,5 +956,5 @@ def print_chart(fig: go.Figure, text: PrintText, width: int = 1000, height: int 
         font={"size": 14},
         paper_bgcolor="#ffffff",
     )
-    _frame_text(out, text, width, height, top, bottom)
+    frame_text(out, text, width, height, top, bottom)
     return out

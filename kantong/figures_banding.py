@@ -336,7 +336,7 @@ def print_change_map(
 ) -> go.Figure:
     """The comparison map drawn as vector paths with its legend, for PNG, SVG and PDF: the
     same classes and colours as on screen (kantong.figures.print_map_figure's frame)."""
-    top, bottom = figures._margins(text, width)
+    top, bottom = figures.print_margins(text, width)
     plot_height = height - top - bottom
     map_share = 0.66
     shapes = []
@@ -392,7 +392,7 @@ def print_change_map(
         font={"family": figures.FONT, "size": 12, "color": figures.TEXT_COLOUR},
         separators=fmt.PLOTLY_SEPARATORS,
     )
-    figures._frame_text(fig, text, width, height, top, bottom)
+    figures.frame_text(fig, text, width, height, top, bottom)
     return fig
 
 
@@ -431,21 +431,9 @@ def _print_legend(
     y = 1.0 - 2.4 * row
     for colour, label, n in legend_rows(scale, ind):
         lines = _wrap(label, 44)
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "paper",
-                "x0": x0,
-                "x1": x0 + 0.03,
-                "y0": y - 0.75 * row,
-                "y1": y - 0.05 * row,
-                "fillcolor": colour,
-                "line": {"color": "#999999", "width": 0.5},
-            }
-        )
-        label_text = "<br>".join(lines[:-1] + [f"{lines[-1]}  {figures._muted_count(n)}"])
-        annotations.append(figures._legend_label(x0 + 0.04, y - 0.4 * row, label_text))
+        shapes.append(figures.legend_swatch(x0, y, row, colour))
+        label_text = "<br>".join(lines[:-1] + [f"{lines[-1]}  {figures.muted_count(n)}"])
+        annotations.append(figures.legend_label(x0 + 0.04, y - 0.4 * row, label_text))
         y -= row * len(lines)
     notes = legend_notes(scale) + ["Angka dalam kurung: jumlah wilayah."]
     if approximate:
