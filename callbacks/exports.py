@@ -33,6 +33,8 @@ def register(app, store) -> None:
             name = report.desil_file(snapshot, view.profil, format)
             gate.record("ekspor", view.profil, berkas=name)
             return dcc.send_bytes(image.data, name)
+        if objek != "tabel":
+            raise PreventUpdate  # no menu offers it
         frame, columns, lines = report.view_table(snapshot, view)
         data = exports.table_bytes(format, "Wilayah", frame, columns, lines)
         name = report.table_file(snapshot, view, format)

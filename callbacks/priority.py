@@ -663,6 +663,8 @@ def register(app, store, plans) -> None:  # noqa: C901  (one closure per callbac
         objek, format = ctx.triggered_id["objek"], ctx.triggered_id["format"]
         if objek in ("peta", "rincian"):
             return _image_download(snapshot, weights, objek, format, selected or [], kode)
+        if objek not in ("peringkat", "rencana"):
+            raise PreventUpdate  # no menu offers it
         return _table_download(snapshot, weights, objek, format, rows, nama, penulis)
 
 

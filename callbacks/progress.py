@@ -175,6 +175,8 @@ def export_table(prog: kemajuan.Progress) -> bytes:
 
 def register(app, plans, comparisons, results) -> None:
     def progress_of(rencana: str, rilis: str | None) -> kemajuan.Progress:
+        if not str(rencana).isascii() or not str(rencana).isdigit():
+            raise KeyError(rencana)  # not a plan id: as if unknown
         plan = plans.open(int(rencana))
         field_only = rilis == layout.FIELD_ONLY
         return kemajuan.plan_progress(

@@ -183,7 +183,10 @@ class Gate:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", self._csp_for(response))
-        if self._path().startswith(("/_dash-update", "/_dash-layout", "/unduh/")) or self._path() == LOGIN_PATH:
+        if (
+            self._path().startswith(("/_dash-update", "/_dash-layout", "/unduh/", "/rilis/"))
+            or self._path() == LOGIN_PATH
+        ):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -100,7 +100,9 @@ CALLBACKS: dict[str, str] = {
 
 # Download callbacks: the permission depends on what is downloaded (the menu item's objek).
 DOWNLOADS = {ids.UNDUH_PETA_BERKAS, ids.UNDUH}
-TABLE_OBJECTS = {"tabel", "peringkat", "rencana"}
+# Images of aggregates (maps, the desil chart, a score breakdown); anything else is a table,
+# including an objek no menu offers, so a forged one never passes as an image.
+IMAGE_OBJECTS = {"peta", "desil", "rincian"}
 
 # Flask routes by endpoint.
 ROUTES: dict[str, str] = {
@@ -147,5 +149,5 @@ def callback_permission(body: dict) -> str | None:
             item = str(changed).rsplit(".", 1)[0]
             if item.startswith("{"):
                 objects.add(str(json.loads(item).get("objek")))
-        return "unduh_gambar" if objects and not objects & TABLE_OBJECTS else "unduh_tabel"
+        return "unduh_gambar" if objects and objects <= IMAGE_OBJECTS else "unduh_tabel"
     return CALLBACKS.get(component)

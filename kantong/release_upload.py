@@ -225,7 +225,8 @@ class Session:
             entry = entries.get(nama)
             path = self.file_path(nama)
             size = path.stat().st_size if path.is_file() else 0
-            if entry is not None and entry.get("asli") != asli[: MAX_NAME * 2] and size == int(entry.get("total", -1)):
+            # Another file whose name reduces to the same plain name: never let their chunks mix.
+            if entry is not None and entry.get("asli") != asli[: MAX_NAME * 2]:
                 raise UploadError(
                     409,
                     f"Berkas {asli}: sudah ada berkas lain bernama {entry.get('asli')} yang disimpan sebagai {nama}. "
@@ -351,7 +352,11 @@ def remove_stale(work: Path) -> list[str]:
 
 HEAD_ROWS = 40
 HEAD_BYTES = 256 * 1024
-MAX_XML_BYTES = 64 * 2**20  # uncompressed XML read from a workbook to find its header
+MAX_XML_BYTES = 8 * 2**20  # uncompressed XML read from a workbook to find its header
+# Cells of a row looked at: a header has tens of columns; a forged row of millions of cells
+# would otherwise hold the request (and the session's lock) for minutes.
+HEAD_CELLS = 512
+MAX_ODS_XML_BYTES = 8 * 2**20  # an ods is parsed whole: only one that unpacks small is looked into
 NAME_HINTS = (
     (PADANAN, re.compile(r"padanan|crosswalk|kode.?lama")),
     (BATAS, re.compile(r"batas|boundar|shapefile")),
@@ -374,11 +379,12 @@ def kind_from_rows(rows: list[list[object]]) -> str | None:
     from etl.compare import _crosswalk_header
     from etl.schema import LAYOUTS, header_score, map_columns
 
+    rows = [list(row[:HEAD_CELLS]) for row in rows[:HEAD_ROWS]]
     if _crosswalk_header(list(enumerate(rows))) is not None:
         return PADANAN
     best: tuple[int, str] | None = None
     for kind, layout in LAYOUTS.items():
-        for row in rows[:HEAD_ROWS]:
+        for row in rows:
             cells = ["" if c is None else str(c) for c in row]
             score = header_score(layout, cells)
             if score and not map_columns(layout, cells)[1] and (best is None or score > best[0]):
@@ -394,8 +400,8 @@ def guess_kind(path: Path) -> str | None:
         return BATAS
     try:
         sheets = _head_rows(path)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, ParseError):
-        sheets = []
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, ParseError, csv.Error):
+        sheets = []  # unreadable here: the name tells, or the officer picks the kind
     for rows in sheets:
         kind = kind_from_rows(rows)
         if kind is not None:
@@ -424,6 +430,10 @@ def _calamine_head(path: Path) -> list[list[list[object]]]:
     """Old workbooks have no streaming reader here: only small ones are looked into."""
     if path.stat().st_size > 20 * 2**20:
         return []
+    if path.suffix.lower() == ".ods":
+        with zipfile.ZipFile(path) as book:
+            if book.getinfo("content.xml").file_size > MAX_ODS_XML_BYTES:
+                return []
     from python_calamine import CalamineError, load_workbook
 
     try:
@@ -479,7 +489,7 @@ def _xlsx_head(path: Path, sheets: int = 8) -> list[list[list[object]]]:
                         continue
                     if tag in ("v", "t") and row is not None:
                         value = (value or "") + (element.text or "")
-                    elif tag == "c" and row is not None:
+                    elif tag == "c" and row is not None and len(row) < HEAD_CELLS:
                         row.append((cell_type or "", value))
                         if cell_type == "s" and value is not None and value.isdigit():
                             wanted.add(int(value))
@@ -631,7 +641,8 @@ def register(server, services) -> None:
 
 
 def _whole(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() and len(text) < 16 else None
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    return int(text) if text is not None and re.fullmatch(r"[0-9]{1,15}", text) else None
 
 
 def quality_report(services, nama: str):
@@ -649,4 +660,6 @@ def quality_report(services, nama: str):
         abort(404)
     name = f"laporan_kualitas_{nama}.xlsx"
     gate.record("ekspor", berkas=name, snapshot=nama)
-    return send_file(path, as_attachment=True, download_name=name, max_age=0)
+    response = send_file(path, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # rejected rows: kept in no browser cache
+    return response

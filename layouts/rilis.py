@@ -759,6 +759,7 @@ def page(route) -> dbc.Container:
     app, store, work = services.app, services.releases, Path(services.work or config.CACHE_DIR / "app")
     principal = route.principal
     akun = principal.nama if principal is not None else None
+    release_upload.remove_stale(work)  # raw exports hold personal data: none kept past a day
     session = release_upload.current_session(work, akun) if akun else None
     job = shown_job(work, akun)
     running = bool(job and job.get("status") == release_job.RUNNING)
