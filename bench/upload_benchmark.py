@@ -84,9 +84,9 @@ def start_gunicorn(tmp: Path, workers: int) -> tuple[str, subprocess.Popen]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            requests.get(base + "/masuk", timeout=5)
+            requests.get(base + "/masuk", timeout=30)
             return base, proc
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still starting (a busy machine is slow)
             if proc.poll() is not None:
                 raise RuntimeError("gunicorn stopped while starting") from None
             time.sleep(0.5)
