@@ -20,7 +20,7 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components)
 import diskcache
 import flask
-from dash import DiskcacheManager, html
+from dash import DiskcacheManager
 from flask import Response, abort, request, send_file
 
 from callbacks import errors, map_view, register_all
@@ -199,8 +199,8 @@ def create_app(
         # The shell with the page asked for already in it (pages.py, callbacks/pages.py).
         try:
             snapshot = store.latest()
-        except SnapshotNotFound as err:
-            return html.Div([html.H1("Kantong", className="h3"), html.P(str(err))], className="container py-5")
+        except SnapshotNotFound:
+            return routing.empty_layout(services)  # a new installation: the first release comes first
         return routing.initial_layout(services, snapshot)
 
     app.layout = layout

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import flask
 from dash import Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
 import ids
 import pages as registry
@@ -157,6 +158,44 @@ def initial_layout(services: registry.Services, snapshot) -> html.Div:
     )
 
 
+FIRST_RELEASE_PAGE = "/rilis"
+NO_RELEASE = "Belum ada rilis data yang terbit, sehingga belum ada yang dapat ditampilkan."
+
+
+def empty_layout(services: registry.Services) -> html.Div:
+    """The layout before any release is published (a new installation): an admin gets the
+    releases page, to upload and publish the first one; everyone else a message saying so.
+    Every other page needs a snapshot."""
+    app, principal = services.app, _principal()
+    page = registry.find(FIRST_RELEASE_PAGE)
+    may_publish = page is not None and principal is not None and page.allowed(principal)
+    address = requested_address()
+    nav = [(app.get_relative_path(page.path), page.title, page.nav_id)] if may_publish else []
+    info = "Belum ada rilis data"
+    if may_publish and address is not None and page_at(app, address[0]) is page:
+        route = registry.Route(snapshot=None, pathname=address[0], search=address[1], services=services)
+        content = page.layout(route)
+    else:
+        text = [html.P(NO_RELEASE)]
+        if may_publish:
+            text.append(
+                html.P(
+                    [
+                        "Unggah ekspor P3KE dan DTKS, bangun dan terbitkan rilis pertama di halaman ",
+                        html.A(page.title, href=app.get_relative_path(page.path), id="rilis-pertama"),
+                        ", atau dari baris perintah: ",
+                        html.Code("python -m etl release build"),
+                        ".",
+                    ]
+                )
+            )
+        else:
+            text.append(html.P("Hubungi admin provinsi: rilis pertama diterbitkan oleh admin."))
+        content = html.Div([html.H1("Kantong", className="h3"), *text], className="container py-5")
+    where = {"pathname": address[0], "search": address[1]} if address else {}
+    return shell(nav, content, info, "", user=user_menu(app), **where)
+
+
 def register(services: registry.Services) -> None:
     app, store = services.app, services.store
 
@@ -171,4 +210,8 @@ def register(services: registry.Services) -> None:
         prevent_initial_call=True,
     )
     def render_page(pathname, search):
-        return build(services, store.latest(), pathname or "/", search)
+        try:
+            snapshot = store.latest()
+        except SnapshotNotFound:
+            raise PreventUpdate from None  # no release yet: the first layout (empty_layout) is all there is
+        return build(services, snapshot, pathname or "/", search)
