@@ -1,7 +1,8 @@
 """Comparisons between published releases, for the app: computed once, kept on disk, read
 within the asker's scope.
 
-`etl.compare` does the work (a full province takes a few seconds); its tables are written
+`python -m etl compare` does the work, in a process of its own (a full province takes a
+few seconds and about 1 GB, which a web worker would keep); its tables are written
 under <cache>/perbandingan/<A>__<B>__<key>/, where the key changes whenever either
 release is rebuilt under the same name or B's crosswalk changes, so a stale comparison is
 never shown. Two workers asking for the same pair at once compute it once (a file lock).
@@ -22,7 +23,10 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import re
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -40,6 +44,7 @@ from kantong.data import LEVEL_LABEL, LEVEL_LABEL_SHORT, MAP_LEVELS
 from kantong.releases import PUBLISHED, Release, ReleaseStore
 from kantong.view import DEFAULT_INDICATOR
 
+log = logging.getLogger(__name__)
 FOLDER = "perbandingan"
 _MEMO_SIZE = 8
 KABKOTA_CODE = re.compile(r"\d{2}\.\d{2}")
@@ -179,13 +184,33 @@ class ComparisonStore:
             try:
                 if (out / cmp.RINGKASAN_FILE).is_file():
                     return
-                try:
-                    comparison = cmp.compare(self.releases.snapshot_dir(a), self.releases.snapshot_dir(b))
-                except (cmp.CompareError, cmp.InputError) as err:
-                    raise ComparisonError(str(err)) from err
-                cmp.write(comparison, out)
+                run_compare(self.releases.snapshot_dir(a), self.releases.snapshot_dir(b), out)
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+COMPARE_TIMEOUT_S = 900
+
+
+def run_compare(snapshot_a: Path, snapshot_b: Path, out: Path) -> None:
+    """`python -m etl compare` in a process of its own: a province's comparison peaks near
+    1 GB, which a web worker would otherwise keep after it. Its refusal (exit code 2) is
+    raised with the reason it printed; a failed consistency check (1) still wrote the tables
+    and is logged."""
+    command = [sys.executable, "-m", "etl", "compare", str(snapshot_a), str(snapshot_b), "--out", str(out)]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=config.PROJECT_ROOT, timeout=COMPARE_TIMEOUT_S
+        )
+    except subprocess.TimeoutExpired as err:
+        raise ComparisonError("Perbandingan terlalu lama dan dihentikan; coba lagi atau hubungi admin.") from err
+    if done.returncode == 1 and (out / cmp.RINGKASAN_FILE).is_file():
+        log.warning("comparison %s -> %s: %s", snapshot_a.name, snapshot_b.name, done.stderr.strip())
+        return
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        reason = lines[-1].removeprefix("Gagal: ") if lines else f"kode keluar {done.returncode}"
+        raise ComparisonError(f"Perbandingan gagal: {reason}")
 
 
 def _read(a: str, b: str, out: Path) -> ComparisonResult:
