@@ -49,7 +49,9 @@ def test_moving_a_weight_reorders_the_table(server, browser, store):
     preset = priority.weights_for(priority.DEFAULT_PRESET)
     WebDriverWait(browser, 20).until(lambda d: d.execute_script(GRID_FIRST_ROWS)[0] == expected_top(store, preset))
     # Push "% D1 non-DTKS" to its maximum with the keyboard, as on any slider.
-    thumb = browser.find_element(By.CSS_SELECTOR, "[id*='pct_d1_non_dtks'] [role=slider]")
+    # The sliders are drawn by a component script loaded on demand, which may come after the table.
+    slider = (By.CSS_SELECTOR, "[id*='pct_d1_non_dtks'] [role=slider]")
+    thumb = WebDriverWait(browser, 20).until(lambda d: d.find_elements(*slider))[0]
     thumb.click()
     thumb.send_keys(Keys.END)
     moved = dict(preset, pct_d1_non_dtks=5.0)
