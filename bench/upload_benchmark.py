@@ -82,16 +82,19 @@ def start_gunicorn(tmp: Path, workers: int) -> tuple[str, subprocess.Popen]:
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/masuk", timeout=30)
-            return base, proc
-        except (requests.ConnectionError, requests.Timeout):  # still starting (a busy machine is slow)
-            if proc.poll() is not None:
-                raise RuntimeError("gunicorn stopped while starting") from None
-            time.sleep(0.5)
-    proc.terminate()
-    raise RuntimeError("gunicorn did not answer within 120 s")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                requests.get(base + "/masuk", timeout=30)
+                return base, proc
+            except (requests.ConnectionError, requests.Timeout):  # still starting (a busy machine is slow)
+                if proc.poll() is not None:
+                    raise RuntimeError("gunicorn stopped while starting") from None
+                time.sleep(0.5)
+        raise RuntimeError("gunicorn did not answer within 120 s")
+    except BaseException:
+        stop(proc)  # never leave a server (and its workers) behind
+        raise
 
 
 def stop(proc: subprocess.Popen) -> None:
