@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -42,19 +41,13 @@ def snapshot_root(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def server(snapshot_root):
-    from werkzeug.serving import make_server
-
     from app import create_app
-    from tests.auth import ACCOUNTS, ensure_account
+    from tests.browser.pages import served
 
-    app = create_app(snapshot_root, snapshot_root.parent / "rencana.sqlite", snapshot_root.parent / "app")
-    for nama, (peran, wilayah) in ACCOUNTS.items():
-        ensure_account(app, nama, peran, wilayah)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with served(
+        create_app(snapshot_root, snapshot_root.parent / "rencana.sqlite", snapshot_root.parent / "app")
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

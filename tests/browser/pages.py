@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -77,6 +79,26 @@ def choose_indicator(driver, label: str, dropdown_id: str = "indikator") -> None
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@contextmanager
+def served(app, accounts: dict | None = None) -> Iterator[str]:
+    """The app on a free local port, with the accounts (name -> (role, kab/kota); default
+    tests.auth.ACCOUNTS) made; yields its address, stops it after."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.auth import ACCOUNTS, ensure_account
+
+    for nama, (peran, wilayah) in (ACCOUNTS if accounts is None else accounts).items():
+        ensure_account(app, nama, peran, wilayah)
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
 
 
 def make_driver(width: int = 1366, height: int = 850, download_dir=None):

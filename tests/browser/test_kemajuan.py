@@ -4,8 +4,6 @@ its figures against kantong.progress computed here, per kab/kota and per nagari,
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -17,8 +15,8 @@ from kantong.comparisons import ComparisonStore
 from kantong.plans import PlanStore
 from kantong.releases import ReleaseStore
 from kantong.verval.results import ResultStore
-from tests.auth import ACCOUNTS, browser_login, ensure_account
-from tests.browser.pages import make_driver
+from tests.auth import browser_login
+from tests.browser.pages import make_driver, served
 from tests.test_demo_releases import _run
 
 
@@ -32,8 +30,6 @@ def demo_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(demo_root):
-    from werkzeug.serving import make_server
-
     from app import create_app
 
     app = create_app(
@@ -44,13 +40,8 @@ def server(demo_root):
         audit_db=demo_root / "audit.sqlite",
         verval_db=demo_root / "verval.sqlite",
     )
-    for nama, (peran, wilayah) in ACCOUNTS.items():
-        ensure_account(app, nama, peran, wilayah)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import threading
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -23,9 +22,9 @@ from kantong import comparisons
 from kantong import figures_banding as fb
 from kantong.comparisons import ComparisonStore
 from kantong.releases import ReleaseStore
-from tests.auth import ACCOUNTS, browser_login, ensure_account
+from tests.auth import browser_login
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import choose_download, choose_indicator, downloaded, make_driver, text_of
+from tests.browser.pages import choose_download, choose_indicator, downloaded, make_driver, served, text_of
 
 LATER = "2024-03"
 GD = f"document.querySelector('#{ids.BANDING_PETA} .js-plotly-plot')"
@@ -66,17 +65,10 @@ def banding_root(snapshot_root, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def banding_server(banding_root):
-    from werkzeug.serving import make_server
-
     from app import create_app
 
-    app = create_app(banding_root / "snapshots", banding_root / "rencana.sqlite", banding_root / "app")
-    for nama, (peran, wilayah) in ACCOUNTS.items():
-        ensure_account(app, nama, peran, wilayah)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with served(create_app(banding_root / "snapshots", banding_root / "rencana.sqlite", banding_root / "app")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from kantong import fmt, release_upload
 from kantong.releases import ReleaseStore
 from layouts.rilis import dom_id, select_id
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import click, make_driver, text_of
+from tests.browser.pages import click, make_driver, served, text_of
 from tests.test_contrast import contrast
 
 SEED = "2023-08"
@@ -79,14 +78,11 @@ def low_contrast(driver, element_id: str) -> list:
 def rilis_server(tmp_path_factory):
     """The app on a snapshot root of its own, with one published release (SEED) built from
     the demo exports at a hundredth of the province."""
-    from werkzeug.serving import make_server
-
     from app import create_app
     from etl import config
     from etl.demo import generate
     from etl.pipeline import BuildInputs
     from kantong.audit import AuditLog
-    from tests.auth import ensure_account
 
     root = tmp_path_factory.mktemp("rilis")
     seed = generate(root / "seed", scale=0.01, seed=7)
@@ -111,12 +107,8 @@ def rilis_server(tmp_path_factory):
         audit_db=root / "audit.sqlite",
         verval_db=root / "verval.sqlite",
     )
-    ensure_account(app, "admin.uji", "admin")
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", root
-    httpd.shutdown()
+    with served(app, {"admin.uji": ("admin", None)}) as url:
+        yield url, root
 
 
 @pytest.fixture

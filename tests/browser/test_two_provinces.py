@@ -4,15 +4,13 @@ hand-counted Sumatera Barat fixture and the synthetic Kalimantan Selatan)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 import ids
 from tests import fixtures
-from tests.auth import browser_login, ensure_account
-from tests.browser.pages import click_region, map_data, text_of, view_params, wait_map
+from tests.auth import browser_login
+from tests.browser.pages import click_region, map_data, served, text_of, view_params, wait_map
 
 
 @pytest.fixture(scope="module")
@@ -24,17 +22,12 @@ def two_provinces(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dua_server(two_provinces, tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from app import create_app
 
     work = tmp_path_factory.mktemp("dua_app")
     app = create_app(two_provinces.root, work / "rencana.sqlite", work / "app", users_db=work / "akun.sqlite")
-    ensure_account(app, "admin.uji", "admin")
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with served(app, {"admin.uji": ("admin", None)}) as url:
+        yield url
 
 
 def test_the_map_goes_down_from_the_provinces_to_a_nagari(dua_server, browser, two_provinces):
