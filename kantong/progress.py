@@ -220,9 +220,10 @@ def field_counts(results, codes: list[str]) -> pd.DataFrame:
     return frame.reindex(columns=list(FIELD_COLUMNS)).fillna(0).astype("int64")
 
 
-def later_releases(comparisons, rilis_a: str) -> list:
-    """The published releases after A (by reference date, then build time), latest first."""
-    found = comparisons.comparable()
+def later_releases(comparisons, rilis_a: str, found: list | None = None) -> list:
+    """The published releases after A (by reference date, then build time), latest first;
+    `found`: comparisons.comparable() when the caller has read it already."""
+    found = comparisons.comparable() if found is None else found
     names = [r.nama for r in found]
     if rilis_a not in names:
         return []
@@ -235,7 +236,8 @@ def plan_progress(
     """A saved plan's progress against `rilis_b` (default: the latest release after the
     plan's, if any) and the field results, within `wilayah`; `field_only`: the field alone."""
     rilis_a = plan.snapshot_nama
-    later = later_releases(comparisons, rilis_a)
+    found = comparisons.comparable()
+    later = later_releases(comparisons, rilis_a, found)
     if field_only:
         rilis_b = None
     elif rilis_b is None and later:
@@ -256,7 +258,7 @@ def plan_progress(
         wilayah,
     )
     kab, total = roll_up(nagari)
-    dates = {r.nama: r.tanggal_referensi for r in comparisons.comparable()}
+    dates = {r.nama: r.tanggal_referensi for r in found}
     return Progress(
         rencana=plan.nama,
         rilis_a=rilis_a,
